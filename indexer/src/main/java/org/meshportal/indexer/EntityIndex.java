@@ -1,0 +1,58 @@
+package org.meshportal.indexer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.meshportal.model.FieldProjection;
+import org.meshportal.model.query.EntityPredicate;
+
+/**
+ * The one index that serves every catalog read and search query. One instance owns its directory
+ * (one writer, one searcher manager); it is thread-safe.
+ *
+ * <p>Writes are generations: {@link #apply} makes all of a batch visible at once, before it
+ * returns. Reads never see half a generation.
+ *
+ * <p>Malformed cursors and invalid requests throw
+ * {@link org.meshportal.model.errors.InputException}.
+ */
+public interface EntityIndex extends AutoCloseable {
+
+  /**
+   * Upserts the final (stitched) entities, keyed by their canonical ref, and deletes the given
+   * canonical refs, as one commit; visible to readers when this returns. {@code storeGeneration}
+   * is recorded with the commit so a restart can tell whether the index matches the store.
+   */
+  void apply(Collection<? extends JsonNode> upserts, Collection<String> deletedRefs, long storeGeneration);
+
+  /** Replaces the whole content (a rebuild from the store). */
+  void replaceAll(Collection<? extends JsonNode> entities, long storeGeneration);
+
+  /** The store generation recorded by the last commit, or -1 for a new or unreadable index. */
+  long storeGeneration();
+
+  /** Number of entities. */
+  int size();
+
+  /** The full entity JSON (UTF-8) for a canonical ref. */
+  Optional<byte[]> byRef(String canonicalRef);
+
+  Optional<byte[]> byUid(String uid);
+
+  /** Entries in request order; null where the ref does not exist or fails {@code filter}. */
+  List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields);
+
+  ListResult list(ListRequest request);
+
+  QueryResult query(QueryRequest request);
+
+  /** Facet key as requested → values in original case, sorted by value. */
+  Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets);
+
+  SearchResult search(SearchRequest request);
+
+  @Override
+  void close();
+}
