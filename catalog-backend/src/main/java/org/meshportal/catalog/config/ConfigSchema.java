@@ -1,0 +1,111 @@
+package org.meshportal.catalog.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The shape of every configuration key the server understands. Unknown keys and values of the
+ * wrong type stop start-up, so a typo never silently falls back to a default.
+ */
+sealed interface ConfigSchema {
+
+  /** An object with a fixed set of keys. */
+  record Obj(Map<String, ConfigSchema> keys) implements ConfigSchema {}
+
+  /** An object whose keys are free (ids), each value of one shape. */
+  record MapOf(ConfigSchema value) implements ConfigSchema {}
+
+  record ListOf(ConfigSchema item) implements ConfigSchema {}
+
+  /** A string, or a list of strings. */
+  record StringOrList() implements ConfigSchema {}
+
+  /** Any JSON value; used where the content is validated by its consumer (e.g. template input). */
+  record AnyValue() implements ConfigSchema {}
+
+  enum Scalar implements ConfigSchema { STRING, INTEGER, NUMBER, BOOLEAN }
+
+  static Obj obj(Object... keysAndSchemas) {
+    Map<String, ConfigSchema> keys = new LinkedHashMap<>();
+    for (int i = 0; i < keysAndSchemas.length; i += 2) {
+      keys.put((String) keysAndSchemas[i], (ConfigSchema) keysAndSchemas[i + 1]);
+    }
+    return new Obj(keys);
+  }
+
+  ConfigSchema STR = Scalar.STRING;
+  ConfigSchema INT = Scalar.INTEGER;
+  ConfigSchema BOOL = Scalar.BOOLEAN;
+  ConfigSchema NUM = Scalar.NUMBER;
+
+  /** Shared by git providers and integrations: how to authenticate to a Git host. */
+  ConfigSchema GIT_AUTH = obj(
+      "token", STR, "username", STR, "password", STR,
+      "sshPrivateKey", STR, "sshPassphrase", STR, "knownHosts", STR);
+
+  ConfigSchema DURATION = obj(
+      "milliseconds", INT, "seconds", INT, "minutes", INT, "hours", INT);
+
+  ConfigSchema INTEGRATION = obj(
+      "host", STR, "apiBaseUrl", STR, "baseUrl", STR, "token", STR, "username", STR,
+      "password", STR, "appPassword", STR, "webhookSecret", STR);
+
+  /** The root of the tree. */
+  ConfigSchema ROOT = obj(
+      "app", obj("baseUrl", STR, "title", STR, "distDir", STR),
+      "organization", obj("name", STR),
+      "backend", obj(
+          "baseUrl", STR,
+          "dataDir", STR,
+          "listen", obj("port", INT, "host", STR),
+          "cors", obj(
+              "origin", new StringOrList(), "methods", new StringOrList(),
+              "allowedHeaders", new StringOrList(), "exposedHeaders", new StringOrList(),
+              "credentials", BOOL, "maxAge", INT),
+          "auth", obj(
+              "dangerouslyDisableDefaultAuthPolicy", BOOL,
+              "externalAccess", new ListOf(obj(
+                  "type", STR,
+                  "options", obj("token", STR, "subject", STR),
+                  "accessRestrictions", new ListOf(obj(
+                      "plugin", STR, "permission", new StringOrList(),
+                      "permissionAttribute", new AnyValue()))))),
+          "reading", obj("allow", new ListOf(obj("host", STR, "paths", new StringOrList())))),
+      "auth", obj(
+          "environment", STR,
+          "providers", obj("guest", obj(
+              "userEntityRef", STR, "ownershipEntityRefs", new ListOf(STR),
+              "dangerouslyAllowOutsideDevelopment", BOOL))),
+      "permission", obj("enabled", BOOL),
+      "integrations", obj(
+          "github", new ListOf(INTEGRATION), "gitlab", new ListOf(INTEGRATION),
+          "gitea", new ListOf(INTEGRATION), "bitbucketCloud", new ListOf(INTEGRATION),
+          "bitbucketServer", new ListOf(INTEGRATION), "git", new ListOf(INTEGRATION)),
+      "catalog", obj(
+          "locations", new ListOf(obj(
+              "type", STR, "target", STR,
+              "rules", new ListOf(obj("allow", new ListOf(STR))))),
+          "rules", new ListOf(obj("allow", new ListOf(STR))),
+          "orphanStrategy", STR,
+          "maxFileSizeBytes", INT,
+          "readonly", BOOL,
+          "providers", obj("git", new MapOf(obj(
+              "url", STR, "branch", STR, "catalogPath", new StringOrList(), "kcpRoot", STR,
+              "kcpPathOverrides", new MapOf(STR),
+              "namespace", STR,
+              "schedule", obj("frequency", DURATION, "timeout", DURATION, "initialDelay", DURATION),
+              "auth", GIT_AUTH,
+              "webhookSecret", STR,
+              "maxDeletionShare", NUM)))),
+      "scaffolder", obj(
+          "defaultAuthor", obj("name", STR, "email", STR),
+          "defaultCommitMessage", STR,
+          "maxWaitSeconds", INT,
+          "mesh", new MapOf(new AnyValue())),
+      "search", obj("maxTermLength", INT, "maxPageLimit", INT));
+
+  static List<String> names(Obj obj) {
+    return List.copyOf(obj.keys().keySet());
+  }
+}
