@@ -1,0 +1,116 @@
+// Browser checks of what the Mesh Portal backend must give the stock Backstage frontend,
+// beyond the shared walk (../shared/backstage-app/e2e/e2e.mjs). Headless Debian Chromium
+// driven by playwright-core; the backend serves the app itself (same origin).
+//
+//   FRONTEND_URL=http://localhost:7007 OUT_DIR=e2e-out node portal.mjs
+//
+// Prints one PASS/FAIL line per check and ends with 'N passed, N failed'.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const env = process.env;
+const BASE = (env.FRONTEND_URL || 'http://localhost:7007').replace(/\/$/, '');
+const OUT = path.resolve(env.OUT_DIR || 'e2e-out');
+const T = Number(env.STEP_TIMEOUT_MS || 20000);
+const only = env.CHECKS ? new RegExp(env.CHECKS) : null;
+fs.mkdirSync(OUT, { recursive: true });
+const profile = fs.mkdtempSync(path.join(OUT, '.profile-'));
+
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = context.pages()[0] || await context.newPage();
+page.setDefaultTimeout(T);
+const failedRequests = [];
+page.on('response', r => {
+  const u = new URL(r.url());
+  if (u.pathname.startsWith('/api/') && r.status() >= 400) failedRequests.push(`${r.status()} ${r.request().method()} ${u.pathname}${u.search}`);
+});
+
+let passed = 0;
+let failed = 0;
+async function check(name, fn) {
+  if (only && !only.test(name)) return;
+  const t0 = Date.now();
+  try {
+    const detail = await fn();
+    await page.screenshot({ path: path.join(OUT, `${name}.png`) });
+    passed++;
+    console.log(`PASS ${name} (${Date.now() - t0} ms)${detail ? ` - ${detail}` : ''}`);
+  } catch (e) {
+    failed++;
+    try { await page.screenshot({ path: path.join(OUT, `${name}-FAILED.png`) }); } catch { /* page gone */ }
+    console.log(`FAIL ${name} (${Date.now() - t0} ms) - ${String(e.message || e).split('\n')[0]}`);
+  }
+}
+const settle = () => page.waitForLoadState('networkidle', { timeout: T }).catch(() => {});
+
+await check('sign-in-as-guest', async () => {
+  await page.goto(`${BASE}/catalog`);
+  const enter = page.getByRole('button', { name: /^enter$/i });
+  await Promise.race([enter.waitFor(), page.locator('table tbody tr').first().waitFor()]);
+  if (await enter.count()) await enter.click();
+  await page.locator('table tbody tr').first().waitFor();
+  return 'signed in';
+});
+
+await check('catalog-table-rows', async () => {
+  await page.goto(`${BASE}/catalog`);
+  for (const name of ['petstore-service', 'orders-web']) {
+    await page.locator('table tbody tr', { hasText: name }).first().waitFor();
+  }
+  await settle();
+  return `${await page.locator('table tbody tr').count()} rows`;
+});
+
+await check('catalog-owned-count-for-guest', async () => {
+  await page.goto(`${BASE}/catalog`);
+  // the user-list picker shows "Owned" with the number of owned entities of the selected kind
+  const owned = page.locator('li, [role="menuitem"], [role="button"]', { hasText: /^\s*Owned\s*\d+\s*$/ }).first();
+  await owned.waitFor();
+  const text = (await owned.innerText()).replace(/\s+/g, ' ').trim();
+  const n = Number((text.match(/(\d+)/) || [])[1]);
+  if (!(n >= 1)) throw new Error(`owned count ${text}`);
+  return text;
+});
+
+await check('entity-page-relations', async () => {
+  await page.goto(`${BASE}/catalog/default/component/petstore-service`);
+  await page.getByRole('heading', { name: 'petstore-service' }).first().waitFor();
+  await page.getByText('About', { exact: true }).first().waitFor();
+  // owner and system chips of the About card come from relations
+  await page.getByRole('link', { name: /team-petstore/i }).first().waitFor();
+  await page.getByRole('link', { name: /^petstore$/i }).first().waitFor();
+  await settle();
+  return 'owner and system links shown';
+});
+
+await check('api-definition-tab', async () => {
+  await page.goto(`${BASE}/catalog/default/api/petstore-api`);
+  await page.getByText('Definition', { exact: true }).first().click();
+  await page.waitForURL(u => u.pathname.endsWith('/definition'));
+  await page.getByText('List all pets').first().waitFor();
+  await settle();
+  return 'OpenAPI rendered';
+});
+
+await check('catalog-graph', async () => {
+  const q = new URLSearchParams();
+  q.append('rootEntityRefs[]', 'component:default/petstore-service');
+  await page.goto(`${BASE}/catalog-graph?${q}`);
+  await page.locator('svg').getByText('petstore-api').first().waitFor();
+  await page.locator('svg').getByText('team-petstore').first().waitFor();
+  await settle();
+  return 'api and owner nodes drawn';
+});
+
+await context.close();
+fs.rmSync(profile, { recursive: true, force: true });
+if (failedRequests.length) console.log(`# API calls answered >= 400:\n#   ${[...new Set(failedRequests)].slice(0, 20).join('\n#   ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);

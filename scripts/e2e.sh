@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Browser test: serves the stock Backstage app (../shared/backstage-app) from the jar through
+# app.distDir, signs in as guest in headless Chromium and walks the catalog, entity, API
+# definition, catalog graph, search and scaffolder pages. Screenshots go to OUT (argument 1).
+#
+#   bash scripts/e2e.sh [OUT_DIR]          (needs the jar: ./mvnw -q package -DskipTests)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT="$PWD"
+SHARED="$(cd "$ROOT/../shared" && pwd)"
+OUT="$(mkdir -p "${1:-$ROOT/e2e-out}" && cd "${1:-$ROOT/e2e-out}" && pwd)"
+WORK="$(mktemp -d)"
+SERVER_PID=""
+cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+source .ci/jdk.sh
+JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
+test -f "$JAR" || { echo "build the jar first: ./mvnw -q package -DskipTests" >&2; exit 1; }
+
+if ! [[ -x /usr/bin/chromium ]]; then
+  echo "installing Debian's chromium"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+fi
+(cd "$ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
+mkdir -p "$WORK/app" && tar -C "$WORK/app" -xJf "$SHARED/backstage-app/dist.tar.xz"
+cp -r "$SHARED/backstage-app/e2e" "$WORK/stock-e2e"
+ln -s "$ROOT/e2e/node_modules" "$WORK/stock-e2e/node_modules"
+
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+URL="http://localhost:$PORT"
+cat >"$WORK/e2e-config.yaml" <<YAML
+app:
+  baseUrl: $URL
+  distDir: $WORK/app/dist
+backend:
+  baseUrl: $URL
+  listen: { host: 127.0.0.1, port: $PORT }
+  dataDir: $WORK/data
+YAML
+java -Xmx512m -jar "$JAR" --config "$WORK/e2e-config.yaml" >"$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+  curl -fsS -o /dev/null "$URL/.backstage/health/v1/readiness" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$OUT/server.log" >&2; exit 1; }
+  sleep 0.5
+done
+
+status=0
+echo "== stock e2e walk (../shared/backstage-app/e2e/e2e.mjs)"
+(cd "$WORK/stock-e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/stock" node e2e.mjs) || status=1
+echo "== portal checks (e2e/portal.mjs)"
+(cd "$ROOT/e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/portal" node portal.mjs) || status=1
+exit $status
