@@ -1,0 +1,24 @@
+package org.meshportal.gitsync;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * One entry of Backstage-style {@code integrations} config: a host, its kind and the credentials
+ * to use for every repository on it.
+ *
+ * @param host host name, with {@code :port} when not the default
+ */
+public record HostIntegration(HostKind kind, String host, GitCredentials credentials) {
+
+  public HostIntegration {
+    Objects.requireNonNull(kind, "kind");
+    if (host == null || host.isBlank() || host.contains("/")) {
+      throw new IllegalArgumentException(
+          "integrations." + kind.name().toLowerCase(Locale.ROOT) + " host must be a host name, got '"
+              + host + "'");
+    }
+    host = host.toLowerCase(Locale.ROOT);
+    credentials = credentials == null ? GitCredentials.NONE : credentials;
+  }
+}
