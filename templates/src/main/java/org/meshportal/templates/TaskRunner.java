@@ -131,9 +131,9 @@ final class TaskRunner {
         if (target.signal().isShutdown()) {
           throw new ShutdownException();
         }
-        if (e instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-        }
+        // An interrupt raised to abort this step has done its job; clear it so that persisting the
+        // failure (FileChannel writes) is not itself interrupted.
+        Thread.interrupted();
         failed = true;
         if (firstError == null) {
           firstError = e;
@@ -142,7 +142,6 @@ final class TaskRunner {
         LOG.info("Task {} step {} failed: {}", target.taskId(), stepId, redactor.redact(message));
         target.stepFinished(stepId, redactor.redact(output), true);
         log(target, redactor, message, stepId, target.signal().isCancelled() ? "cancelled" : "failed");
-        Thread.interrupted(); // do not carry an interrupt into the next step
       }
     }
 
