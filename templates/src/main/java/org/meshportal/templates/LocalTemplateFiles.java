@@ -1,0 +1,63 @@
+package org.meshportal.templates;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.stream.Stream;
+import org.meshportal.model.errors.InputException;
+
+/**
+ * {@link TemplateFiles} for templates read from {@code file:} locations. Symbolic links are copied as
+ * links (never followed), so the workspace copy can refuse them. Other schemes are refused; the
+ * composition root chains a URL reader in front of this for http(s) sources.
+ */
+public final class LocalTemplateFiles implements TemplateFiles {
+  @Override
+  public void fetch(String baseUrl, String url, Path target) throws IOException {
+    URI resolved = resolve(baseUrl, url);
+    if (!"file".equals(resolved.getScheme())) {
+      throw new InputException("Cannot read template files from " + resolved.getScheme() + " URL: " + url);
+    }
+    Path source = Path.of(resolved);
+    if (!Files.exists(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new InputException("Template file or directory not found: " + url);
+    }
+    Files.createDirectories(target);
+    if (!Files.isDirectory(source, LinkOption.NOFOLLOW_LINKS)) {
+      Files.copy(source, target.resolve(source.getFileName().toString()), LinkOption.NOFOLLOW_LINKS);
+      return;
+    }
+    List<Path> all;
+    try (Stream<Path> s = Files.walk(source)) {
+      all = s.sorted().toList();
+    }
+    for (Path p : all) {
+      Path dest = target.resolve(source.relativize(p).toString());
+      if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+        Files.createDirectories(dest);
+      } else {
+        Files.copy(p, dest, LinkOption.NOFOLLOW_LINKS, StandardCopyOption.COPY_ATTRIBUTES);
+      }
+    }
+  }
+
+  static URI resolve(String baseUrl, String url) {
+    try {
+      URI u = URI.create(url);
+      if (u.isAbsolute()) {
+        return u;
+      }
+      if (baseUrl == null) {
+        throw new InputException("Relative URL " + url + " needs a template base URL, but the template has none");
+      }
+      String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+      return URI.create(base).resolve(u);
+    } catch (IllegalArgumentException e) {
+      throw new InputException("Invalid URL " + url + ": " + e.getMessage());
+    }
+  }
+}
