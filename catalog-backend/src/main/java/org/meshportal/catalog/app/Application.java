@@ -1,0 +1,123 @@
+package org.meshportal.catalog.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.function.Function;
+import org.meshportal.catalog.config.AppConfig;
+import org.meshportal.catalog.config.ConfigException;
+import org.meshportal.catalog.config.ConfigLoader;
+import org.meshportal.catalog.http.HttpServer;
+import org.meshportal.catalog.processing.CatalogEngine;
+import org.meshportal.catalog.processing.CatalogEntityService;
+import org.meshportal.catalog.processing.CatalogLocationService;
+import org.meshportal.catalog.processing.ConfigLocation;
+import org.meshportal.catalog.store.CatalogStore;
+import org.meshportal.catalog.store.H2CatalogStore;
+import org.meshportal.indexer.EntityIndex;
+import org.meshportal.indexer.lucene.LuceneEntityIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: reads the configuration once, builds every component with its typed
+ * settings, starts them in order and closes them in reverse. Nothing else wires components.
+ */
+public final class Application implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Application.class);
+  private static final String DEFAULTS = """
+      backend:
+        listen:
+          port: 7007
+          host: 127.0.0.1
+        dataDir: ./data
+      """;
+  /** The demo layer: the guest owns what team-petstore owns, and curl works without a token. */
+  private static final String DEMO = """
+      auth:
+        providers:
+          guest:
+            userEntityRef: user:default/guest
+            ownershipEntityRefs: [user:default/guest, group:default/team-petstore]
+      backend:
+        auth:
+          dangerouslyDisableDefaultAuthPolicy: true
+      """;
+
+  private final Deque<AutoCloseable> resources = new ArrayDeque<>();
+  private final HttpServer http;
+
+  private Application(List<Path> configFiles, boolean demo, Function<String, String> env) {
+    List<ConfigLoader.Source> sources = new ArrayList<>();
+    sources.add(new ConfigLoader.Source("built-in defaults", DEFAULTS));
+    if (demo) {
+      sources.add(new ConfigLoader.Source("built-in demo config", DEMO));
+    }
+    configFiles.forEach(f -> sources.add(ConfigLoader.Source.of(f)));
+    AppConfig config = new ConfigLoader(env).load(sources);
+    Settings settings = new Settings(config);
+
+    Path dataDir = settings.dataDir();
+    List<ConfigLocation> extraLocations = new ArrayList<>();
+    if (demo) {
+      Path demoRoot = DemoCatalog.install(dataDir.resolve("demo"));
+      extraLocations.add(new ConfigLocation("file", demoRoot.toString()));
+    }
+
+    CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+    EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
+    CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), null);
+    CatalogLocationService locations = new CatalogLocationService(engine, store);
+    CatalogEntityService entities = new CatalogEntityService(engine);
+
+    this.http = own(HttpServer.builder(settings.http(), settings.auth())
+        .catalog(index, entities, locations)
+        .search(settings.search())
+        .cors(settings.cors())
+        .app(settings.app())
+        .build());
+    http.start();
+    long t0 = System.nanoTime();
+    engine.start();
+    http.markReady();
+    LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
+        settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
+  }
+
+  /** Loads the configuration and starts everything; throws {@link ConfigException} for bad config. */
+  public static Application start(List<Path> configFiles, boolean demo, Function<String, String> env) {
+    return new Application(configFiles, demo, env);
+  }
+
+  /** The port the HTTP server listens on. */
+  public int port() {
+    return http.port();
+  }
+
+  private <T extends AutoCloseable> T own(T resource) {
+    resources.push(resource);
+    return resource;
+  }
+
+  @Override
+  public void close() {
+    while (!resources.isEmpty()) {
+      try {
+        resources.pop().close();
+      } catch (Exception e) {
+        LOG.warn("error while closing: {}", e.toString());
+      }
+    }
+  }
+
+  static Path ensureDirectory(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new ConfigException("backend.dataDir: cannot create " + dir + ": " + e.getMessage());
+    }
+  }
+}

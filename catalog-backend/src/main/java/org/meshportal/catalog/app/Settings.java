@@ -1,0 +1,153 @@
+package org.meshportal.catalog.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.config.AppConfig;
+import org.meshportal.catalog.config.ConfigException;
+import org.meshportal.catalog.http.AppSettings;
+import org.meshportal.catalog.http.CorsSettings;
+import org.meshportal.catalog.http.HttpSettings;
+import org.meshportal.catalog.http.SearchSettings;
+import org.meshportal.catalog.processing.ConfigLocation;
+import org.meshportal.catalog.processing.OrphanStrategy;
+import org.meshportal.catalog.processing.ProcessingSettings;
+
+/** Turns the validated configuration into the typed settings each component takes. */
+final class Settings {
+  /** Every kind the catalog knows; the default of {@code catalog.rules}, as in a new Backstage app. */
+  static final Set<String> ALL_KINDS = Set.of(
+      "Component", "API", "Resource", "System", "Domain", "Group", "User", "Location", "Template");
+
+  private final AppConfig config;
+
+  Settings(AppConfig config) {
+    this.config = config;
+  }
+
+  Path dataDir() {
+    return Application.ensureDirectory(Path.of(config.string("backend.dataDir", "./data")).toAbsolutePath().normalize());
+  }
+
+  HttpSettings http() {
+    int port = config.integer("backend.listen.port", 7007);
+    String host = config.string("backend.listen.host", "127.0.0.1");
+    return new HttpSettings(host, port, baseUrl());
+  }
+
+  String baseUrl() {
+    String url = config.string("backend.baseUrl", "http://localhost:" + config.integer("backend.listen.port", 7007));
+    return url.replaceAll("/+$", "");
+  }
+
+  AuthSettings auth() {
+    List<AuthSettings.StaticToken> tokens = new ArrayList<>();
+    JsonNode access = config.at("backend.auth.externalAccess");
+    for (int i = 0; i < access.size(); i++) {
+      JsonNode entry = access.get(i);
+      String type = entry.path("type").asText("");
+      if (!type.equals("static")) {
+        throw new ConfigException("backend.auth.externalAccess[" + i + "].type: only 'static' is supported, got '" + type + "'");
+      }
+      try {
+        tokens.add(new AuthSettings.StaticToken(
+            required(entry.path("options").path("token"), "backend.auth.externalAccess[" + i + "].options.token"),
+            required(entry.path("options").path("subject"), "backend.auth.externalAccess[" + i + "].options.subject")));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(e.getMessage());
+      }
+    }
+    List<String> ownership = config.strings("auth.providers.guest.ownershipEntityRefs");
+    AuthSettings.GuestSettings guest = new AuthSettings.GuestSettings(
+        config.string("auth.providers.guest.userEntityRef").orElse(null),
+        ownership.isEmpty() ? null : ownership,
+        null);
+    return new AuthSettings(
+        baseUrl() + "/api/auth",
+        dataDir().resolve("auth"),
+        guest,
+        tokens,
+        config.bool("backend.auth.dangerouslyDisableDefaultAuthPolicy", false),
+        null);
+  }
+
+  CorsSettings cors() {
+    if (config.at("backend.cors").isMissingNode()) {
+      return null;
+    }
+    JsonNode maxAge = config.at("backend.cors.maxAge");
+    try {
+      return new CorsSettings(
+          config.strings("backend.cors.origin"),
+          config.strings("backend.cors.methods"),
+          config.at("backend.cors.allowedHeaders").isMissingNode() ? null : config.strings("backend.cors.allowedHeaders"),
+          config.strings("backend.cors.exposedHeaders"),
+          config.bool("backend.cors.credentials", false),
+          maxAge.isMissingNode() ? null : maxAge.asInt());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  AppSettings app() {
+    return config.string("app.distDir")
+        .map(dir -> new AppSettings(Path.of(dir).toAbsolutePath().normalize(), config.string("app.baseUrl", baseUrl())))
+        .orElse(null);
+  }
+
+  SearchSettings search() {
+    SearchSettings d = SearchSettings.defaults();
+    return new SearchSettings(
+        config.integer("search.maxTermLength", d.maxTermLength()),
+        config.integer("search.maxPageLimit", d.maxPageLimit()),
+        d.defaultPageLimit(), d.highlight(), d.preTag(), d.postTag(), d.fragmentDelimiterLength());
+  }
+
+  ProcessingSettings processing(List<ConfigLocation> extraLocations) {
+    Set<String> kinds = new LinkedHashSet<>();
+    JsonNode rules = config.at("catalog.rules");
+    for (JsonNode rule : rules) {
+      rule.path("allow").forEach(k -> kinds.add(k.asText()));
+    }
+    if (rules.isMissingNode()) {
+      kinds.addAll(ALL_KINDS);
+    }
+    String orphans = config.string("catalog.orphanStrategy", "delete").toLowerCase(Locale.ROOT);
+    OrphanStrategy strategy = switch (orphans) {
+      case "delete" -> OrphanStrategy.DELETE;
+      case "keep" -> OrphanStrategy.KEEP;
+      default -> throw new ConfigException("catalog.orphanStrategy must be 'delete' or 'keep', got '" + orphans + "'");
+    };
+    List<ConfigLocation> locations = new ArrayList<>();
+    JsonNode configured = config.at("catalog.locations");
+    for (int i = 0; i < configured.size(); i++) {
+      JsonNode l = configured.get(i);
+      String type = l.path("type").asText("");
+      String target = required(l.path("target"), "catalog.locations[" + i + "].target");
+      if (type.equals("file")) {
+        target = Path.of(target).toAbsolutePath().normalize().toString();
+      } else if (!type.equals("url")) {
+        throw new ConfigException("catalog.locations[" + i + "].type must be 'file' or 'url', got '" + type + "'");
+      }
+      locations.add(new ConfigLocation(type, target));
+    }
+    locations.addAll(extraLocations);
+    int maxBytes = config.integer("catalog.maxFileSizeBytes", ProcessingSettings.DEFAULT_MAX_FILE_BYTES);
+    if (maxBytes <= 0) {
+      throw new ConfigException("catalog.maxFileSizeBytes must be positive, got " + maxBytes);
+    }
+    return new ProcessingSettings(Set.of("file", "url"), kinds, strategy, maxBytes, locations);
+  }
+
+  private static String required(JsonNode node, String key) {
+    if (node.isMissingNode() || node.isNull() || node.asText().isBlank()) {
+      throw new ConfigException(key + " is required");
+    }
+    return node.asText();
+  }
+}
