@@ -1,0 +1,27 @@
+package org.meshportal.mesh;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Manual check: prints a summary of one generated repository. */
+public final class SmokeMain {
+  public static void main(String[] args) throws Exception {
+    Path out = Files.createTempDirectory("mesh-smoke");
+    GeneratedRepo repo = GeneratedRepo.generate(out, Integer.parseInt(args[0]), Double.parseDouble(args[1]), args.length > 2);
+    MeshReader reader = new MeshReader(MeshOptions.defaults());
+    long t0 = System.nanoTime();
+    MeshResult r = reader.read(repo.files(), null, List.of());
+    long t1 = System.nanoTime();
+    MeshResult r2 = reader.read(repo.files(), List.of(), List.of());
+    long t2 = System.nanoTime();
+    System.out.printf("entities=%d relations=%d problems=%d full=%dms rederive=%dms%n", r.entities().size(),
+        r.relations().size(), r.problems().size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
+    if (args.length > 3) {
+      r.problems().forEach(System.out::println);
+      r.entities().stream().limit(Integer.parseInt(args[3])).forEach(e -> System.out.println(e.toPrettyString()));
+      System.out.println(r.skippedCounts());
+      System.out.println(r.adoptions());
+    }
+  }
+}
