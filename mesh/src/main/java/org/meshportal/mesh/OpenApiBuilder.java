@@ -55,7 +55,8 @@ final class OpenApiBuilder {
       tags.addObject().put("name", r.kind()).put("description", r.plural() + "." + r.group());
       for (ResourceSchema.Version v : r.versions()) {
         String component = componentName(r, v, taken);
-        ObjectNode schema = v.schema() != null ? v.schema().deepCopy() : json.createObjectNode().put("type", "object");
+        ObjectNode schema = v.schema() != null ? (ObjectNode) v.schema() : json.createObjectNode().put("type", "object");
+        // shared, not copied: the tree is only serialized here and never changed
         schemas.set(component, schema);
         ObjectNode list = schemas.putObject(component + "_List");
         list.put("type", "object");

@@ -6,6 +6,7 @@ import java.util.Set;
 /** Collects distinct phrases for the search-text annotation and stops at a character bound. */
 final class SearchText {
 
+  private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
   private final StringBuilder text = new StringBuilder();
   private final Set<String> seen = new HashSet<>();
   private final int max;
@@ -23,7 +24,10 @@ final class SearchText {
     if (phrase == null) {
       return this;
     }
-    String p = phrase.strip().replaceAll("\\s+", " ");
+    String p = phrase.strip();
+    if (p.indexOf('\n') >= 0 || p.indexOf('\t') >= 0 || p.contains("  ")) {
+      p = WHITESPACE.matcher(p).replaceAll(" ");
+    }
     if (p.length() > maxPhrase) {
       p = p.substring(0, maxPhrase);
     }

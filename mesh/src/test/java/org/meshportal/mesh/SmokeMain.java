@@ -7,13 +7,23 @@ import java.util.List;
 /** Manual check: prints a summary of one generated repository. */
 public final class SmokeMain {
   public static void main(String[] args) throws Exception {
-    Path out = Files.createTempDirectory("mesh-smoke");
-    GeneratedRepo repo = GeneratedRepo.generate(out, Integer.parseInt(args[0]), Double.parseDouble(args[1]), args.length > 2);
+    MeshFiles files;
+    if (args[0].startsWith("dir=")) {
+      files = GeneratedRepo.directory(Path.of(args[0].substring(4)));
+    } else {
+      Path out = Files.createTempDirectory("mesh-smoke");
+      files = GeneratedRepo.generate(out, Integer.parseInt(args[0]), Double.parseDouble(args[1]), args.length > 2).files();
+    }
     MeshReader reader = new MeshReader(MeshOptions.defaults());
     long t0 = System.nanoTime();
-    MeshResult r = reader.read(repo.files(), null, List.of());
+    MeshResult r = reader.read(files, null, List.of());
     long t1 = System.nanoTime();
-    MeshResult r2 = reader.read(repo.files(), List.of(), List.of());
+    MeshResult r2 = reader.read(files, List.of(), List.of());
+    for (int i = 0; i < Integer.getInteger("loops", 0); i++) {
+      long a = System.nanoTime();
+      reader.read(files, List.of(), List.of());
+      System.out.printf("rederive %dms%n", (System.nanoTime() - a) / 1_000_000);
+    }
     long t2 = System.nanoTime();
     System.out.printf("entities=%d relations=%d problems=%d full=%dms rederive=%dms%n", r.entities().size(),
         r.relations().size(), r.problems().size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000);
