@@ -60,7 +60,7 @@ final class FileParser {
             "document has no apiVersion or kind; skipped"));
         continue;
       }
-      docs.add(new MeshDoc(path, i, apiVersion, kind, object, workspace));
+      docs.add(new MeshDoc(path, i, apiVersion, kind, object, workspace, bytes.length));
     }
     if (parsed.error() != null) {
       problems.add(new MeshProblem(MeshProblem.Severity.ERROR, path, parsed.errorDocument(), parsed.error()));

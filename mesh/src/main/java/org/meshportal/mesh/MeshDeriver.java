@@ -57,7 +57,24 @@ final class MeshDeriver {
 
   private record Account(MeshDoc doc, String path, String parentPath, String type, String groupName) {}
 
-  MeshDeriver(MeshOptions options, ObjectMapper json, List<ParsedFile> files) {
+  /** Memo of API definitions keyed by the identity of their inputs; documents of unchanged files keep their identity. */
+  private final Map<List<Object>, String> previousDefinitions;
+  final Map<List<Object>, String> definitions = new HashMap<>();
+
+  private record Identity(Object ref) {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Identity other && other.ref == ref;
+    }
+
+    @Override
+    public int hashCode() {
+      return System.identityHashCode(ref);
+    }
+  }
+
+  MeshDeriver(MeshOptions options, ObjectMapper json, List<ParsedFile> files, Map<List<Object>, String> previousDefinitions) {
+    this.previousDefinitions = previousDefinitions;
     this.options = options;
     this.json = json;
     this.index = new MeshIndex(files);
@@ -218,6 +235,9 @@ final class MeshDeriver {
   }
 
   private boolean oversized(MeshDoc schemaDoc) {
+    if (schemaDoc.fileSize() <= options.maxSchemaBytes()) {
+      return false; // a schema cannot be larger than the file holding it; skips serializing
+    }
     long size = serializedSize(schemaDoc.spec());
     if (size > options.maxSchemaBytes()) {
       problems.add(warning(schemaDoc, "schema is " + size + " bytes, over the limit of " + options.maxSchemaBytes()
@@ -456,8 +476,14 @@ final class MeshDeriver {
       problems.add(warning(e.doc(), "APIExport '" + e.name() + "' lists no resources (normal for api-syncagent); "
           + "the API gets a placeholder definition"));
     }
-    String definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(),
-        e.schemas(), missing);
+    List<Object> defKey = new ArrayList<>(List.of(new Identity(e.doc()), p.name(), String.valueOf(description)));
+    e.schemas().forEach(s -> defKey.addAll(List.of(new Identity(s.source()), s.group(), s.kind(), s.plural())));
+    defKey.addAll(missing);
+    String definition = previousDefinitions.get(defKey);
+    if (definition == null) {
+      definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(), e.schemas(), missing);
+    }
+    definitions.put(defKey, definition);
     ObjectNode spec = api.with("spec");
     spec.put("type", "openapi").put("lifecycle", lifecycle != null ? lifecycle : "production")
         .put("owner", p.ownerRef()).put("system", p.systemRef()).put("definition", definition);

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /** One Kubernetes-style document of a file, with the workspace it applies in. */
-record MeshDoc(String file, int index, String apiVersion, String kind, ObjectNode node, String workspace) {
+record MeshDoc(String file, int index, String apiVersion, String kind, ObjectNode node, String workspace, long fileSize) {
 
   String group() {
     int slash = apiVersion.indexOf('/');

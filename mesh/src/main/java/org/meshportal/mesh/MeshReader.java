@@ -35,6 +35,7 @@ public final class MeshReader {
   private final FileParser parser;
   private final ObjectMapper json = new ObjectMapper();
   private final Map<String, ParsedFile> cache = new TreeMap<>();
+  private Map<List<Object>, String> definitions = Map.of();
 
   public MeshReader(MeshOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -70,7 +71,10 @@ public final class MeshReader {
     }
     cache.keySet().retainAll(listed);
     List<ParsedFile> parsed = new ArrayList<>(cache.values());
-    return new MeshDeriver(options, json, parsed).derive(knownEntities == null ? List.of() : knownEntities);
+    MeshDeriver deriver = new MeshDeriver(options, json, parsed, changedPaths == null ? Map.of() : definitions);
+    MeshResult result = deriver.derive(knownEntities == null ? List.of() : knownEntities);
+    definitions = deriver.definitions;
+    return result;
   }
 
   private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {
