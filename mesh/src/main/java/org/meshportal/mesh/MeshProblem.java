@@ -1,0 +1,21 @@
+package org.meshportal.mesh;
+
+/**
+ * An error or warning about one file (and document, when known) of the repository.
+ *
+ * @param file repository-relative path of the file, or of the folder for folder-level problems
+ * @param document zero-based index of the YAML document in the file, or -1 for the whole file
+ */
+public record MeshProblem(Severity severity, String file, int document, String message) {
+
+  public enum Severity { ERROR, WARNING }
+
+  public boolean isError() {
+    return severity == Severity.ERROR;
+  }
+
+  @Override
+  public String toString() {
+    return severity + " " + file + (document >= 0 ? "#" + document : "") + ": " + message;
+  }
+}

@@ -1,0 +1,98 @@
+package org.meshportal.mesh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
+ * them. Parsed files are cached, so after a change only the changed files are parsed again; the
+ * mapping itself is always recomputed over everything (it is fast).
+ *
+ * <p>One instance per repository. Not thread-safe: the caller serializes calls (one sync at a time).
+ * Never throws for bad repository content; every problem is reported in {@link MeshResult#problems()}.
+ *
+ * <pre>{@code
+ * MeshReader reader = new MeshReader(MeshOptions.defaults()
+ *     .withSourceLocator(SourceLocator.blobUrls("https://github.com/acme/mesh", "main")));
+ * MeshResult full = reader.read(files, null, List.of());              // first run: parse everything
+ * MeshResult next = reader.read(files, Set.of("kcp/root/x.yaml"), known); // later: re-parse only changes
+ * }</pre>
+ */
+public final class MeshReader {
+
+  private final MeshOptions options;
+  private final WorkspaceLocator locator;
+  private final FileParser parser;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, ParsedFile> cache = new TreeMap<>();
+  private Map<List<Object>, String> definitions = Map.of();
+
+  public MeshReader(MeshOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.locator = new WorkspaceLocator(options.kcpRoot(), options.folderOverrides());
+    this.parser = new FileParser(options.maxFileBytes());
+  }
+
+  /**
+   * Reads the repository and derives entities.
+   *
+   * @param files the repository's files as they are now
+   * @param changedPaths files whose content changed since the previous call; null re-parses every file.
+   *     Files no longer listed are dropped; files not seen before are always parsed.
+   * @param knownEntities hand-written entities the catalog knows (may be empty), for adoption
+   */
+  public MeshResult read(MeshFiles files, Collection<String> changedPaths, List<? extends JsonNode> knownEntities) {
+    Objects.requireNonNull(files, "files");
+    if (changedPaths == null) {
+      cache.clear();
+    }
+    Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
+    Set<String> listed = new HashSet<>();
+    for (String path : files.list()) {
+      WorkspaceLocator.Location where = locator.locate(path);
+      if (where == null) {
+        continue;
+      }
+      listed.add(path);
+      if (cache.containsKey(path) && !changed.contains(path)) {
+        continue;
+      }
+      cache.put(path, parse(files, path, where));
+    }
+    cache.keySet().retainAll(listed);
+    List<ParsedFile> parsed = new ArrayList<>(cache.values());
+    MeshDeriver deriver = new MeshDeriver(options, json, parsed, changedPaths == null ? Map.of() : definitions);
+    MeshResult result = deriver.derive(knownEntities == null ? List.of() : knownEntities);
+    definitions = deriver.definitions;
+    return result;
+  }
+
+  private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {
+    if (where.workspace() == null) {
+      return new ParsedFile(path, null, List.of(), List.of(new MeshProblem(
+          MeshProblem.Severity.ERROR, where.badFolder(), -1, where.problem() + "; " + path + " is skipped")));
+    }
+    long size = files.size(path);
+    if (size > options.maxFileBytes()) {
+      return FileParser.failed(path, where.workspace(),
+          "file is " + size + " bytes, over the limit of " + options.maxFileBytes() + " bytes");
+    }
+    byte[] bytes;
+    try {
+      bytes = files.read(path);
+    } catch (IOException | UncheckedIOException e) {
+      return FileParser.failed(path, where.workspace(), "file could not be read");
+    }
+    return parser.parse(path, where.workspace(), bytes);
+  }
+}
