@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -27,7 +26,6 @@ import org.meshportal.model.EntityPolicy;
  * nested Location entities. Bad input becomes {@link ErrorRecord}s, never an exception.
  */
 final class LocationReader {
-  private static final Set<String> ROOT_KEYS = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final int MAX_LOCATION_DEPTH = 32;
 
   private final ProcessingSettings settings;
@@ -275,13 +273,6 @@ final class LocationReader {
       return;
     }
     String ref = refOf(tree);
-    for (Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
-      String key = keys.next();
-      if (!ROOT_KEYS.contains(key)) {
-        rejected(pass, fileRef, index, ref, locationRef, "InputError", "Unknown field " + key);
-        return;
-      }
-    }
     JsonNode resolved;
     try {
       resolved = placeholders.resolve(tree, reader);
@@ -295,6 +286,11 @@ final class LocationReader {
       for (EntityPolicy.Problem p : problems) {
         rejected(pass, fileRef, index, ref, locationRef, p.name(), p.message());
       }
+      return;
+    }
+    if (!policy.isAllowed(Entities.kind(entity))) {
+      rejected(pass, fileRef, index, null, locationRef, "NotAllowedError", "Entity " + Entities.ref(entity).canonical()
+          + " at " + fileRef + ", originated at " + origin + ", is not of an allowed kind for that location");
       return;
     }
     policy.normalize(entity);
