@@ -273,6 +273,11 @@ final class LocationReader {
       return;
     }
     String ref = refOf(tree);
+    if (ref != null && !policy.isAllowed(tree.path("kind").asText())) {
+      rejected(pass, fileRef, index, null, locationRef, "NotAllowedError", "Entity " + ref
+          + " at " + fileRef + ", originated at " + origin + ", is not of an allowed kind for that location");
+      return;
+    }
     JsonNode resolved;
     try {
       resolved = placeholders.resolve(tree, reader);
@@ -286,11 +291,6 @@ final class LocationReader {
       for (EntityPolicy.Problem p : problems) {
         rejected(pass, fileRef, index, ref, locationRef, p.name(), p.message());
       }
-      return;
-    }
-    if (!policy.isAllowed(Entities.kind(entity))) {
-      rejected(pass, fileRef, index, null, locationRef, "NotAllowedError", "Entity " + Entities.ref(entity).canonical()
-          + " at " + fileRef + ", originated at " + origin + ", is not of an allowed kind for that location");
       return;
     }
     policy.normalize(entity);
