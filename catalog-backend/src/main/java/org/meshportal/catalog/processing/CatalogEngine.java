@@ -67,8 +67,7 @@ public final class CatalogEngine {
     this.index = Objects.requireNonNull(index, "index");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.policy = new EntityPolicy(settings.allowedKinds());
-    DocumentParser parser = new InterimYamlParser(settings.maxFileBytes());
-    this.reader = new LocationReader(settings, policy, parser, new InterimPlaceholders(parser), urlReader);
+    this.reader = new LocationReader(settings, policy, urlReader);
   }
 
   public ProcessingSettings settings() {

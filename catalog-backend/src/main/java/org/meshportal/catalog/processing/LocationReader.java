@@ -19,6 +19,8 @@ import java.util.stream.Stream;
 import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.model.Entities;
 import org.meshportal.model.EntityPolicy;
+import org.meshportal.model.Placeholders;
+import org.meshportal.model.YamlDocuments;
 
 /**
  * Backstage's location processing: reads a Location entity's targets, parses every YAML
@@ -30,18 +32,15 @@ final class LocationReader {
 
   private final ProcessingSettings settings;
   private final EntityPolicy policy;
-  private final DocumentParser parser;
-  private final PlaceholderResolver placeholders;
+  private final YamlDocuments.Limits limits;
   private final UrlReader urlReader;
 
   /** @param urlReader reader of {@code url} targets, or null when none is installed */
   LocationReader(
-      ProcessingSettings settings, EntityPolicy policy, DocumentParser parser, PlaceholderResolver placeholders,
-      UrlReader urlReader) {
+      ProcessingSettings settings, EntityPolicy policy, UrlReader urlReader) {
     this.settings = settings;
     this.policy = policy;
-    this.parser = parser;
-    this.placeholders = placeholders;
+    this.limits = YamlDocuments.Limits.ofMaxBytes(settings.maxFileBytes());
     this.urlReader = urlReader;
   }
 
@@ -220,58 +219,55 @@ final class LocationReader {
       return;
     }
     String base = url;
-    PlaceholderResolver.Reader reader = placeholderTarget -> {
+    Placeholders.FileReader reader = placeholderTarget -> {
       String resolved = URI.create(base).resolve(placeholderTarget).toString();
-      return new String(urlReader.read(resolved).orElseThrow(() -> new IOException(resolved + " does not exist")),
-          StandardCharsets.UTF_8);
+      return urlReader.read(resolved).orElseThrow(() -> new IOException(resolved + " does not exist"));
     };
     readDocuments(content.get(), fileRef, reader, locationRef, origin, depth, pass);
   }
 
-  private PlaceholderResolver.Reader placeholderReader(Path file) {
+  private Placeholders.FileReader placeholderReader(Path file) {
     return target -> {
       Path p = file.getParent().resolve(target).normalize();
       if (Files.size(p) > settings.maxFileBytes()) {
         throw new IOException(target + " is larger than the limit of " + settings.maxFileBytes() + " bytes");
       }
-      return Files.readString(p, StandardCharsets.UTF_8);
+      return Files.readAllBytes(p);
     };
   }
 
   private void readDocuments(
-      byte[] content, String fileRef, PlaceholderResolver.Reader reader, String locationRef, String origin, int depth,
+      byte[] content, String fileRef, Placeholders.FileReader reader, String locationRef, String origin, int depth,
       Pass pass) {
-    List<DocumentParser.Document> documents;
-    try {
-      documents = parser.parse(content);
-    } catch (IllegalArgumentException e) {
-      pass.out.failedFiles().add(fileRef);
-      pass.error(fileRef, null, null, locationRef, "InputError", "Unable to read " + fileRef + ", " + e.getMessage());
-      return;
-    }
-    for (int i = 0; i < documents.size(); i++) {
-      DocumentParser.Document doc = documents.get(i);
-      if (doc.error() != null) {
-        // a file that no longer parses keeps what it produced before
-        pass.out.failedFiles().add(fileRef);
-        pass.error(fileRef, i, null, locationRef, "InputError", "YAML error at " + fileRef + " document " + i + ", " + doc.error());
-        continue;
+    YamlDocuments.Result parsed = YamlDocuments.parse(content, limits);
+    // documents and problems come in separate lists; walk them together in document order
+    List<Object> items = new ArrayList<>();
+    items.addAll(parsed.documents());
+    items.addAll(parsed.problems());
+    items.sort(java.util.Comparator.comparingInt(o -> o instanceof YamlDocuments.Document d ? d.index() : ((YamlDocuments.Problem) o).index()));
+    for (Object item : items) {
+      if (item instanceof YamlDocuments.Problem problem) {
+        if (problem.wholeFile()) {
+          pass.out.failedFiles().add(fileRef);
+          pass.error(fileRef, null, null, locationRef, "InputError", "Unable to read " + fileRef + ", " + problem.describe());
+        } else {
+          if (!problem.message().startsWith("Expected object at root")) {
+            // a file that no longer parses keeps what it produced before
+            pass.out.failedFiles().add(fileRef);
+          }
+          pass.error(fileRef, problem.index(), null, locationRef, "InputError",
+              "YAML error at " + fileRef + ", " + problem.describe());
+        }
+      } else {
+        YamlDocuments.Document doc = (YamlDocuments.Document) item;
+        readDocument(doc.entity(), doc.index(), fileRef, reader, locationRef, origin, depth, pass);
       }
-      readDocument(doc.tree(), i, fileRef, reader, locationRef, origin, depth, pass);
     }
   }
 
   private void readDocument(
-      JsonNode tree, int index, String fileRef, PlaceholderResolver.Reader reader, String locationRef, String origin,
+      ObjectNode tree, int index, String fileRef, Placeholders.FileReader reader, String locationRef, String origin,
       int depth, Pass pass) {
-    if (tree == null || tree.isNull()) {
-      return; // an empty document, e.g. after a trailing ---
-    }
-    if (!(tree instanceof ObjectNode)) {
-      pass.error(fileRef, index, null, locationRef, "InputError",
-          "Expected object at root of " + fileRef + " document " + index + ", got " + tree.getNodeType().name().toLowerCase());
-      return;
-    }
     String ref = refOf(tree);
     if (ref != null && !policy.isAllowed(tree.path("kind").asText())) {
       rejected(pass, fileRef, index, null, locationRef, "NotAllowedError", "Entity " + ref
@@ -280,8 +276,8 @@ final class LocationReader {
     }
     JsonNode resolved;
     try {
-      resolved = placeholders.resolve(tree, reader);
-    } catch (IllegalArgumentException e) {
+      resolved = Placeholders.substitute(tree, reader, limits);
+    } catch (RuntimeException e) {
       rejected(pass, fileRef, index, ref, locationRef, "InputError", e.getMessage());
       return;
     }

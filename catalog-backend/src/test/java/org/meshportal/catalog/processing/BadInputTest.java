@@ -87,7 +87,7 @@ class BadInputTest {
       assertError(errors, "latin1.yaml", null, "UTF-8");
       assertError(errors, "dupkeys.yaml", 0, "kind");
       assertError(errors, "bomb.yaml", 0, "alias");
-      assertError(errors, "deep.yaml", 0, "nested");
+      assertError(errors, "deep.yaml", 0, "deeper than");
       assertError(errors, "huge.yaml", null, "larger than the limit of 1500 bytes");
       assertError(errors, "missing.yaml", null, "does not exist");
       assertEquals(10, errors.size(), errors.toString());
