@@ -71,7 +71,7 @@ class BadInputTest {
 
     ProcessingSettings settings = Catalog.settings().withMaxFileBytes(1500)
         .withAllowedKinds(Set.of("Component", "Location", "Group"));
-    try (Catalog c = new Catalog(tmp.resolve("data"), settings, new MemoryEntityIndex())) {
+    try (Catalog c = Catalog.open(tmp.resolve("data"), settings)) {
       c.locations.add("file", root.toString(), false, false);
       assertNotNull(c.entity("component:default/good"));
       assertNotNull(c.entity("component:default/first"));

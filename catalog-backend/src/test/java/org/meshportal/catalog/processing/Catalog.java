@@ -12,6 +12,7 @@ import java.util.Set;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.H2CatalogStore;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.indexer.lucene.LuceneEntityIndex;
 
 /** A running catalog for tests: real H2 store under a temp dir, engine and services. */
 final class Catalog implements AutoCloseable {
@@ -41,7 +42,12 @@ final class Catalog implements AutoCloseable {
   }
 
   static Catalog open(Path dataDir) {
-    return new Catalog(dataDir, settings(), new MemoryEntityIndex());
+    return open(dataDir, settings());
+  }
+
+  /** A catalog over the real Lucene index in {@code <dataDir>/index}. */
+  static Catalog open(Path dataDir, ProcessingSettings settings) {
+    return new Catalog(dataDir, settings, LuceneEntityIndex.open(dataDir.resolve("index")));
   }
 
   /** The served entity, or null. */
@@ -95,6 +101,7 @@ final class Catalog implements AutoCloseable {
 
   @Override
   public void close() {
+    index.close();
     store.close();
   }
 }

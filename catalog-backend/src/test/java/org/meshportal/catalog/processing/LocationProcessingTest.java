@@ -75,7 +75,7 @@ class LocationProcessingTest {
 
   @Test
   void disallowedLocationTypeIsAnInputError() {
-    try (Catalog c = new Catalog(tmp.resolve("data"), ProcessingSettings.defaults(), new MemoryEntityIndex())) {
+    try (Catalog c = Catalog.open(tmp.resolve("data"), ProcessingSettings.defaults())) {
       InputException e = assertThrows(InputException.class, () -> c.locations.add("file", "/x.yaml", false, false));
       assertEquals("Registered locations must be of an allowed type [\"url\"]", e.getMessage());
     }
@@ -232,7 +232,7 @@ class LocationProcessingTest {
   void orphansAreKeptAndMarkedWithTheKeepStrategy() {
     Path file = Catalog.write(tmp.resolve("c.yaml"), Catalog.component("svc-a", "") + "---\n" + Catalog.component("svc-b", ""));
     ProcessingSettings keep = Catalog.settings().withOrphanStrategy(OrphanStrategy.KEEP);
-    try (Catalog c = new Catalog(tmp.resolve("data"), keep, new MemoryEntityIndex())) {
+    try (Catalog c = Catalog.open(tmp.resolve("data"), keep)) {
       c.locations.add("file", file.toString(), false, false);
       Catalog.write(file, Catalog.component("svc-a", ""));
       c.entities.refresh("component:default/svc-a");
