@@ -52,6 +52,7 @@ public final class CatalogEngine {
   private final LocationReader reader;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantLock lock = new ReentrantLock();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogEngine.class);
 
   private final Map<String, EntityState> entities = new HashMap<>();
   /** target ref → refs of the entities with an edge to it. */
@@ -361,6 +362,7 @@ public final class CatalogEngine {
   private void apply(
       String source, SourceOutput out, boolean snapshot, Collection<String> explicitDeletes, StoreBatch batch,
       boolean forceDelete) {
+    long t0 = System.nanoTime();
     Generation g = new Generation(source);
     List<ErrorRecord> errors = new ArrayList<>(out.errors());
     Set<String> failedRefs = new HashSet<>(out.failedRefs());
@@ -445,6 +447,7 @@ public final class CatalogEngine {
 
     // 3. new states (memory is updated now and rolled back if the store refuses the generation)
     Map<String, ObjectNode> processed = new HashMap<>();
+    Set<String> created = new HashSet<>();
     Set<String> affected = new HashSet<>();
     for (Map.Entry<String, Emitted> entry : emitted.entrySet()) {
       String ref = entry.getKey();
@@ -454,6 +457,9 @@ public final class CatalogEngine {
         continue;
       }
       String uid = prev != null ? prev.uid() : UUID.randomUUID().toString();
+      if (prev == null) {
+        created.add(ref);
+      }
       ObjectNode entity = em.e.entity();
       ObjectNode metadata = Entities.metadata(entity);
       metadata.put("uid", uid);
@@ -510,7 +516,12 @@ public final class CatalogEngine {
       List<JsonNode> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
       for (Map.Entry<String, ObjectNode> p : processed.entrySet()) {
         byte[] body = stitch(p.getValue(), entities.get(p.getKey()));
-        batch.upsertEntity(record(entities.get(p.getKey()), body));
+        EntityRecord row = record(entities.get(p.getKey()), body);
+        if (created.contains(p.getKey())) {
+          batch.insertEntity(row);
+        } else {
+          batch.upsertEntity(row);
+        }
         indexUpserts.add(p.getValue());
       }
       for (String ref : restitch) {
@@ -529,9 +540,15 @@ public final class CatalogEngine {
       if (errorsChanged || forceDelete) {
         batch.replaceErrors(source, finalErrors);
       }
+      long t1 = System.nanoTime();
       long generation = store.commit(batch);
       g.committed = true;
+      long t2 = System.nanoTime();
       index.apply(indexUpserts, deletes, generation);
+      long t3 = System.nanoTime();
+      LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, index {} ms",
+          generation, source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
     } finally {
       if (!g.committed) {
         g.rollback();

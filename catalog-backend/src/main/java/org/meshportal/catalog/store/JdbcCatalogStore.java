@@ -188,7 +188,9 @@ final class JdbcCatalogStore implements CatalogStore {
     try (PreparedStatement ps = c.prepareStatement(
         "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
       int pending = 0;
-      for (EntityRecord e : batch.entityUpserts()) {
+      List<EntityRecord> rows = new ArrayList<>(batch.entityUpserts());
+      rows.addAll(batch.entityInserts());
+      for (EntityRecord e : rows) {
         ps.setString(1, e.ref());
         ps.setString(2, e.uid());
         ps.setString(3, e.source());
