@@ -92,7 +92,7 @@ public final class CatalogEngine {
       List<JsonNode> bodies = new ArrayList<>();
       store.forEachEntity(r -> {
         putState(new EntityState(r.ref(), r.uid(), r.source(), r.hash(), r.file(), r.parents(),
-            EntityState.decodeEdges(r.edges()), isOrphan(r)), null);
+            EntityState.decodeEdges(r.edges()), r.orphan()), null);
         if (rebuild) {
           bodies.add(parse(r.body()));
         }
@@ -108,11 +108,6 @@ public final class CatalogEngine {
       lock.unlock();
     }
     refreshSource(CONFIG_SOURCE);
-  }
-
-  private boolean isOrphan(EntityRecord r) {
-    // orphans are the only entities without parents that are not source roots or provider output
-    return r.parents().isEmpty() && r.file() != null && !r.ref().startsWith("location:default/generated-");
   }
 
   // ---------------------------------------------------------------- sources
@@ -708,7 +703,7 @@ public final class CatalogEngine {
 
   private static EntityRecord record(EntityState s, byte[] body) {
     return new EntityRecord(s.ref(), s.uid(), s.source(), s.hash(), s.file(), s.parents(),
-        EntityState.encodeEdges(s.edges()), body);
+        EntityState.encodeEdges(s.edges()), s.orphan(), body);
   }
 
   private byte[] bytes(JsonNode node) {

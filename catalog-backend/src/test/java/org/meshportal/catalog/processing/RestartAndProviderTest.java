@@ -137,6 +137,38 @@ class RestartAndProviderTest {
   }
 
   @Test
+  void providerEntitiesSurviveARestartAndAnIdenticalSnapshotIsNoGeneration() {
+    Path data = tmp.resolve("data");
+    try (Catalog c = Catalog.open(data)) {
+      c.engine.applyProviderSnapshot("mesh", List.of(group("org", null)), List.of(), Map.of());
+    }
+    try (Catalog c = Catalog.open(data)) {
+      long generation = c.store.generation();
+      c.engine.applyProviderSnapshot("mesh", List.of(group("org", null)), List.of(), Map.of());
+      assertEquals(generation, c.store.generation());
+      assertTrue(c.entity("group:default/org").path("metadata").path("annotations").path("backstage.io/orphan").isMissingNode());
+    }
+  }
+
+  @Test
+  void keptOrphansStayOrphansAcrossRestarts() {
+    Path data = tmp.resolve("data");
+    Path file = Catalog.write(tmp.resolve("c.yaml"), Catalog.component("svc-a", "") + "---\n" + Catalog.component("svc-b", ""));
+    ProcessingSettings keep = Catalog.settings().withOrphanStrategy(OrphanStrategy.KEEP);
+    try (Catalog c = Catalog.open(data, keep)) {
+      c.locations.add("file", file.toString(), false, false);
+      Catalog.write(file, Catalog.component("svc-a", ""));
+      c.entities.refresh("component:default/svc-a");
+    }
+    try (Catalog c = Catalog.open(data, keep)) {
+      long generation = c.store.generation();
+      c.entities.refresh("component:default/svc-a");
+      assertEquals(generation, c.store.generation(), "an unchanged refresh after restart writes nothing");
+      assertEquals("true", c.entity("component:default/svc-b").path("metadata").path("annotations").path("backstage.io/orphan").asText());
+    }
+  }
+
+  @Test
   void validateEntityReportsProblemsAndAnalyzeLocationHasBackstagesShape() throws IOException {
     try (Catalog c = Catalog.open(tmp.resolve("data"))) {
       JsonNode good = Catalog.JSON.readTree("""

@@ -20,7 +20,7 @@ class H2CatalogStoreTest {
   private static EntityRecord entity(int i, String source) {
     String body = "{\"kind\":\"Component\",\"metadata\":{\"name\":\"c-" + i + "\"},\"spec\":{\"pad\":\"" + "x".repeat(900) + "\"}}";
     return new EntityRecord("component:default/c-" + i, "uid-" + i, source, "hash-" + i, "file:/c.yaml",
-        List.of("location:default/root"), "ownedBy\tgroup:default/team\townerOf\n", body.getBytes(StandardCharsets.UTF_8));
+        List.of("location:default/root"), "ownedBy\tgroup:default/team\townerOf\n", false, body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -64,7 +64,7 @@ class H2CatalogStoreTest {
     try (CatalogStore store = H2CatalogStore.open(dir)) {
       store.commit(new StoreBatch().upsertEntity(entity(1, "a")));
       // same uid under another ref violates the uid constraint: the whole batch rolls back
-      EntityRecord clash = new EntityRecord("component:default/other", "uid-1", "a", "h", null, List.of(), "", new byte[] {'{', '}'});
+      EntityRecord clash = new EntityRecord("component:default/other", "uid-1", "a", "h", null, List.of(), "", false, new byte[] {'{', '}'});
       assertThrows(StoreException.class, () -> store.commit(new StoreBatch().upsertEntity(entity(2, "a")).upsertEntity(clash)));
       assertEquals(1, store.generation());
       List<EntityRecord> all = new ArrayList<>();
