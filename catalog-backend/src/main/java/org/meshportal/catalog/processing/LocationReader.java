@@ -15,6 +15,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.model.Entities;
@@ -64,19 +68,36 @@ final class LocationReader {
     return out;
   }
 
-  private final class Pass {
+  /** What one reading produced; files are read on their own passes and merged in target order. */
+  private static final class Pass {
     final String source;
     final SourceOutput out;
     final Set<String> readFiles = new HashSet<>();
+    /** Location entities found in this pass's files, read after the merge. */
+    final List<Nested> nested = new ArrayList<>();
 
     Pass(String source, SourceOutput out) {
       this.source = source;
       this.out = out;
     }
 
+    void merge(Pass file) {
+      out.entities().addAll(file.out.entities());
+      out.errors().addAll(file.out.errors());
+      out.failedFiles().addAll(file.out.failedFiles());
+      out.failedRefs().addAll(file.out.failedRefs());
+    }
+
     void error(String file, Integer document, String entityRef, String attachTo, String name, String message) {
       out.errors().add(new ErrorRecord(source, file, document, entityRef, attachTo, name, message));
     }
+  }
+
+  private record Nested(ObjectNode entity, String ref, int depth) {}
+
+  /** Reads one file (or url) into its own pass. */
+  private interface FileJob {
+    void read(Pass pass);
   }
 
   private void readTargets(ObjectNode location, String locationRef, String origin, boolean root, int depth, Pass pass) {
@@ -99,18 +120,61 @@ final class LocationReader {
           "Locations are nested deeper than " + MAX_LOCATION_DEPTH + " levels at " + own);
       return;
     }
+    List<FileJob> jobs = new ArrayList<>();
     for (String target : targets) {
       switch (type) {
-        case "file" -> readFileTarget(target, own, root, optional, locationRef, origin, depth, pass);
-        case "url" -> readUrlTarget(target, own, root, optional, locationRef, origin, depth, pass);
+        case "file" -> fileTargetJobs(target, own, root, optional, locationRef, origin, depth, pass, jobs);
+        case "url" -> urlTargetJob(target, own, root, optional, locationRef, origin, depth, pass, jobs);
         default -> pass.error(own, null, null, locationRef, "InputError",
             "Unsupported location type " + type + " for target " + target);
       }
     }
+    List<Pass> results = run(jobs, pass.source);
+    results.forEach(pass::merge);
+    for (Pass file : results) {
+      for (Nested n : file.nested) {
+        readTargets(n.entity(), n.ref(), origin, false, n.depth(), pass);
+      }
+    }
   }
 
-  private void readFileTarget(
-      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass) {
+  /** Parsing and validation dominate reading, so files are read in parallel; results keep target order. */
+  private static List<Pass> run(List<FileJob> jobs, String source) {
+    if (jobs.size() <= 1) {
+      return jobs.stream().map(job -> {
+        Pass p = new Pass(source, SourceOutput.empty());
+        job.read(p);
+        return p;
+      }).toList();
+    }
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Pass>> futures = new ArrayList<>(jobs.size());
+      for (FileJob job : jobs) {
+        futures.add(executor.submit(() -> {
+          Pass p = new Pass(source, SourceOutput.empty());
+          job.read(p);
+          return p;
+        }));
+      }
+      List<Pass> out = new ArrayList<>(futures.size());
+      for (Future<Pass> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading locations", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void fileTargetJobs(
+      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass,
+      List<FileJob> jobs) {
     if (target.endsWith("/") || target.endsWith(java.io.File.separator)) {
       pass.error("file:" + target, null, null, locationRef, "InputError",
           "Location target file:" + target + " is a directory; it must name a file or a glob pattern");
@@ -123,11 +187,16 @@ final class LocationReader {
     if (isGlob(target)) {
       List<Path> matches = glob(resolved);
       for (Path match : matches) {
-        readFile(match, true, locationRef, origin, depth, pass);
+        if (pass.readFiles.add("file:" + match)) {
+          jobs.add(p -> readFile(match, true, locationRef, origin, depth, p));
+        }
       }
       return;
     }
-    readFile(resolved, optional, locationRef, origin, depth, pass);
+    // a file read already in this pass (a cycle or a second glob hit) is not read again
+    if (pass.readFiles.add("file:" + resolved)) {
+      jobs.add(p -> readFile(resolved, optional, locationRef, origin, depth, p));
+    }
   }
 
   private static boolean isGlob(String target) {
@@ -155,9 +224,6 @@ final class LocationReader {
 
   private void readFile(Path file, boolean optional, String locationRef, String origin, int depth, Pass pass) {
     String fileRef = "file:" + file;
-    if (!pass.readFiles.add(fileRef)) {
-      return; // read already in this pass: a cycle or a second glob hit
-    }
     byte[] content;
     try {
       if (Files.size(file) > settings.maxFileBytes()) {
@@ -181,8 +247,9 @@ final class LocationReader {
     readDocuments(content, fileRef, placeholderReader(file), locationRef, origin, depth, pass);
   }
 
-  private void readUrlTarget(
-      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass) {
+  private void urlTargetJob(
+      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass,
+      List<FileJob> jobs) {
     String url = target;
     if (!root && own != null && own.startsWith("url:")) {
       try {
@@ -198,9 +265,13 @@ final class LocationReader {
       pass.error(fileRef, null, null, locationRef, "InputError", "No reader is configured for " + fileRef);
       return;
     }
-    if (!pass.readFiles.add(fileRef)) {
-      return;
+    if (pass.readFiles.add(fileRef)) {
+      String resolvedUrl = url;
+      jobs.add(p -> readUrl(resolvedUrl, fileRef, optional, locationRef, origin, depth, p));
     }
+  }
+
+  private void readUrl(String url, String fileRef, boolean optional, String locationRef, String origin, int depth, Pass pass) {
     Optional<byte[]> content;
     try {
       content = urlReader.read(url);
@@ -304,7 +375,7 @@ final class LocationReader {
     String canonical = Entities.ref(entity).canonical();
     pass.out.entities().add(new EmittedEntity(entity, canonical, List.of(locationRef), fileRef));
     if ("Location".equals(Entities.kind(entity))) {
-      readTargets(entity, canonical, origin, false, depth + 1, pass);
+      pass.nested.add(new Nested(entity, canonical, depth + 1));
     }
   }
 
