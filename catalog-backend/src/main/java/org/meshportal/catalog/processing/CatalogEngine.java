@@ -54,11 +54,12 @@ public final class CatalogEngine {
   private final ReentrantLock lock = new ReentrantLock();
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogEngine.class);
 
-  private final Map<String, EntityState> entities = new HashMap<>();
+  // written under the lock only; concurrent maps so that reads need no lock
+  private final Map<String, EntityState> entities = new java.util.concurrent.ConcurrentHashMap<>();
   /** target ref → refs of the entities with an edge to it. */
   private final Map<String, Set<String>> incoming = new HashMap<>();
   private final Map<String, Set<String>> refsBySource = new HashMap<>();
-  private final Map<String, List<ErrorRecord>> errorsBySource = new LinkedHashMap<>();
+  private final Map<String, List<ErrorRecord>> errorsBySource = new java.util.concurrent.ConcurrentHashMap<>();
   /** entity ref → errors shown in its status.items. */
   private final Map<String, List<ErrorRecord>> statusByRef = new HashMap<>();
 
@@ -100,6 +101,7 @@ public final class CatalogEngine {
       for (ErrorRecord e : store.errors()) {
         errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
       }
+      errorsBySource.replaceAll((source, list) -> List.copyOf(list));
       errorsBySource.values().forEach(this::indexStatus);
       if (rebuild) {
         index.replaceAll(bodies, generation);
@@ -142,13 +144,7 @@ public final class CatalogEngine {
 
   /** Refreshes the source that owns the entity; unknown refs are ignored. */
   public void refreshEntity(String canonicalRef) {
-    EntityState state;
-    lock.lock();
-    try {
-      state = entities.get(canonicalRef);
-    } finally {
-      lock.unlock();
-    }
+    EntityState state = entities.get(canonicalRef);
     if (state != null) {
       refreshSource(state.source());
     }
@@ -212,7 +208,7 @@ public final class CatalogEngine {
       try {
         edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
       } catch (IllegalArgumentException ex) {
-        throw new InputException(Entities.name(e.entity()) + ": " + ex.getMessage());
+        throw new InputException(e.ref() + ": " + ex.getMessage());
       }
       ObjectNode entity = e.entity();
       ArrayNode relations = entity.putArray("relations");
@@ -324,28 +320,19 @@ public final class CatalogEngine {
   // ---------------------------------------------------------------- reads for services
 
   Optional<EntityState> state(String canonicalRef) {
-    lock.lock();
-    try {
-      return Optional.ofNullable(entities.get(canonicalRef));
-    } finally {
-      lock.unlock();
-    }
+    return Optional.ofNullable(entities.get(canonicalRef));
   }
 
   Optional<JsonNode> body(String canonicalRef) {
     return Optional.ofNullable(store.bodies(List.of(canonicalRef)).get(canonicalRef)).map(this::parse);
   }
 
+  /** Errors of every source, sources in name order, each source's errors in the order found. */
   List<ProcessingError> processingErrors() {
-    lock.lock();
-    try {
-      List<ProcessingError> out = new ArrayList<>();
-      errorsBySource.values().forEach(list -> list.forEach(e -> out.add(
-          new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
-      return out;
-    } finally {
-      lock.unlock();
-    }
+    List<ProcessingError> out = new ArrayList<>();
+    new java.util.TreeMap<>(errorsBySource).values().forEach(list -> list.forEach(e -> out.add(
+        new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
+    return out;
   }
 
   EntityPolicy policy() {
@@ -384,8 +371,7 @@ public final class CatalogEngine {
         edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
       } catch (IllegalArgumentException ex) {
         failedRefs.add(e.ref());
-        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError",
-            Entities.name(e.entity()) + ": " + ex.getMessage()));
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError", ex.getMessage()));
         continue;
       }
       byte[] bytes = bytes(e.entity());

@@ -149,7 +149,7 @@ class BadInputTest {
       assertEquals("shop", a.path("spec").path("system").asText(), "last good version");
       List<String> status = c.statusMessages("component:default/svc-a");
       assertEquals(1, status.size());
-      assertTrue(status.get(0).startsWith("InputError: svc-a: "), status.get(0));
+      assertTrue(status.get(0).startsWith("InputError: Invalid entity reference in "), status.get(0));
 
       // never processed before: absent, with the error recorded
       c.locations.add("file", fresh.toString(), false, false);
