@@ -43,6 +43,10 @@ public final class IndexBenchmark {
       time("byRef", () -> index.byRef("component:default/component-00042"));
       time("list kind=Component, 6 fields", () -> index.list(new ListRequest(components,
           List.of(new OrderField("metadata.name", false)), null, null, null, six)).items().size());
+      time("list kind=Component unprojected", () -> index.list(new ListRequest(components,
+          List.of(new OrderField("metadata.name", false)), null, null, null, all)).items().size());
+      time("list kind=Component unordered unprojected", () -> index.list(new ListRequest(components,
+          List.of(), null, null, null, all)).items().size());
       time("list systems+domains unprojected", () -> index.list(new ListRequest(systems, List.of(), null, null, null, all)).items().size());
       time("facets kind, spec.lifecycle, metadata.tags", () -> index.facets(new EntityPredicate.MatchAll(),
           List.of("kind", "spec.lifecycle", "metadata.tags")));
@@ -66,10 +70,10 @@ public final class IndexBenchmark {
   }
 
   private static void time(String name, Supplier<Object> op) {
-    for (int i = 0; i < 200; i++) {
+    for (int i = 0; i < 20; i++) {
       op.get();
     }
-    int runs = 200;
+    int runs = 50;
     long t0 = System.nanoTime();
     for (int i = 0; i < runs; i++) {
       op.get();
