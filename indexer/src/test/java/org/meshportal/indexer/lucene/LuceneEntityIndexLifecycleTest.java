@@ -81,6 +81,27 @@ class LuceneEntityIndexLifecycleTest {
   }
 
   @Test
+  void aFailedBatchLeavesNothingBehind() {
+    try (LuceneEntityIndex index = LuceneEntityIndex.open(dir)) {
+      index.apply(List.of(component("a", "service", "t")), List.of(), 1);
+      // a ref longer than Lucene's term limit makes the second document fail mid-batch
+      assertThrows(RuntimeException.class, () -> index.apply(
+          List.of(component("b", "service", "t"), component("x".repeat(40_000), "service", "t")),
+          List.of("component:default/a"), 2));
+      assertEquals(1, index.storeGeneration());
+      assertTrue(index.byRef("component:default/a").isPresent());
+      index.apply(List.of(component("c", "service", "t")), List.of(), 3);
+      assertTrue(index.byRef("component:default/b").isEmpty(), "the failed batch never gets committed later");
+      assertTrue(index.byRef("component:default/a").isPresent());
+      assertEquals(2, index.size());
+    }
+    try (LuceneEntityIndex index = LuceneEntityIndex.open(dir)) {
+      assertEquals(3, index.storeGeneration());
+      assertEquals(2, index.size());
+    }
+  }
+
+  @Test
   void closeIsIdempotentAndReadsAfterCloseFail() {
     LuceneEntityIndex index = LuceneEntityIndex.open(dir);
     index.close();
