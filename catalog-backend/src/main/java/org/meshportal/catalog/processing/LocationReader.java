@@ -349,9 +349,11 @@ final class LocationReader {
           + " at " + fileRef + ", originated at " + origin + ", is not of an allowed kind for that location");
       return;
     }
-    JsonNode resolved;
+    JsonNode resolved = tree;
     try {
-      resolved = Placeholders.substitute(tree, reader, limits);
+      if (mayHavePlaceholders(tree)) {
+        resolved = Placeholders.substitute(tree, reader, limits);
+      }
     } catch (RuntimeException e) {
       rejected(pass, fileRef, index, ref, locationRef, "InputError", e.getMessage());
       return;
@@ -377,6 +379,24 @@ final class LocationReader {
     if ("Location".equals(Entities.kind(entity))) {
       pass.nested.add(new Nested(entity, canonical, depth + 1));
     }
+  }
+
+  /** Substitution copies the whole tree; most documents have no {@code $}-key at all. */
+  private static boolean mayHavePlaceholders(JsonNode node) {
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        if (e.getKey().startsWith("$") || mayHavePlaceholders(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        if (mayHavePlaceholders(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void rejected(Pass pass, String fileRef, int index, String ref, String locationRef, String name, String message) {
