@@ -350,8 +350,10 @@ public final class CatalogEngine {
     Set<String> failedRefs = new HashSet<>(out.failedRefs());
 
     // 1. what the source emits now, minus duplicates, conflicts and relation failures
+    List<Prepared> prepared = Parallel.map(out.entities(), this::prepare);
     Map<String, Emitted> emitted = new LinkedHashMap<>();
-    for (EmittedEntity e : out.entities()) {
+    for (Prepared p : prepared) {
+      EmittedEntity e = p.e;
       String attach = e.parents().isEmpty() ? null : e.parents().get(0);
       Emitted first = emitted.get(e.ref());
       if (first != null) {
@@ -366,17 +368,12 @@ public final class CatalogEngine {
                 + " and now also " + (e.file() != null ? e.file() : source)));
         continue;
       }
-      List<EntityState.Edge> edges;
-      try {
-        edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
-      } catch (IllegalArgumentException ex) {
+      if (p.relationError != null) {
         failedRefs.add(e.ref());
-        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError", ex.getMessage()));
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError", p.relationError));
         continue;
       }
-      byte[] bytes = bytes(e.entity());
-      String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
-      emitted.put(e.ref(), new Emitted(e, edges, hash));
+      emitted.put(e.ref(), new Emitted(e, p.edges, p.hash));
     }
 
     // 2. what it no longer emits: retained (failed input), orphaned or deleted
@@ -495,15 +492,17 @@ public final class CatalogEngine {
       restitch.addAll(newOrphans);
       Map<String, byte[]> stored = store.bodies(restitch);
       List<JsonNode> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
-      for (Map.Entry<String, ObjectNode> p : processed.entrySet()) {
-        byte[] body = stitch(p.getValue(), entities.get(p.getKey()));
-        EntityRecord row = record(entities.get(p.getKey()), body);
-        if (created.contains(p.getKey())) {
-          batch.insertEntity(row);
+      // stitching only reads engine state, so the entities of a generation are stitched in parallel
+      List<Map.Entry<String, ObjectNode>> toStitch = new ArrayList<>(processed.entrySet());
+      List<EntityRecord> rows = Parallel.map(toStitch,
+          p -> record(entities.get(p.getKey()), stitch(p.getValue(), entities.get(p.getKey()))));
+      for (int i = 0; i < rows.size(); i++) {
+        if (created.contains(rows.get(i).ref())) {
+          batch.insertEntity(rows.get(i));
         } else {
-          batch.upsertEntity(row);
+          batch.upsertEntity(rows.get(i));
         }
-        indexUpserts.add(p.getValue());
+        indexUpserts.add(toStitch.get(i).getValue());
       }
       for (String ref : restitch) {
         byte[] old = stored.get(ref);
@@ -548,6 +547,21 @@ public final class CatalogEngine {
   }
 
   private record Emitted(EmittedEntity e, List<EntityState.Edge> edges, String hash) {}
+
+  /** The per-entity work of step 1 that needs no engine state: relations and the change hash. */
+  private record Prepared(EmittedEntity e, List<EntityState.Edge> edges, String hash, String relationError) {}
+
+  private Prepared prepare(EmittedEntity e) {
+    List<EntityState.Edge> edges;
+    try {
+      edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
+    } catch (IllegalArgumentException ex) {
+      return new Prepared(e, List.of(), null, ex.getMessage());
+    }
+    byte[] bytes = bytes(e.entity());
+    String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
+    return new Prepared(e, edges, hash, null);
+  }
 
   /** The in-memory changes of one generation, with their undo. */
   private final class Generation {
