@@ -98,6 +98,10 @@ public final class CatalogEngine {
           bodies.add(parse(r.body()));
         }
       });
+      if (rebuild) {
+        LOG.info("Index generation {} differs from store generation {}: rebuilding the index ({} entities)",
+            index.storeGeneration(), generation, bodies.size());
+      }
       for (ErrorRecord e : store.errors()) {
         errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
       }
@@ -110,6 +114,13 @@ public final class CatalogEngine {
       lock.unlock();
     }
     refreshSource(CONFIG_SOURCE);
+  }
+
+  private void rebuildIndex() {
+    long generation = store.generation();
+    List<JsonNode> bodies = new ArrayList<>();
+    store.forEachEntity(r -> bodies.add(parse(r.body())));
+    index.replaceAll(bodies, generation);
   }
 
   // ---------------------------------------------------------------- sources
@@ -524,7 +535,13 @@ public final class CatalogEngine {
       long generation = store.commit(batch);
       g.committed = true;
       long t2 = System.nanoTime();
-      index.apply(indexUpserts, deletes, generation);
+      try {
+        index.apply(indexUpserts, deletes, generation);
+      } catch (RuntimeException e) {
+        // the store has the generation; bring the index back in line with it rather than serve stale data
+        LOG.error("Index update for generation {} failed, rebuilding the index from the store", generation, e);
+        rebuildIndex();
+      }
       long t3 = System.nanoTime();
       LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, index {} ms",
           generation, source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
