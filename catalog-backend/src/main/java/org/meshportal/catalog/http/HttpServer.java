@@ -68,6 +68,9 @@ public final class HttpServer implements AutoCloseable {
       config.useVirtualThreads = true;
       config.jetty.defaultHost = settings.host();
       config.jetty.defaultPort = settings.port();
+      // Jetty's per-connection header cache matches values case-insensitively by default, which
+      // would hand a handler a previously seen token differing only in letter case.
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
       config.events(events -> events.handlerAdded(info -> routes.add(info.getHttpMethod() + " " + info.getPath())));
       config.router.mount(routing -> {
         routing.before(ctx -> {
