@@ -1,5 +1,6 @@
 package org.meshportal.catalog.http;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,11 +44,11 @@ final class AppBundle {
     try {
       this.root = settings.distDirectory().toRealPath();
       String raw = Files.readString(root.resolve("index.html"), StandardCharsets.UTF_8);
-      List<Map<String, Object>> config = List.of(Map.of(
-          "context", "runtime",
-          "data", Map.of(
-              "app", Map.of("baseUrl", settings.appBaseUrl()),
-              "backend", Map.of("baseUrl", backendBaseUrl))));
+      ObjectNode runtime = json.mapper().createObjectNode().put("context", "runtime");
+      ObjectNode data = runtime.putObject("data");
+      data.putObject("app").put("baseUrl", settings.appBaseUrl());
+      data.putObject("backend").put("baseUrl", backendBaseUrl);
+      List<ObjectNode> config = List.of(runtime);
       // \u003c keeps a "</script>" inside a value from closing the tag
       String tag = "<script type=\"backstage.io/config\">"
           + new String(json.bytes(config), StandardCharsets.UTF_8).replace("<", "\\u003c")

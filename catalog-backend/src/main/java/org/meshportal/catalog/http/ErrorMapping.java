@@ -3,6 +3,7 @@ package org.meshportal.catalog.http;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.NotFoundResponse;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import org.meshportal.model.errors.PortalException;
@@ -35,6 +36,8 @@ final class ErrorMapping {
 
   void register(Javalin app) {
     app.exception(PortalException.class, (e, ctx) -> render(ctx, statusOf(e.errorName()), e.errorName(), e.getMessage()));
+    // No route matched: Backstage answers 404 with an empty body
+    app.exception(NotFoundResponse.class, (e, ctx) -> ctx.status(404).result(""));
     app.exception(HttpResponseException.class, (e, ctx) -> {
       int status = e.getStatus();
       render(ctx, status, nameOf(status), status == 500 ? internal(e, ctx) : e.getMessage());

@@ -30,6 +30,11 @@ final class TestServer implements AutoCloseable {
     return new TestServer(server);
   }
 
+  /** Wraps a started server without marking it ready. */
+  static TestServer wrap(HttpServer server) {
+    return new TestServer(server);
+  }
+
   static HttpSettings settings() {
     return new HttpSettings("127.0.0.1", 0, "http://localhost:7007");
   }
