@@ -71,7 +71,11 @@ public final class HttpServer implements AutoCloseable {
       // Jetty's per-connection header cache matches values case-insensitively by default, which
       // would hand a handler a previously seen token differing only in letter case.
       config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
-      config.events(events -> events.handlerAdded(info -> routes.add(info.getHttpMethod() + " " + info.getPath())));
+      config.events(events -> events.handlerAdded(info -> {
+        if (info.getHttpMethod().isHttpMethod()) {
+          routes.add(info.getHttpMethod() + " " + info.getPath());
+        }
+      }));
       config.router.mount(routing -> {
         routing.before(ctx -> {
           if (cors != null && cors.handle(ctx)) {

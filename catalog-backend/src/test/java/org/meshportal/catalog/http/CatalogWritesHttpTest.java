@@ -137,6 +137,16 @@ class CatalogWritesHttpTest {
   }
 
   @Test
+  void analyze_location_answers_200_and_rejects_malformed_bodies() {
+    TestServer.Response r = send("POST", "/analyze-location",
+        "{\"location\":{\"type\":\"url\",\"target\":\"https://example.com/acme/repo\"},\"catalogFileName\":\"extra.yaml\"}");
+    assertEquals(200, r.status(), r.body());
+    SpecSchemas.assertMatches("catalog", "POST", "/analyze-location", r);
+    assertEquals(400, send("POST", "/analyze-location", "{\"location\":\"x\"}").status());
+    assertEquals(400, send("POST", "/analyze-location", "not json").status());
+  }
+
+  @Test
   void delete_by_uid_is_204_even_for_unknown_uids() {
     String uid = send("GET", "/entities/by-name/component/default/lib-c", null).json().at("/metadata/uid").asText();
     TestServer.Response r = send("DELETE", "/entities/by-uid/" + uid, null);
