@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.meshportal.model.errors.AuthenticationException;
 
 /**
@@ -33,6 +34,12 @@ public final class UserTokens {
   private final Clock clock;
   private final ECDSASigner signer;
   private final ECDSAVerifier verifier;
+  /** Tokens already verified, so a request costs a map lookup instead of an ECDSA check. */
+  private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(Principal.User user, Instant expiry) {}
+
+  static final int MAX_CACHED_TOKENS = 10_000;
 
   public UserTokens(AuthSettings settings, Clock clock) {
     this.key = SigningKeys.loadOrCreate(settings.keyDirectory());
@@ -81,6 +88,22 @@ public final class UserTokens {
    *     expired; the message never contains the token
    */
   public Principal.User verify(String token) {
+    Verified known = verified.get(token);
+    if (known != null) {
+      if (known.expiry().isAfter(clock.instant())) {
+        return known.user();
+      }
+      verified.remove(token);
+    }
+    Verified fresh = verifyUncached(token);
+    if (verified.size() >= MAX_CACHED_TOKENS) {
+      verified.clear();
+    }
+    verified.put(token, fresh);
+    return fresh.user();
+  }
+
+  private Verified verifyUncached(String token) {
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -118,7 +141,7 @@ public final class UserTokens {
     } catch (ParseException e) {
       throw new AuthenticationException("Token has an invalid ent claim");
     }
-    return new Principal.User(subject, ownership);
+    return new Verified(new Principal.User(subject, ownership), expiry.toInstant());
   }
 
   /** The public JWKS ({@code /api/auth/.well-known/jwks.json}). */

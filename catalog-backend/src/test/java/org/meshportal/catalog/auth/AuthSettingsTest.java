@@ -8,6 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,6 +44,43 @@ class AuthSettingsTest {
     // a per-start key does not
     AuthSettings ephemeral = new AuthSettings("iss", null, null, List.of(), false, null);
     assertThrows(AuthenticationException.class, () -> new UserTokens(ephemeral, Clock.systemUTC()).verify(token));
+  }
+
+  @Test
+  void a_verified_token_stops_working_when_it_expires(@TempDir Path dir) {
+    MovableClock clock = new MovableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    AuthSettings settings = new AuthSettings("iss", dir, null, List.of(), false, Duration.ofMinutes(10));
+    UserTokens tokens = new UserTokens(settings, clock);
+    String token = tokens.issue("user:default/a", List.of()).token();
+    assertEquals("user:default/a", tokens.verify(token).userEntityRef());
+    clock.now = clock.now.plus(Duration.ofMinutes(9));
+    assertEquals("user:default/a", tokens.verify(token).userEntityRef());
+    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> tokens.verify(token));
+    assertEquals("Token has expired", e.getMessage());
+  }
+
+  private static final class MovableClock extends Clock {
+    Instant now;
+
+    MovableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
   }
 
   @Test
