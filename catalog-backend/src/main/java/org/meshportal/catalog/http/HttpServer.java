@@ -71,6 +71,7 @@ public final class HttpServer implements AutoCloseable {
       // Jetty's per-connection header cache matches values case-insensitively by default, which
       // would hand a handler a previously seen token differing only in letter case.
       config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+      config.jetty.modifyServer(server -> server.setErrorHandler(new BadRequestBodies(json)));
       config.events(events -> events.handlerAdded(info -> {
         if (info.getHttpMethod().isHttpMethod()) {
           routes.add(info.getHttpMethod() + " " + info.getPath());

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -147,6 +150,24 @@ class ServerBasicsTest {
           "/static/..%2f..%2f" + outside.getFileName() + "%2fsecret.txt")) {
         TestServer.Response r = s.get(escape);
         assertFalse(r.body().contains("secret"), escape + " -> " + r.status());
+      }
+    }
+  }
+
+  @Test
+  void requests_jetty_rejects_still_get_the_json_error_envelope() throws Exception {
+    try (TestServer s = TestServer.start(builder())) {
+      for (String target : List.of("/api/catalog/entities/by-name/a/b/%ZZ", "/%2e%2e/etc/passwd")) {
+        try (Socket socket = new Socket("127.0.0.1", s.server.port())) {
+          socket.getOutputStream().write(("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+          String raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+          assertTrue(raw.startsWith("HTTP/1.1 400"), raw);
+          assertTrue(raw.toLowerCase(java.util.Locale.ROOT).contains("content-type: application/json"), raw);
+          JsonNode body = TestServer.MAPPER.readTree(raw.substring(raw.indexOf("\r\n\r\n") + 4));
+          assertEquals("InputError", body.at("/error/name").asText());
+          assertEquals(400, body.at("/response/statusCode").asInt());
+        }
       }
     }
   }
