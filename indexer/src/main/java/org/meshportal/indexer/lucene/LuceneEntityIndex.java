@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +13,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -49,8 +47,9 @@ public final class LuceneEntityIndex implements EntityIndex {
   static final String GENERATION_KEY = "storeGeneration";
 
   private final Directory directory;
-  private final IndexWriter writer;
-  private final SearcherManager searchers;
+  // Replaced only after a failed batch (under the write lock); readers capture one instance.
+  private volatile IndexWriter writer;
+  private volatile SearcherManager searchers;
   private final ObjectMapper json = new ObjectMapper();
   private final EntityDocuments documents = new EntityDocuments(json);
   private final ReentrantLock writeLock = new ReentrantLock();
@@ -89,10 +88,8 @@ public final class LuceneEntityIndex implements EntityIndex {
           reuse = false;
         }
       }
-      IndexWriterConfig config = new IndexWriterConfig(new SearchAnalyzer())
-          .setOpenMode(reuse ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
-          .setCommitOnClose(false);
-      IndexWriter writer = new IndexWriter(directory, config);
+      IndexWriter writer = new IndexWriter(directory,
+          writerConfig(reuse ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE));
       if (!reuse) {
         writer.setLiveCommitData(commitData(-1).entrySet());
         writer.commit();
@@ -104,43 +101,48 @@ public final class LuceneEntityIndex implements EntityIndex {
     }
   }
 
+  private static IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
+    return new IndexWriterConfig(new SearchAnalyzer()).setOpenMode(mode).setCommitOnClose(false);
+  }
+
   private static Map<String, String> commitData(long generation) {
     return Map.of(SCHEMA_KEY, SCHEMA_VERSION, GENERATION_KEY, Long.toString(generation));
   }
 
   @Override
   public void apply(Collection<? extends JsonNode> upserts, Collection<String> deletedRefs, long storeGeneration) {
-    write(false, toDocuments(upserts), deletedRefs, storeGeneration);
+    write(false, upserts, deletedRefs, storeGeneration);
   }
 
   @Override
   public void replaceAll(Collection<? extends JsonNode> entities, long storeGeneration) {
-    write(true, toDocuments(entities), List.of(), storeGeneration);
+    write(true, entities, List.of(), storeGeneration);
   }
 
-  /** Built before the writer is touched, so a bad entity fails the call without a partial batch. */
-  private List<Map.Entry<String, Document>> toDocuments(Collection<? extends JsonNode> entities) {
-    List<Map.Entry<String, Document>> docs = new ArrayList<>(entities.size());
-    for (JsonNode entity : entities) {
-      docs.add(Map.entry(EntityDocuments.refOf(entity), documents.toDocument(entity)));
-    }
-    return docs;
-  }
-
-  private void write(boolean replace, List<Map.Entry<String, Document>> docs, Collection<String> deletedRefs,
+  /**
+   * One batch, one commit, one refresh. Documents are built one at a time to keep memory flat; if
+   * building one fails, the uncommitted batch is rolled back and a fresh writer is opened, so no
+   * later commit can publish half of it.
+   */
+  private void write(boolean replace, Collection<? extends JsonNode> upserts, Collection<String> deletedRefs,
       long generation) {
     ensureOpen();
     writeLock.lock();
     try {
       ensureOpen();
-      if (replace) {
-        writer.deleteAll();
-      }
-      for (String ref : deletedRefs) {
-        writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
-      }
-      for (Map.Entry<String, Document> doc : docs) {
-        writer.updateDocument(new Term(IndexFields.REF, doc.getKey()), doc.getValue());
+      try {
+        if (replace) {
+          writer.deleteAll();
+        }
+        for (String ref : deletedRefs) {
+          writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
+        }
+        for (JsonNode entity : upserts) {
+          writer.updateDocument(new Term(IndexFields.REF, EntityDocuments.refOf(entity)), documents.toDocument(entity));
+        }
+      } catch (RuntimeException e) {
+        reopenAfterRollback();
+        throw e;
       }
       writer.setLiveCommitData(commitData(generation).entrySet());
       writer.commit();
@@ -151,6 +153,14 @@ public final class LuceneEntityIndex implements EntityIndex {
     } finally {
       writeLock.unlock();
     }
+  }
+
+  private void reopenAfterRollback() throws IOException {
+    SearcherManager oldSearchers = searchers;
+    writer.rollback();
+    writer = new IndexWriter(directory, writerConfig(IndexWriterConfig.OpenMode.APPEND));
+    searchers = new SearcherManager(writer, null);
+    oldSearchers.close();
   }
 
   @Override
@@ -204,9 +214,10 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   private <T> T read(Read<T> body) {
     ensureOpen();
+    SearcherManager manager = searchers;
     IndexSearcher searcher;
     try {
-      searcher = searchers.acquire();
+      searcher = manager.acquire();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -216,7 +227,7 @@ public final class LuceneEntityIndex implements EntityIndex {
       throw new UncheckedIOException("Reading the entity index failed: " + e.getMessage(), e);
     } finally {
       try {
-        searchers.release(searcher);
+        manager.release(searcher);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
