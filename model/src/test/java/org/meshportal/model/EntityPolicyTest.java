@@ -46,7 +46,7 @@ class EntityPolicyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"a", "A1", "my-service", "my_service.v2", "Mixed.Case_Name-1",
+  @ValueSource(strings = {"a", "A1", "my-service", "my_service.v2", "Mixed.Case_Name-1", "double--separator", "a._-b",
       "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij123"})
   void validNames(String name) {
     ObjectNode e = component();

@@ -52,12 +52,14 @@ public final class CatalogEngine {
   private final LocationReader reader;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantLock lock = new ReentrantLock();
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogEngine.class);
 
-  private final Map<String, EntityState> entities = new HashMap<>();
+  // written under the lock only; concurrent maps so that reads need no lock
+  private final Map<String, EntityState> entities = new java.util.concurrent.ConcurrentHashMap<>();
   /** target ref → refs of the entities with an edge to it. */
   private final Map<String, Set<String>> incoming = new HashMap<>();
   private final Map<String, Set<String>> refsBySource = new HashMap<>();
-  private final Map<String, List<ErrorRecord>> errorsBySource = new LinkedHashMap<>();
+  private final Map<String, List<ErrorRecord>> errorsBySource = new java.util.concurrent.ConcurrentHashMap<>();
   /** entity ref → errors shown in its status.items. */
   private final Map<String, List<ErrorRecord>> statusByRef = new HashMap<>();
 
@@ -67,8 +69,7 @@ public final class CatalogEngine {
     this.index = Objects.requireNonNull(index, "index");
     this.settings = Objects.requireNonNull(settings, "settings");
     this.policy = new EntityPolicy(settings.allowedKinds());
-    DocumentParser parser = new InterimYamlParser(settings.maxFileBytes());
-    this.reader = new LocationReader(settings, policy, parser, new InterimPlaceholders(parser), urlReader);
+    this.reader = new LocationReader(settings, policy, urlReader);
   }
 
   public ProcessingSettings settings() {
@@ -92,7 +93,7 @@ public final class CatalogEngine {
       List<JsonNode> bodies = new ArrayList<>();
       store.forEachEntity(r -> {
         putState(new EntityState(r.ref(), r.uid(), r.source(), r.hash(), r.file(), r.parents(),
-            EntityState.decodeEdges(r.edges()), isOrphan(r)), null);
+            EntityState.decodeEdges(r.edges()), r.orphan()), null);
         if (rebuild) {
           bodies.add(parse(r.body()));
         }
@@ -100,6 +101,7 @@ public final class CatalogEngine {
       for (ErrorRecord e : store.errors()) {
         errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
       }
+      errorsBySource.replaceAll((source, list) -> List.copyOf(list));
       errorsBySource.values().forEach(this::indexStatus);
       if (rebuild) {
         index.replaceAll(bodies, generation);
@@ -108,11 +110,6 @@ public final class CatalogEngine {
       lock.unlock();
     }
     refreshSource(CONFIG_SOURCE);
-  }
-
-  private boolean isOrphan(EntityRecord r) {
-    // orphans are the only entities without parents that are not source roots or provider output
-    return r.parents().isEmpty() && r.file() != null && !r.ref().startsWith("location:default/generated-");
   }
 
   // ---------------------------------------------------------------- sources
@@ -147,13 +144,7 @@ public final class CatalogEngine {
 
   /** Refreshes the source that owns the entity; unknown refs are ignored. */
   public void refreshEntity(String canonicalRef) {
-    EntityState state;
-    lock.lock();
-    try {
-      state = entities.get(canonicalRef);
-    } finally {
-      lock.unlock();
-    }
+    EntityState state = entities.get(canonicalRef);
     if (state != null) {
       refreshSource(state.source());
     }
@@ -217,7 +208,7 @@ public final class CatalogEngine {
       try {
         edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
       } catch (IllegalArgumentException ex) {
-        throw new InputException(Entities.name(e.entity()) + ": " + ex.getMessage());
+        throw new InputException(e.ref() + ": " + ex.getMessage());
       }
       ObjectNode entity = e.entity();
       ArrayNode relations = entity.putArray("relations");
@@ -329,28 +320,19 @@ public final class CatalogEngine {
   // ---------------------------------------------------------------- reads for services
 
   Optional<EntityState> state(String canonicalRef) {
-    lock.lock();
-    try {
-      return Optional.ofNullable(entities.get(canonicalRef));
-    } finally {
-      lock.unlock();
-    }
+    return Optional.ofNullable(entities.get(canonicalRef));
   }
 
   Optional<JsonNode> body(String canonicalRef) {
     return Optional.ofNullable(store.bodies(List.of(canonicalRef)).get(canonicalRef)).map(this::parse);
   }
 
+  /** Errors of every source, sources in name order, each source's errors in the order found. */
   List<ProcessingError> processingErrors() {
-    lock.lock();
-    try {
-      List<ProcessingError> out = new ArrayList<>();
-      errorsBySource.values().forEach(list -> list.forEach(e -> out.add(
-          new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
-      return out;
-    } finally {
-      lock.unlock();
-    }
+    List<ProcessingError> out = new ArrayList<>();
+    new java.util.TreeMap<>(errorsBySource).values().forEach(list -> list.forEach(e -> out.add(
+        new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
+    return out;
   }
 
   EntityPolicy policy() {
@@ -362,6 +344,7 @@ public final class CatalogEngine {
   private void apply(
       String source, SourceOutput out, boolean snapshot, Collection<String> explicitDeletes, StoreBatch batch,
       boolean forceDelete) {
+    long t0 = System.nanoTime();
     Generation g = new Generation(source);
     List<ErrorRecord> errors = new ArrayList<>(out.errors());
     Set<String> failedRefs = new HashSet<>(out.failedRefs());
@@ -388,8 +371,7 @@ public final class CatalogEngine {
         edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
       } catch (IllegalArgumentException ex) {
         failedRefs.add(e.ref());
-        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError",
-            Entities.name(e.entity()) + ": " + ex.getMessage()));
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError", ex.getMessage()));
         continue;
       }
       byte[] bytes = bytes(e.entity());
@@ -446,6 +428,7 @@ public final class CatalogEngine {
 
     // 3. new states (memory is updated now and rolled back if the store refuses the generation)
     Map<String, ObjectNode> processed = new HashMap<>();
+    Set<String> created = new HashSet<>();
     Set<String> affected = new HashSet<>();
     for (Map.Entry<String, Emitted> entry : emitted.entrySet()) {
       String ref = entry.getKey();
@@ -455,6 +438,9 @@ public final class CatalogEngine {
         continue;
       }
       String uid = prev != null ? prev.uid() : UUID.randomUUID().toString();
+      if (prev == null) {
+        created.add(ref);
+      }
       ObjectNode entity = em.e.entity();
       ObjectNode metadata = Entities.metadata(entity);
       metadata.put("uid", uid);
@@ -511,7 +497,12 @@ public final class CatalogEngine {
       List<JsonNode> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
       for (Map.Entry<String, ObjectNode> p : processed.entrySet()) {
         byte[] body = stitch(p.getValue(), entities.get(p.getKey()));
-        batch.upsertEntity(record(entities.get(p.getKey()), body));
+        EntityRecord row = record(entities.get(p.getKey()), body);
+        if (created.contains(p.getKey())) {
+          batch.insertEntity(row);
+        } else {
+          batch.upsertEntity(row);
+        }
         indexUpserts.add(p.getValue());
       }
       for (String ref : restitch) {
@@ -530,9 +521,15 @@ public final class CatalogEngine {
       if (errorsChanged || forceDelete) {
         batch.replaceErrors(source, finalErrors);
       }
+      long t1 = System.nanoTime();
       long generation = store.commit(batch);
       g.committed = true;
+      long t2 = System.nanoTime();
       index.apply(indexUpserts, deletes, generation);
+      long t3 = System.nanoTime();
+      LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, index {} ms",
+          generation, source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
     } finally {
       if (!g.committed) {
         g.rollback();
@@ -692,7 +689,7 @@ public final class CatalogEngine {
 
   private static EntityRecord record(EntityState s, byte[] body) {
     return new EntityRecord(s.ref(), s.uid(), s.source(), s.hash(), s.file(), s.parents(),
-        EntityState.encodeEdges(s.edges()), body);
+        EntityState.encodeEdges(s.edges()), s.orphan(), body);
   }
 
   private byte[] bytes(JsonNode node) {

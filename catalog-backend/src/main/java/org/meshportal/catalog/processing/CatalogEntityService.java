@@ -106,7 +106,7 @@ public final class CatalogEntityService implements EntityService {
       try {
         RelationRules.edges(copy);
       } catch (IllegalArgumentException e) {
-        errors.add(error("InputError", Entities.name(copy) + ": " + e.getMessage()));
+        errors.add(error("InputError", e.getMessage()));
       }
     }
     return errors;

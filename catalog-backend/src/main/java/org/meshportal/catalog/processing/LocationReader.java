@@ -12,14 +12,19 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.model.Entities;
 import org.meshportal.model.EntityPolicy;
+import org.meshportal.model.Placeholders;
+import org.meshportal.model.YamlDocuments;
 
 /**
  * Backstage's location processing: reads a Location entity's targets, parses every YAML
@@ -27,23 +32,20 @@ import org.meshportal.model.EntityPolicy;
  * nested Location entities. Bad input becomes {@link ErrorRecord}s, never an exception.
  */
 final class LocationReader {
-  private static final Set<String> ROOT_KEYS = Set.of("apiVersion", "kind", "metadata", "spec");
   private static final int MAX_LOCATION_DEPTH = 32;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(LocationReader.class);
 
   private final ProcessingSettings settings;
   private final EntityPolicy policy;
-  private final DocumentParser parser;
-  private final PlaceholderResolver placeholders;
+  private final YamlDocuments.Limits limits;
   private final UrlReader urlReader;
 
   /** @param urlReader reader of {@code url} targets, or null when none is installed */
   LocationReader(
-      ProcessingSettings settings, EntityPolicy policy, DocumentParser parser, PlaceholderResolver placeholders,
-      UrlReader urlReader) {
+      ProcessingSettings settings, EntityPolicy policy, UrlReader urlReader) {
     this.settings = settings;
     this.policy = policy;
-    this.parser = parser;
-    this.placeholders = placeholders;
+    this.limits = YamlDocuments.Limits.ofMaxBytes(settings.maxFileBytes());
     this.urlReader = urlReader;
   }
 
@@ -52,6 +54,7 @@ final class LocationReader {
 
   /** Reads every root of one source and what they transitively emit. */
   SourceOutput read(String source, List<Root> roots) {
+    long start = System.nanoTime();
     SourceOutput out = SourceOutput.empty();
     Pass pass = new Pass(source, out);
     for (Root root : roots) {
@@ -60,22 +63,41 @@ final class LocationReader {
       out.entities().add(new EmittedEntity(location, ref, List.of(), null));
       readTargets(location, ref, root.type() + ":" + root.target(), true, 0, pass);
     }
+    LOG.debug("Read {}: {} entities, {} errors in {} ms", source, out.entities().size(), out.errors().size(),
+        (System.nanoTime() - start) / 1_000_000);
     return out;
   }
 
-  private final class Pass {
+  /** What one reading produced; files are read on their own passes and merged in target order. */
+  private static final class Pass {
     final String source;
     final SourceOutput out;
     final Set<String> readFiles = new HashSet<>();
+    /** Location entities found in this pass's files, read after the merge. */
+    final List<Nested> nested = new ArrayList<>();
 
     Pass(String source, SourceOutput out) {
       this.source = source;
       this.out = out;
     }
 
+    void merge(Pass file) {
+      out.entities().addAll(file.out.entities());
+      out.errors().addAll(file.out.errors());
+      out.failedFiles().addAll(file.out.failedFiles());
+      out.failedRefs().addAll(file.out.failedRefs());
+    }
+
     void error(String file, Integer document, String entityRef, String attachTo, String name, String message) {
       out.errors().add(new ErrorRecord(source, file, document, entityRef, attachTo, name, message));
     }
+  }
+
+  private record Nested(ObjectNode entity, String ref, int depth) {}
+
+  /** Reads one file (or url) into its own pass. */
+  private interface FileJob {
+    void read(Pass pass);
   }
 
   private void readTargets(ObjectNode location, String locationRef, String origin, boolean root, int depth, Pass pass) {
@@ -98,18 +120,61 @@ final class LocationReader {
           "Locations are nested deeper than " + MAX_LOCATION_DEPTH + " levels at " + own);
       return;
     }
+    List<FileJob> jobs = new ArrayList<>();
     for (String target : targets) {
       switch (type) {
-        case "file" -> readFileTarget(target, own, root, optional, locationRef, origin, depth, pass);
-        case "url" -> readUrlTarget(target, own, root, optional, locationRef, origin, depth, pass);
+        case "file" -> fileTargetJobs(target, own, root, optional, locationRef, origin, depth, pass, jobs);
+        case "url" -> urlTargetJob(target, own, root, optional, locationRef, origin, depth, pass, jobs);
         default -> pass.error(own, null, null, locationRef, "InputError",
             "Unsupported location type " + type + " for target " + target);
       }
     }
+    List<Pass> results = run(jobs, pass.source);
+    results.forEach(pass::merge);
+    for (Pass file : results) {
+      for (Nested n : file.nested) {
+        readTargets(n.entity(), n.ref(), origin, false, n.depth(), pass);
+      }
+    }
   }
 
-  private void readFileTarget(
-      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass) {
+  /** Parsing and validation dominate reading, so files are read in parallel; results keep target order. */
+  private static List<Pass> run(List<FileJob> jobs, String source) {
+    if (jobs.size() <= 1) {
+      return jobs.stream().map(job -> {
+        Pass p = new Pass(source, SourceOutput.empty());
+        job.read(p);
+        return p;
+      }).toList();
+    }
+    try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+      List<Future<Pass>> futures = new ArrayList<>(jobs.size());
+      for (FileJob job : jobs) {
+        futures.add(executor.submit(() -> {
+          Pass p = new Pass(source, SourceOutput.empty());
+          job.read(p);
+          return p;
+        }));
+      }
+      List<Pass> out = new ArrayList<>(futures.size());
+      for (Future<Pass> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while reading locations", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
+  }
+
+  private void fileTargetJobs(
+      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass,
+      List<FileJob> jobs) {
     if (target.endsWith("/") || target.endsWith(java.io.File.separator)) {
       pass.error("file:" + target, null, null, locationRef, "InputError",
           "Location target file:" + target + " is a directory; it must name a file or a glob pattern");
@@ -122,11 +187,16 @@ final class LocationReader {
     if (isGlob(target)) {
       List<Path> matches = glob(resolved);
       for (Path match : matches) {
-        readFile(match, true, locationRef, origin, depth, pass);
+        if (pass.readFiles.add("file:" + match)) {
+          jobs.add(p -> readFile(match, true, locationRef, origin, depth, p));
+        }
       }
       return;
     }
-    readFile(resolved, optional, locationRef, origin, depth, pass);
+    // a file read already in this pass (a cycle or a second glob hit) is not read again
+    if (pass.readFiles.add("file:" + resolved)) {
+      jobs.add(p -> readFile(resolved, optional, locationRef, origin, depth, p));
+    }
   }
 
   private static boolean isGlob(String target) {
@@ -154,9 +224,6 @@ final class LocationReader {
 
   private void readFile(Path file, boolean optional, String locationRef, String origin, int depth, Pass pass) {
     String fileRef = "file:" + file;
-    if (!pass.readFiles.add(fileRef)) {
-      return; // read already in this pass: a cycle or a second glob hit
-    }
     byte[] content;
     try {
       if (Files.size(file) > settings.maxFileBytes()) {
@@ -180,8 +247,9 @@ final class LocationReader {
     readDocuments(content, fileRef, placeholderReader(file), locationRef, origin, depth, pass);
   }
 
-  private void readUrlTarget(
-      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass) {
+  private void urlTargetJob(
+      String target, String own, boolean root, boolean optional, String locationRef, String origin, int depth, Pass pass,
+      List<FileJob> jobs) {
     String url = target;
     if (!root && own != null && own.startsWith("url:")) {
       try {
@@ -197,9 +265,13 @@ final class LocationReader {
       pass.error(fileRef, null, null, locationRef, "InputError", "No reader is configured for " + fileRef);
       return;
     }
-    if (!pass.readFiles.add(fileRef)) {
-      return;
+    if (pass.readFiles.add(fileRef)) {
+      String resolvedUrl = url;
+      jobs.add(p -> readUrl(resolvedUrl, fileRef, optional, locationRef, origin, depth, p));
     }
+  }
+
+  private void readUrl(String url, String fileRef, boolean optional, String locationRef, String origin, int depth, Pass pass) {
     Optional<byte[]> content;
     try {
       content = urlReader.read(url);
@@ -222,70 +294,67 @@ final class LocationReader {
       return;
     }
     String base = url;
-    PlaceholderResolver.Reader reader = placeholderTarget -> {
+    Placeholders.FileReader reader = placeholderTarget -> {
       String resolved = URI.create(base).resolve(placeholderTarget).toString();
-      return new String(urlReader.read(resolved).orElseThrow(() -> new IOException(resolved + " does not exist")),
-          StandardCharsets.UTF_8);
+      return urlReader.read(resolved).orElseThrow(() -> new IOException(resolved + " does not exist"));
     };
     readDocuments(content.get(), fileRef, reader, locationRef, origin, depth, pass);
   }
 
-  private PlaceholderResolver.Reader placeholderReader(Path file) {
+  private Placeholders.FileReader placeholderReader(Path file) {
     return target -> {
       Path p = file.getParent().resolve(target).normalize();
       if (Files.size(p) > settings.maxFileBytes()) {
         throw new IOException(target + " is larger than the limit of " + settings.maxFileBytes() + " bytes");
       }
-      return Files.readString(p, StandardCharsets.UTF_8);
+      return Files.readAllBytes(p);
     };
   }
 
   private void readDocuments(
-      byte[] content, String fileRef, PlaceholderResolver.Reader reader, String locationRef, String origin, int depth,
+      byte[] content, String fileRef, Placeholders.FileReader reader, String locationRef, String origin, int depth,
       Pass pass) {
-    List<DocumentParser.Document> documents;
-    try {
-      documents = parser.parse(content);
-    } catch (IllegalArgumentException e) {
-      pass.out.failedFiles().add(fileRef);
-      pass.error(fileRef, null, null, locationRef, "InputError", "Unable to read " + fileRef + ", " + e.getMessage());
-      return;
-    }
-    for (int i = 0; i < documents.size(); i++) {
-      DocumentParser.Document doc = documents.get(i);
-      if (doc.error() != null) {
-        // a file that no longer parses keeps what it produced before
-        pass.out.failedFiles().add(fileRef);
-        pass.error(fileRef, i, null, locationRef, "InputError", "YAML error at " + fileRef + " document " + i + ", " + doc.error());
-        continue;
+    YamlDocuments.Result parsed = YamlDocuments.parse(content, limits);
+    // documents and problems come in separate lists; walk them together in document order
+    List<Object> items = new ArrayList<>();
+    items.addAll(parsed.documents());
+    items.addAll(parsed.problems());
+    items.sort(java.util.Comparator.comparingInt(o -> o instanceof YamlDocuments.Document d ? d.index() : ((YamlDocuments.Problem) o).index()));
+    for (Object item : items) {
+      if (item instanceof YamlDocuments.Problem problem) {
+        if (problem.wholeFile()) {
+          pass.out.failedFiles().add(fileRef);
+          pass.error(fileRef, null, null, locationRef, "InputError", "Unable to read " + fileRef + ", " + problem.describe());
+        } else {
+          if (!problem.message().startsWith("Expected object at root")) {
+            // a file that no longer parses keeps what it produced before
+            pass.out.failedFiles().add(fileRef);
+          }
+          pass.error(fileRef, problem.index(), null, locationRef, "InputError",
+              "YAML error at " + fileRef + ", " + problem.describe());
+        }
+      } else {
+        YamlDocuments.Document doc = (YamlDocuments.Document) item;
+        readDocument(doc.entity(), doc.index(), fileRef, reader, locationRef, origin, depth, pass);
       }
-      readDocument(doc.tree(), i, fileRef, reader, locationRef, origin, depth, pass);
     }
   }
 
   private void readDocument(
-      JsonNode tree, int index, String fileRef, PlaceholderResolver.Reader reader, String locationRef, String origin,
+      ObjectNode tree, int index, String fileRef, Placeholders.FileReader reader, String locationRef, String origin,
       int depth, Pass pass) {
-    if (tree == null || tree.isNull()) {
-      return; // an empty document, e.g. after a trailing ---
-    }
-    if (!(tree instanceof ObjectNode)) {
-      pass.error(fileRef, index, null, locationRef, "InputError",
-          "Expected object at root of " + fileRef + " document " + index + ", got " + tree.getNodeType().name().toLowerCase());
+    String ref = refOf(tree);
+    if (ref != null && !policy.isAllowed(tree.path("kind").asText())) {
+      rejected(pass, fileRef, index, null, locationRef, "NotAllowedError", "Entity " + ref
+          + " at " + fileRef + ", originated at " + origin + ", is not of an allowed kind for that location");
       return;
     }
-    String ref = refOf(tree);
-    for (Iterator<String> keys = tree.fieldNames(); keys.hasNext(); ) {
-      String key = keys.next();
-      if (!ROOT_KEYS.contains(key)) {
-        rejected(pass, fileRef, index, ref, locationRef, "InputError", "Unknown field " + key);
-        return;
-      }
-    }
-    JsonNode resolved;
+    JsonNode resolved = tree;
     try {
-      resolved = placeholders.resolve(tree, reader);
-    } catch (IllegalArgumentException e) {
+      if (mayHavePlaceholders(tree)) {
+        resolved = Placeholders.substitute(tree, reader, limits);
+      }
+    } catch (RuntimeException e) {
       rejected(pass, fileRef, index, ref, locationRef, "InputError", e.getMessage());
       return;
     }
@@ -308,8 +377,26 @@ final class LocationReader {
     String canonical = Entities.ref(entity).canonical();
     pass.out.entities().add(new EmittedEntity(entity, canonical, List.of(locationRef), fileRef));
     if ("Location".equals(Entities.kind(entity))) {
-      readTargets(entity, canonical, origin, false, depth + 1, pass);
+      pass.nested.add(new Nested(entity, canonical, depth + 1));
     }
+  }
+
+  /** Substitution copies the whole tree; most documents have no {@code $}-key at all. */
+  private static boolean mayHavePlaceholders(JsonNode node) {
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        if (e.getKey().startsWith("$") || mayHavePlaceholders(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        if (mayHavePlaceholders(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static void rejected(Pass pass, String fileRef, int index, String ref, String locationRef, String name, String message) {

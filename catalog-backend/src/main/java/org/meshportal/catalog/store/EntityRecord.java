@@ -12,10 +12,12 @@ import java.util.List;
  * @param file location ref of the file it was read from, or null
  * @param parents canonical refs of the entities whose processing emitted it
  * @param edges forward relation edges, encoded by the engine
+ * @param orphan true when no parent emits it any more and it was kept ({@code orphanStrategy: keep})
  * @param body the final (stitched) entity JSON, UTF-8
  */
 public record EntityRecord(
-    String ref, String uid, String source, String hash, String file, List<String> parents, String edges, byte[] body) {
+    String ref, String uid, String source, String hash, String file, List<String> parents, String edges,
+    boolean orphan, byte[] body) {
   public EntityRecord {
     parents = List.copyOf(parents);
   }

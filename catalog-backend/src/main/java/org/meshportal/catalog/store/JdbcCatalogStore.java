@@ -79,11 +79,11 @@ final class JdbcCatalogStore implements CatalogStore {
   public void forEachEntity(Consumer<EntityRecord> consumer) {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT ref, uid, source, hash, file, parents, edges, body FROM entities");
+            "SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
         consumer.accept(new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBytes(8)));
+            rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBoolean(8), rs.getBytes(9)));
       }
     } catch (SQLException e) {
       throw new StoreException("Could not read entities", e);
@@ -186,9 +186,11 @@ final class JdbcCatalogStore implements CatalogStore {
     batch.entityUpserts().forEach(e -> refs.add(e.ref()));
     deleteByKey(c, "DELETE FROM entities WHERE ref = ?", refs);
     try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+        "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, orphan, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       int pending = 0;
-      for (EntityRecord e : batch.entityUpserts()) {
+      List<EntityRecord> rows = new ArrayList<>(batch.entityUpserts());
+      rows.addAll(batch.entityInserts());
+      for (EntityRecord e : rows) {
         ps.setString(1, e.ref());
         ps.setString(2, e.uid());
         ps.setString(3, e.source());
@@ -196,7 +198,8 @@ final class JdbcCatalogStore implements CatalogStore {
         ps.setString(5, e.file());
         ps.setString(6, String.join("\n", e.parents()));
         ps.setString(7, e.edges());
-        ps.setBytes(8, e.body());
+        ps.setBoolean(8, e.orphan());
+        ps.setBytes(9, e.body());
         ps.addBatch();
         if (++pending == BATCH_SIZE) {
           ps.executeBatch();

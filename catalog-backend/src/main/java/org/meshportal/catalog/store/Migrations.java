@@ -19,7 +19,7 @@ final class Migrations {
           "CREATE TABLE locations (id VARCHAR(64) PRIMARY KEY, type VARCHAR(64) NOT NULL, target ${text} NOT NULL)",
           "CREATE TABLE entities (ref VARCHAR(1024) PRIMARY KEY, uid VARCHAR(64) NOT NULL UNIQUE,"
               + " source VARCHAR(1024) NOT NULL, hash VARCHAR(64) NOT NULL, file ${text},"
-              + " parents ${text} NOT NULL, edges ${text} NOT NULL, body ${binary} NOT NULL)",
+              + " parents ${text} NOT NULL, edges ${text} NOT NULL, orphan BOOLEAN NOT NULL, body ${binary} NOT NULL)",
           "CREATE INDEX entities_source ON entities (source)",
           "CREATE TABLE processing_errors (source VARCHAR(1024) NOT NULL, position INTEGER NOT NULL,"
               + " location ${text}, document_index INTEGER, entity_ref VARCHAR(1024), attached_to VARCHAR(1024),"

@@ -10,6 +10,7 @@ public final class StoreBatch {
   private final List<LocationRecord> locationUpserts = new ArrayList<>();
   private final List<String> locationDeletes = new ArrayList<>();
   private final List<EntityRecord> entityUpserts = new ArrayList<>();
+  private final List<EntityRecord> entityInserts = new ArrayList<>();
   private final List<String> entityDeletes = new ArrayList<>();
   private final Map<String, List<ErrorRecord>> errorReplacements = new LinkedHashMap<>();
   private final Map<String, Map<String, String>> sourceStates = new LinkedHashMap<>();
@@ -27,6 +28,12 @@ public final class StoreBatch {
 
   public StoreBatch upsertEntity(EntityRecord entity) {
     entityUpserts.add(entity);
+    return this;
+  }
+
+  /** Like {@link #upsertEntity} for a ref the caller knows is not stored yet (skips the delete). */
+  public StoreBatch insertEntity(EntityRecord entity) {
+    entityInserts.add(entity);
     return this;
   }
 
@@ -62,6 +69,10 @@ public final class StoreBatch {
 
   public List<EntityRecord> entityUpserts() {
     return entityUpserts;
+  }
+
+  public List<EntityRecord> entityInserts() {
+    return entityInserts;
   }
 
   public List<String> entityDeletes() {
