@@ -10,6 +10,10 @@ import org.meshportal.catalog.config.ConfigException;
  * Without any {@code --config} the built-in demo catalog is served.
  */
 public final class Main {
+  /** Held so the level set on it is not lost with a collected logger. */
+  private static final java.util.logging.Logger LUCENE_VECTORIZATION =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -57,5 +61,8 @@ public final class Main {
         System.getProperty("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn"));
     System.setProperty("org.slf4j.simpleLogger.log.io.javalin",
         System.getProperty("org.slf4j.simpleLogger.log.io.javalin", "warn"));
+    // Lucene warns at every start that the incubating vector module is not enabled; the server
+    // does not use vector search, so the hint is noise.
+    LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
   }
 }
