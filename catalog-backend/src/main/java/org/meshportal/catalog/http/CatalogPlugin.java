@@ -16,6 +16,7 @@ import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.Location;
 import org.meshportal.catalog.service.LocationPage;
 import org.meshportal.catalog.service.LocationService;
+import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.FacetCount;
 import org.meshportal.indexer.ListRequest;
@@ -75,7 +76,8 @@ final class CatalogPlugin implements Plugin {
           ctx.status(204);
         })
         .post("/analyze-location", this::analyzeLocation)
-        .post("/validate-entity", this::validateEntity);
+        .post("/validate-entity", this::validateEntity)
+        .get("/processing-errors", this::processingErrors);
   }
 
   private void refresh(Context ctx) {
@@ -220,6 +222,20 @@ final class CatalogPlugin implements Plugin {
     body.put("totalItems", page.totalItems());
     body.put("pageInfo", pageInfo);
     json.write(ctx, 200, body);
+  }
+
+  private void processingErrors(Context ctx) {
+    List<Map<String, Object>> items = new ArrayList<>();
+    for (ProcessingError e : entities.processingErrors()) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("source", e.source());
+      item.put("location", e.location());
+      item.put("documentIndex", e.documentIndex());
+      item.put("entityRef", e.entityRef());
+      item.put("error", Map.of("name", e.name(), "message", e.message()));
+      items.add(item);
+    }
+    json.write(ctx, 200, Map.of("items", items));
   }
 
   private void analyzeLocation(Context ctx) {

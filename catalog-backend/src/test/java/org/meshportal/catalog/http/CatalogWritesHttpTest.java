@@ -166,4 +166,26 @@ class CatalogWritesHttpTest {
     assertFalse(r.body().contains("Exception"));
     assertFalse(r.json().get("error").has("stack"));
   }
+
+  @Test
+  void processing_errors_name_the_file_the_document_and_the_reason_and_keep_good_documents() throws Exception {
+    Path bad = dir.resolve("mixed.yaml");
+    Files.writeString(bad, EXTRA + "---\napiVersion: backstage.io/v1alpha1\nkind: Widget\nmetadata:\n  name: gadget\nspec: {}\n");
+    TestServer.Response created = send("POST", "/locations",
+        "{\"type\":\"url\",\"target\":\"" + bad.toUri() + "\"}");
+    assertEquals(201, created.status(), created.body());
+
+    TestServer.Response errors = send("GET", "/processing-errors", null);
+    assertEquals(200, errors.status(), errors.body());
+    SpecSchemas.assertMatches("catalog", "GET", "/processing-errors", errors);
+    JsonNode widget = null;
+    for (JsonNode item : errors.json().get("items")) {
+      if (item.path("location").asText().endsWith("mixed.yaml") && item.path("documentIndex").asInt(-1) == 1) {
+        widget = item;
+      }
+    }
+    assertTrue(widget != null, errors.body());
+    assertTrue(widget.path("error").path("message").asText().toLowerCase(java.util.Locale.ROOT).contains("widget"), widget.toString());
+    assertEquals(200, send("GET", "/entities/by-name/component/default/extra-d", null).status());
+  }
 }
