@@ -142,11 +142,7 @@ final class CatalogSearch {
   }
 
   private byte[] searchDocument(int doc) throws IOException {
-    var leaves = searcher.getIndexReader().leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    CatalogReads.JsonFieldVisitor visitor = new CatalogReads.JsonFieldVisitor(IndexFields.SEARCH_DOC);
-    leaf.reader().storedFields().document(doc - leaf.docBase, visitor);
-    return visitor.value;
+    return DocBytes.one(searcher.getIndexReader(), IndexFields.SEARCH_DOC, doc);
   }
 
   List<String> tokens(String text) {

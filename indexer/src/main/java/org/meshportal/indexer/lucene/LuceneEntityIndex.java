@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +20,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
@@ -42,9 +45,10 @@ import org.meshportal.model.query.EntityPredicate;
  */
 public final class LuceneEntityIndex implements EntityIndex {
   /** Bump when documents change shape; an index with another version is opened empty. */
-  static final String SCHEMA_VERSION = "1";
+  static final String SCHEMA_VERSION = "2";
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
+  private static final double RAM_BUFFER_MB = 64;
 
   private final Directory directory;
   // Replaced only after a failed batch (under the write lock); readers capture one instance.
@@ -101,8 +105,19 @@ public final class LuceneEntityIndex implements EntityIndex {
     }
   }
 
+  /**
+   * A larger RAM buffer flushes a typical batch (10-20k entities) as one segment instead of
+   * several that are merged right away; without compound files a flush writes each byte once.
+   */
   private static IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
-    return new IndexWriterConfig(new SearchAnalyzer()).setOpenMode(mode).setCommitOnClose(false);
+    TieredMergePolicy merges = new TieredMergePolicy();
+    merges.setNoCFSRatio(0);
+    return new IndexWriterConfig(new SearchAnalyzer())
+        .setOpenMode(mode)
+        .setCommitOnClose(false)
+        .setRAMBufferSizeMB(RAM_BUFFER_MB)
+        .setUseCompoundFile(false)
+        .setMergePolicy(merges);
   }
 
   private static Map<String, String> commitData(long generation) {
@@ -137,8 +152,15 @@ public final class LuceneEntityIndex implements EntityIndex {
         for (String ref : deletedRefs) {
           writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
         }
+        // After deleteAll only a ref repeated within the batch needs the costlier update-by-term.
+        Set<String> added = replace ? new HashSet<>() : null;
         for (JsonNode entity : upserts) {
-          writer.updateDocument(new Term(IndexFields.REF, EntityDocuments.refOf(entity)), documents.toDocument(entity));
+          String ref = EntityDocuments.refOf(entity);
+          if (added != null && added.add(ref)) {
+            writer.addDocument(documents.toDocument(entity, ref));
+          } else {
+            writer.updateDocument(new Term(IndexFields.REF, ref), documents.toDocument(entity, ref));
+          }
         }
       } catch (RuntimeException e) {
         reopenAfterRollback();
