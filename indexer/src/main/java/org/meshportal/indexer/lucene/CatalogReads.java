@@ -53,6 +53,10 @@ final class CatalogReads {
     return searcher;
   }
 
+  ResultCache results() {
+    return tables.results();
+  }
+
   // ---- single documents ---------------------------------------------------------------------
 
   /** The stored JSON of the live document whose keyword {@code field} equals {@code value}. */

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,8 +30,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.FacetCount;
+import org.meshportal.indexer.FullTextFilter;
 import org.meshportal.indexer.ListRequest;
 import org.meshportal.indexer.ListResult;
+import org.meshportal.indexer.OrderField;
 import org.meshportal.indexer.QueryRequest;
 import org.meshportal.indexer.QueryResult;
 import org.meshportal.indexer.SearchRequest;
@@ -49,6 +53,8 @@ public final class LuceneEntityIndex implements EntityIndex {
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
   private static final double RAM_BUFFER_MB = 64;
+  /** Budget of the result cache of the current reader generation. */
+  static final long RESULT_CACHE_BYTES = 32L << 20;
 
   private final Directory directory;
   // Replaced only after a failed batch (under the write lock); readers capture one instance.
@@ -60,9 +66,12 @@ public final class LuceneEntityIndex implements EntityIndex {
   private final AtomicReference<ReaderTables> tables = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long storeGeneration;
+  private final long resultCacheBytes;
 
-  private LuceneEntityIndex(Directory directory, IndexWriter writer, long storeGeneration) throws IOException {
+  private LuceneEntityIndex(Directory directory, IndexWriter writer, long storeGeneration, long resultCacheBytes)
+      throws IOException {
     this.directory = directory;
+    this.resultCacheBytes = resultCacheBytes;
     this.writer = writer;
     this.storeGeneration = storeGeneration;
     this.searchers = new SearcherManager(writer, null);
@@ -76,6 +85,11 @@ public final class LuceneEntityIndex implements EntityIndex {
    * @throws UncheckedIOException when the directory cannot be used (e.g. another process holds it)
    */
   public static LuceneEntityIndex open(Path dir) {
+    return open(dir, RESULT_CACHE_BYTES);
+  }
+
+  /** As {@link #open(Path)} with another result cache budget (0 turns the cache off). */
+  static LuceneEntityIndex open(Path dir, long resultCacheBytes) {
     Directory directory = null;
     try {
       directory = FSDirectory.open(dir);
@@ -98,7 +112,7 @@ public final class LuceneEntityIndex implements EntityIndex {
         writer.setLiveCommitData(commitData(-1).entrySet());
         writer.commit();
       }
-      return new LuceneEntityIndex(directory, writer, generation);
+      return new LuceneEntityIndex(directory, writer, generation, resultCacheBytes);
     } catch (IOException e) {
       IOUtils.closeWhileHandlingException(directory);
       throw new UncheckedIOException("Cannot open the entity index in " + dir.getFileName() + ": " + e.getMessage(), e);
@@ -169,6 +183,9 @@ public final class LuceneEntityIndex implements EntityIndex {
       writer.setLiveCommitData(commitData(generation).entrySet());
       writer.commit();
       searchers.maybeRefreshBlocking();
+      // Reads from here on acquire the new reader and build fresh tables and an empty result
+      // cache; dropping the old ones now frees their memory without waiting for the next read.
+      tables.set(null);
       this.storeGeneration = generation;
     } catch (IOException e) {
       throw new UncheckedIOException("Writing the entity index failed: " + e.getMessage(), e);
@@ -205,24 +222,81 @@ public final class LuceneEntityIndex implements EntityIndex {
     return read(s -> Optional.ofNullable(s.byKey(IndexFields.UID, uid)));
   }
 
+  // Reads that the frontend repeats go through the generation's result cache. Keys name the
+  // projection by its field list (FieldProjection has no value equality); hits are copied so a
+  // caller may change the list it gets.
+  private record ByRefsKey(List<String> refs, EntityPredicate filter, List<String> fields) {}
+
+  private record ListKey(EntityPredicate filter, List<OrderField> order, Integer limit, Integer offset, String after,
+      List<String> fields) {}
+
+  private record QueryKey(EntityPredicate filter, List<OrderField> order, FullTextFilter fullText, int limit, int offset,
+      boolean countTotal, String cursor, List<String> fields) {}
+
+  private record FacetsKey(EntityPredicate filter, List<String> facets) {}
+
   @Override
   public List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) {
-    return read(s -> s.byRefs(refs, filter, fields));
+    ByRefsKey key = new ByRefsKey(new ArrayList<>(refs), filter, fieldsOf(fields));
+    return read(s -> {
+      List<byte[]> hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.byRefs(refs, filter, fields);
+        s.results().put(key, hit, ResultCache.sizeOf(hit));
+      }
+      return new ArrayList<>(hit);
+    });
   }
 
   @Override
   public ListResult list(ListRequest request) {
-    return read(s -> s.list(request));
+    ListKey key = new ListKey(request.filter(), request.order(), request.limit(), request.offset(), request.after(),
+        fieldsOf(request.fields()));
+    return read(s -> {
+      ListResult hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.list(request);
+        s.results().put(key, hit, ResultCache.sizeOf(hit.items()));
+      }
+      return new ListResult(new ArrayList<>(hit.items()), hit.nextAfter());
+    });
   }
 
   @Override
   public QueryResult query(QueryRequest request) {
-    return read(s -> s.query(request));
+    QueryKey key = new QueryKey(request.filter(), request.orderFields(), request.fullText(), request.limit(),
+        request.offset(), request.countTotal(), request.cursor(), fieldsOf(request.fields()));
+    return read(s -> {
+      QueryResult hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.query(request);
+        s.results().put(key, hit, ResultCache.sizeOf(hit.items()));
+      }
+      return new QueryResult(new ArrayList<>(hit.items()), hit.totalItems(), hit.nextCursor(), hit.prevCursor());
+    });
   }
 
   @Override
   public Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets) {
-    return read(s -> s.facets(filter, facets));
+    FacetsKey key = new FacetsKey(filter, List.copyOf(facets));
+    return read(s -> {
+      Map<String, List<FacetCount>> hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.facets(filter, facets);
+        long size = 0;
+        for (List<FacetCount> counts : hit.values()) {
+          size += 64L * counts.size();
+        }
+        s.results().put(key, hit, size);
+      }
+      Map<String, List<FacetCount>> copy = new LinkedHashMap<>();
+      hit.forEach((facet, counts) -> copy.put(facet, new ArrayList<>(counts)));
+      return copy;
+    });
+  }
+
+  private static List<String> fieldsOf(FieldProjection fields) {
+    return fields == null ? List.of() : fields.fields();
   }
 
   @Override
@@ -262,7 +336,7 @@ public final class LuceneEntityIndex implements EntityIndex {
     if (current != null && current.reader() == searcher.getIndexReader()) {
       return current;
     }
-    ReaderTables fresh = new ReaderTables(searcher.getIndexReader());
+    ReaderTables fresh = new ReaderTables(searcher.getIndexReader(), resultCacheBytes);
     tables.compareAndSet(current, fresh);
     return fresh;
   }
