@@ -15,6 +15,9 @@ import org.meshportal.model.query.EntityPredicate;
  * <p>Writes are generations: {@link #apply} makes all of a batch visible at once, before it
  * returns. Reads never see half a generation.
  *
+ * <p>Returned lists are the caller's own, but the entity byte arrays in them may be shared with
+ * other callers (identical reads are answered from a cache): never modify them.
+ *
  * <p>Malformed cursors and invalid requests throw
  * {@link org.meshportal.model.errors.InputException}.
  */

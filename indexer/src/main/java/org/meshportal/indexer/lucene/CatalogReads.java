@@ -14,11 +14,8 @@ import java.util.Map;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.PostingsEnum;
-import org.apache.lucene.index.StoredFieldVisitor;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Terms;
 import org.apache.lucene.index.TermsEnum;
-import org.apache.lucene.index.FieldInfo;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
@@ -56,6 +53,10 @@ final class CatalogReads {
     return searcher;
   }
 
+  ResultCache results() {
+    return tables.results();
+  }
+
   // ---- single documents ---------------------------------------------------------------------
 
   /** The stored JSON of the live document whose keyword {@code field} equals {@code value}. */
@@ -87,66 +88,41 @@ final class CatalogReads {
   }
 
   private byte[] storedJson(int doc) throws IOException {
-    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-    LeafReaderContext leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    JsonFieldVisitor visitor = new JsonFieldVisitor(IndexFields.JSON);
-    leaf.reader().storedFields().document(doc - leaf.docBase, visitor);
-    return visitor.value;
+    return DocBytes.one(searcher.getIndexReader(), IndexFields.JSON, doc);
   }
 
-  /** Reads one binary stored field and stops. */
-  static final class JsonFieldVisitor extends StoredFieldVisitor {
-    private final String field;
-    byte[] value;
-
-    JsonFieldVisitor(String field) {
-      this.field = field;
-    }
-
-    @Override
-    public Status needsField(FieldInfo fieldInfo) {
-      if (value != null) {
-        return Status.STOP;
-      }
-      return fieldInfo.name.equals(field) ? Status.YES : Status.NO;
-    }
-
-    @Override
-    public void binaryField(FieldInfo fieldInfo, byte[] bytes) {
-      value = bytes;
-    }
-  }
-
-  /** Loads documents given in any order, reusing one StoredFields per segment. */
+  /** Loads documents given in any order, projected, in that order. */
   private List<byte[]> load(int[] docs, int from, int to, Projector projector) throws IOException {
-    List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
-    StoredFields[] perLeaf = new StoredFields[leaves.size()];
-    List<byte[]> out = new ArrayList<>(Math.max(0, to - from));
-    for (int i = from; i < to; i++) {
-      int doc = docs[i];
-      int li = org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves);
-      LeafReaderContext leaf = leaves.get(li);
-      if (perLeaf[li] == null) {
-        perLeaf[li] = leaf.reader().storedFields();
-      }
-      JsonFieldVisitor visitor = new JsonFieldVisitor(IndexFields.JSON);
-      perLeaf[li].document(doc - leaf.docBase, visitor);
-      out.add(projector.apply(visitor.value));
+    byte[][] values = DocBytes.many(searcher.getIndexReader(), IndexFields.JSON, docs, from, to);
+    List<byte[]> out = new ArrayList<>(values.length);
+    for (byte[] value : values) {
+      out.add(projector.apply(value));
     }
     return out;
   }
 
   List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) throws IOException {
     FixedBitSet allowed = filter == null || filter instanceof EntityPredicate.MatchAll ? null : match(filter);
-    Projector projector = new Projector(json, fields);
-    List<byte[]> out = new ArrayList<>(refs.size());
-    for (String ref : refs) {
+    int[] docs = new int[refs.size()];
+    int found = 0;
+    for (int i = 0; i < docs.length; i++) {
+      String ref = refs.get(i);
       int doc = ref == null ? -1 : docByKey(IndexFields.REF, ref.toLowerCase(Locale.ROOT));
-      if (doc < 0 || (allowed != null && !allowed.get(doc))) {
-        out.add(null);
-      } else {
-        out.add(projector.apply(storedJson(doc)));
+      docs[i] = doc < 0 || (allowed != null && !allowed.get(doc)) ? -1 : doc;
+      found += docs[i] < 0 ? 0 : 1;
+    }
+    int[] present = new int[found];
+    int n = 0;
+    for (int doc : docs) {
+      if (doc >= 0) {
+        present[n++] = doc;
       }
+    }
+    List<byte[]> loaded = load(present, 0, found, new Projector(fields));
+    List<byte[]> out = new ArrayList<>(docs.length);
+    n = 0;
+    for (int doc : docs) {
+      out.add(doc < 0 ? null : loaded.get(n++));
     }
     return out;
   }
@@ -191,7 +167,7 @@ final class CatalogReads {
   ListResult list(ListRequest request) throws IOException {
     FixedBitSet matches = match(request.filter());
     ReaderTables.Refs refs = tables.refs();
-    Projector projector = new Projector(json, request.fields());
+    Projector projector = new Projector(request.fields());
     if (!request.paginated()) {
       if (request.order().isEmpty()) {
         int[] docs = inRefOrder(matches, refs);
@@ -346,7 +322,7 @@ final class CatalogReads {
       pageDocs = docsOf(selected, from, to, refs);
       hasMore = to < m;
     }
-    List<byte[]> items = load(pageDocs, 0, pageDocs.length, new Projector(json, request.fields()));
+    List<byte[]> items = load(pageDocs, 0, pageDocs.length, new Projector(request.fields()));
     if (pageDocs.length == 0) {
       return new QueryResult(items, total, null, null);
     }

@@ -51,6 +51,8 @@ final class CatalogSearch {
   private static final float EXACT_IDENTIFIER_BOOST = 20f;
   private static final float PREFIX_FACTOR = 0.7f;
   private static final float FUZZY_FACTOR = 0.3f;
+  private static final int FUZZY_MIN_LENGTH = 4;
+  private static final int FUZZY_MAX_EXPANSIONS = 16;
   private static final int MAX_PAGE = 1_000_000;
 
   private static final Map<String, Float> FIELD_WEIGHTS = Map.of(
@@ -124,29 +126,33 @@ final class CatalogSearch {
     return new SearchResult(hits, next, previous, total);
   }
 
+  /**
+   * Exact terms on every field; the last term also as a prefix (on the long-text field only from 3
+   * characters, where a short prefix would expand to much of its vocabulary); one-edit typos only
+   * on the name, tag and description fields and only for terms of 4+ characters, with the first
+   * character fixed and few expansions: building and running fuzzy automata over every field
+   * dominated the cost of a query.
+   */
   private Query tokenQuery(String token, boolean last) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    int maxEdits = token.length() < 3 ? 0 : token.length() <= 5 ? 1 : 2;
+    boolean fuzzy = token.length() >= FUZZY_MIN_LENGTH;
     for (Map.Entry<String, Float> field : FIELD_WEIGHTS.entrySet()) {
       Term t = new Term(field.getKey(), token);
       float weight = field.getValue();
+      boolean longText = field.getKey().equals(IndexFields.TEXT_OTHER);
       b.add(new BoostQuery(new TermQuery(t), weight), Occur.SHOULD);
-      if (last) {
+      if (last && (!longText || token.length() >= 3)) {
         b.add(new BoostQuery(new ConstantScoreQuery(new PrefixQuery(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
       }
-      if (maxEdits > 0) {
-        b.add(new BoostQuery(new FuzzyQuery(t, maxEdits, 1), weight * FUZZY_FACTOR), Occur.SHOULD);
+      if (fuzzy && !longText) {
+        b.add(new BoostQuery(new FuzzyQuery(t, 1, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR), Occur.SHOULD);
       }
     }
     return b.build();
   }
 
   private byte[] searchDocument(int doc) throws IOException {
-    var leaves = searcher.getIndexReader().leaves();
-    var leaf = leaves.get(org.apache.lucene.index.ReaderUtil.subIndex(doc, leaves));
-    CatalogReads.JsonFieldVisitor visitor = new CatalogReads.JsonFieldVisitor(IndexFields.SEARCH_DOC);
-    leaf.reader().storedFields().document(doc - leaf.docBase, visitor);
-    return visitor.value;
+    return DocBytes.one(searcher.getIndexReader(), IndexFields.SEARCH_DOC, doc);
   }
 
   List<String> tokens(String text) {
@@ -209,19 +215,23 @@ final class CatalogSearch {
       if (word.equals(t) || (i == tokens.size() - 1 && word.startsWith(t))) {
         return true;
       }
-      int maxEdits = t.length() < 3 ? 0 : t.length() <= 5 ? 1 : 2;
-      if (maxEdits > 0 && !word.isEmpty() && word.charAt(0) == t.charAt(0) && editDistance(word, t, maxEdits) <= maxEdits) {
+      if (t.length() >= FUZZY_MIN_LENGTH && !word.isEmpty() && word.charAt(0) == t.charAt(0)
+          && editDistance(word, t, 1) <= 1) {
         return true;
       }
     }
     return false;
   }
 
-  /** Levenshtein distance, giving up (returning limit + 1) once it exceeds {@code limit}. */
+  /**
+   * Edit distance counting a swap of neighbours as one edit (as the fuzzy query does), giving up
+   * (returning limit + 1) once it exceeds {@code limit}.
+   */
   static int editDistance(String a, String b, int limit) {
     if (Math.abs(a.length() - b.length()) > limit) {
       return limit + 1;
     }
+    int[] before = new int[b.length() + 1];
     int[] prev = new int[b.length() + 1];
     int[] cur = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {
@@ -233,12 +243,16 @@ final class CatalogSearch {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          cur[j] = Math.min(cur[j], before[j - 2] + 1);
+        }
         rowMin = Math.min(rowMin, cur[j]);
       }
       if (rowMin > limit) {
         return limit + 1;
       }
-      int[] t = prev;
+      int[] t = before;
+      before = prev;
       prev = cur;
       cur = t;
     }

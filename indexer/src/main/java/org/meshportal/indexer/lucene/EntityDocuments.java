@@ -8,10 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.SortedDocValuesField;
-import org.apache.lucene.document.StoredField;
 import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.util.BytesRef;
@@ -31,8 +31,7 @@ final class EntityDocuments {
     return Entities.ref(entity).canonical();
   }
 
-  Document toDocument(JsonNode entity) {
-    String ref = refOf(entity);
+  Document toDocument(JsonNode entity, String ref) {
     Document doc = new Document();
     doc.add(new StringField(IndexFields.REF, ref, Field.Store.NO));
     doc.add(new SortedDocValuesField(IndexFields.REF, new BytesRef(ref)));
@@ -41,7 +40,7 @@ final class EntityDocuments {
       doc.add(new StringField(IndexFields.UID, uid, Field.Store.NO));
     }
     try {
-      doc.add(new StoredField(IndexFields.JSON, json.writeValueAsBytes(entity)));
+      doc.add(new BinaryDocValuesField(IndexFields.JSON, new BytesRef(json.writeValueAsBytes(entity))));
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException("Cannot serialise entity " + ref, e);
     }
@@ -74,7 +73,7 @@ final class EntityDocuments {
   }
 
   private static void addSearchFields(Document doc, CatalogDocument c) {
-    doc.add(new StoredField(IndexFields.SEARCH_DOC, c.documentBytes()));
+    doc.add(new BinaryDocValuesField(IndexFields.SEARCH_DOC, new BytesRef(c.documentBytes())));
     addText(doc, IndexFields.TEXT_NAME, c.names());
     addText(doc, IndexFields.TEXT_TAGS, c.tags());
     addText(doc, IndexFields.TEXT_DESCRIPTION, c.descriptions());

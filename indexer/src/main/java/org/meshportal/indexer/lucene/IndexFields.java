@@ -5,9 +5,9 @@ final class IndexFields {
   /** Canonical (lowercase) entity ref; keyword + sorted doc values. */
   static final String REF = "_ref";
   static final String UID = "_uid";
-  /** The final entity JSON (UTF-8), stored compressed by the codec. */
+  /** The final entity JSON (UTF-8), binary doc values: uncompressed and memory-mapped, cheap to read. */
   static final String JSON = "_json";
-  /** The public search document JSON (UTF-8). */
+  /** The public search document JSON (UTF-8), binary doc values. */
   static final String SEARCH_DOC = "_sdoc";
 
   /** One term per filter-row key that exists (null values included): {@code lowerKey}. */

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,6 +22,7 @@ import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
@@ -25,8 +30,10 @@ import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.FacetCount;
+import org.meshportal.indexer.FullTextFilter;
 import org.meshportal.indexer.ListRequest;
 import org.meshportal.indexer.ListResult;
+import org.meshportal.indexer.OrderField;
 import org.meshportal.indexer.QueryRequest;
 import org.meshportal.indexer.QueryResult;
 import org.meshportal.indexer.SearchRequest;
@@ -42,9 +49,12 @@ import org.meshportal.model.query.EntityPredicate;
  */
 public final class LuceneEntityIndex implements EntityIndex {
   /** Bump when documents change shape; an index with another version is opened empty. */
-  static final String SCHEMA_VERSION = "1";
+  static final String SCHEMA_VERSION = "2";
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
+  private static final double RAM_BUFFER_MB = 64;
+  /** Budget of the result cache of the current reader generation. */
+  static final long RESULT_CACHE_BYTES = 32L << 20;
 
   private final Directory directory;
   // Replaced only after a failed batch (under the write lock); readers capture one instance.
@@ -56,9 +66,12 @@ public final class LuceneEntityIndex implements EntityIndex {
   private final AtomicReference<ReaderTables> tables = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long storeGeneration;
+  private final long resultCacheBytes;
 
-  private LuceneEntityIndex(Directory directory, IndexWriter writer, long storeGeneration) throws IOException {
+  private LuceneEntityIndex(Directory directory, IndexWriter writer, long storeGeneration, long resultCacheBytes)
+      throws IOException {
     this.directory = directory;
+    this.resultCacheBytes = resultCacheBytes;
     this.writer = writer;
     this.storeGeneration = storeGeneration;
     this.searchers = new SearcherManager(writer, null);
@@ -72,6 +85,11 @@ public final class LuceneEntityIndex implements EntityIndex {
    * @throws UncheckedIOException when the directory cannot be used (e.g. another process holds it)
    */
   public static LuceneEntityIndex open(Path dir) {
+    return open(dir, RESULT_CACHE_BYTES);
+  }
+
+  /** As {@link #open(Path)} with another result cache budget (0 turns the cache off). */
+  static LuceneEntityIndex open(Path dir, long resultCacheBytes) {
     Directory directory = null;
     try {
       directory = FSDirectory.open(dir);
@@ -94,15 +112,26 @@ public final class LuceneEntityIndex implements EntityIndex {
         writer.setLiveCommitData(commitData(-1).entrySet());
         writer.commit();
       }
-      return new LuceneEntityIndex(directory, writer, generation);
+      return new LuceneEntityIndex(directory, writer, generation, resultCacheBytes);
     } catch (IOException e) {
       IOUtils.closeWhileHandlingException(directory);
       throw new UncheckedIOException("Cannot open the entity index in " + dir.getFileName() + ": " + e.getMessage(), e);
     }
   }
 
+  /**
+   * A larger RAM buffer flushes a typical batch (10-20k entities) as one segment instead of
+   * several that are merged right away; without compound files a flush writes each byte once.
+   */
   private static IndexWriterConfig writerConfig(IndexWriterConfig.OpenMode mode) {
-    return new IndexWriterConfig(new SearchAnalyzer()).setOpenMode(mode).setCommitOnClose(false);
+    TieredMergePolicy merges = new TieredMergePolicy();
+    merges.setNoCFSRatio(0);
+    return new IndexWriterConfig(new SearchAnalyzer())
+        .setOpenMode(mode)
+        .setCommitOnClose(false)
+        .setRAMBufferSizeMB(RAM_BUFFER_MB)
+        .setUseCompoundFile(false)
+        .setMergePolicy(merges);
   }
 
   private static Map<String, String> commitData(long generation) {
@@ -137,8 +166,15 @@ public final class LuceneEntityIndex implements EntityIndex {
         for (String ref : deletedRefs) {
           writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
         }
+        // After deleteAll only a ref repeated within the batch needs the costlier update-by-term.
+        Set<String> added = replace ? new HashSet<>() : null;
         for (JsonNode entity : upserts) {
-          writer.updateDocument(new Term(IndexFields.REF, EntityDocuments.refOf(entity)), documents.toDocument(entity));
+          String ref = EntityDocuments.refOf(entity);
+          if (added != null && added.add(ref)) {
+            writer.addDocument(documents.toDocument(entity, ref));
+          } else {
+            writer.updateDocument(new Term(IndexFields.REF, ref), documents.toDocument(entity, ref));
+          }
         }
       } catch (RuntimeException e) {
         reopenAfterRollback();
@@ -147,6 +183,9 @@ public final class LuceneEntityIndex implements EntityIndex {
       writer.setLiveCommitData(commitData(generation).entrySet());
       writer.commit();
       searchers.maybeRefreshBlocking();
+      // Reads from here on acquire the new reader and build fresh tables and an empty result
+      // cache; dropping the old ones now frees their memory without waiting for the next read.
+      tables.set(null);
       this.storeGeneration = generation;
     } catch (IOException e) {
       throw new UncheckedIOException("Writing the entity index failed: " + e.getMessage(), e);
@@ -183,24 +222,81 @@ public final class LuceneEntityIndex implements EntityIndex {
     return read(s -> Optional.ofNullable(s.byKey(IndexFields.UID, uid)));
   }
 
+  // Reads that the frontend repeats go through the generation's result cache. Keys name the
+  // projection by its field list (FieldProjection has no value equality); hits are copied so a
+  // caller may change the list it gets.
+  private record ByRefsKey(List<String> refs, EntityPredicate filter, List<String> fields) {}
+
+  private record ListKey(EntityPredicate filter, List<OrderField> order, Integer limit, Integer offset, String after,
+      List<String> fields) {}
+
+  private record QueryKey(EntityPredicate filter, List<OrderField> order, FullTextFilter fullText, int limit, int offset,
+      boolean countTotal, String cursor, List<String> fields) {}
+
+  private record FacetsKey(EntityPredicate filter, List<String> facets) {}
+
   @Override
   public List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) {
-    return read(s -> s.byRefs(refs, filter, fields));
+    ByRefsKey key = new ByRefsKey(new ArrayList<>(refs), filter, fieldsOf(fields));
+    return read(s -> {
+      List<byte[]> hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.byRefs(refs, filter, fields);
+        s.results().put(key, hit, ResultCache.sizeOf(hit));
+      }
+      return new ArrayList<>(hit);
+    });
   }
 
   @Override
   public ListResult list(ListRequest request) {
-    return read(s -> s.list(request));
+    ListKey key = new ListKey(request.filter(), request.order(), request.limit(), request.offset(), request.after(),
+        fieldsOf(request.fields()));
+    return read(s -> {
+      ListResult hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.list(request);
+        s.results().put(key, hit, ResultCache.sizeOf(hit.items()));
+      }
+      return new ListResult(new ArrayList<>(hit.items()), hit.nextAfter());
+    });
   }
 
   @Override
   public QueryResult query(QueryRequest request) {
-    return read(s -> s.query(request));
+    QueryKey key = new QueryKey(request.filter(), request.orderFields(), request.fullText(), request.limit(),
+        request.offset(), request.countTotal(), request.cursor(), fieldsOf(request.fields()));
+    return read(s -> {
+      QueryResult hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.query(request);
+        s.results().put(key, hit, ResultCache.sizeOf(hit.items()));
+      }
+      return new QueryResult(new ArrayList<>(hit.items()), hit.totalItems(), hit.nextCursor(), hit.prevCursor());
+    });
   }
 
   @Override
   public Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets) {
-    return read(s -> s.facets(filter, facets));
+    FacetsKey key = new FacetsKey(filter, List.copyOf(facets));
+    return read(s -> {
+      Map<String, List<FacetCount>> hit = s.results().get(key);
+      if (hit == null) {
+        hit = s.facets(filter, facets);
+        long size = 0;
+        for (List<FacetCount> counts : hit.values()) {
+          size += 64L * counts.size();
+        }
+        s.results().put(key, hit, size);
+      }
+      Map<String, List<FacetCount>> copy = new LinkedHashMap<>();
+      hit.forEach((facet, counts) -> copy.put(facet, new ArrayList<>(counts)));
+      return copy;
+    });
+  }
+
+  private static List<String> fieldsOf(FieldProjection fields) {
+    return fields == null ? List.of() : fields.fields();
   }
 
   @Override
@@ -240,7 +336,7 @@ public final class LuceneEntityIndex implements EntityIndex {
     if (current != null && current.reader() == searcher.getIndexReader()) {
       return current;
     }
-    ReaderTables fresh = new ReaderTables(searcher.getIndexReader());
+    ReaderTables fresh = new ReaderTables(searcher.getIndexReader(), resultCacheBytes);
     tables.compareAndSet(current, fresh);
     return fresh;
   }

@@ -28,6 +28,7 @@ final class ReaderTables {
   private final IndexReader reader;
   private final Bits liveDocs;
   private volatile Refs refs;
+  private final ResultCache results;
   private final Map<String, ValueRanks> ranks =
       new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -36,13 +37,18 @@ final class ReaderTables {
         }
       };
 
-  ReaderTables(IndexReader reader) {
+  ReaderTables(IndexReader reader, long resultCacheBytes) {
     this.reader = reader;
+    this.results = new ResultCache(resultCacheBytes);
     this.liveDocs = MultiBits.getLiveDocs(reader);
   }
 
   IndexReader reader() {
     return reader;
+  }
+
+  ResultCache results() {
+    return results;
   }
 
   /**

@@ -132,6 +132,13 @@ class CatalogSearchTest {
   }
 
   @Test
+  void highlightsMarkWordsFoundThroughATypo() {
+    SearchResult r = index.search(new SearchRequest("gatewya", List.of(), Map.of(), null, 25,
+        new SearchRequest.Highlight("<em>", "</em>", 100)));
+    assertEquals("payments-<em>gateway</em>", r.results().get(0).highlightFields().get("title"));
+  }
+
+  @Test
   void unknownTypesAndBadCursorsAreInputErrors() {
     assertThrows(InputException.class,
         () -> index.search(new SearchRequest("x", List.of("techdocs"), Map.of(), null, 25, null)));

@@ -28,7 +28,8 @@ import org.meshportal.model.query.EntityPredicate;
  * kcp-annotated resources, and APIs of which some carry a 5-50 KB OpenAPI definition). Each read
  * is timed single-threaded (wall and thread CPU per call) and with 8 threads in flight (CPU per
  * call and p99 latency). Run with
- * {@code java -cp <test classpath> org.meshportal.indexer.lucene.IndexBenchmark [count] [catalog|mesh]}.
+ * {@code java -cp <test classpath> org.meshportal.indexer.lucene.IndexBenchmark [count] [catalog|mesh] [nocache]};
+ * {@code nocache} turns the result cache off to time the work behind a cache miss.
  */
 public final class IndexBenchmark {
   private static final String[] WORDS = {"alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel"};
@@ -45,7 +46,8 @@ public final class IndexBenchmark {
     boolean mesh = args.length > 1 && args[1].equals("mesh");
     Path dir = Files.createTempDirectory("index-bench");
     List<ObjectNode> entities = mesh ? generateMesh(count) : generate(count);
-    try (LuceneEntityIndex index = LuceneEntityIndex.open(dir)) {
+    boolean noCache = args.length > 2 && args[2].equals("nocache");
+    try (LuceneEntityIndex index = LuceneEntityIndex.open(dir, noCache ? 0 : LuceneEntityIndex.RESULT_CACHE_BYTES)) {
       long t0 = System.nanoTime();
       long c0 = CPU.getCurrentThreadCpuTime();
       index.replaceAll(entities, 1);

@@ -51,6 +51,29 @@ class LuceneEntityIndexLifecycleTest {
   }
 
   @Test
+  void repeatedReadsSeeEveryWriteAndOwnTheirLists() {
+    try (LuceneEntityIndex index = LuceneEntityIndex.open(dir)) {
+      index.apply(List.of(component("a", "service", "t"), component("b", "service", "t")), List.of(), 1);
+      EntityPredicate all = new EntityPredicate.MatchAll();
+      ListRequest names = new ListRequest(all, List.of(), null, null, null, FieldProjection.of(List.of("metadata.name")));
+      List<byte[]> first = index.list(names).items();
+      assertEquals(List.of("a", "b"), TestEntities.names(first));
+      first.clear();
+      assertEquals(List.of("a", "b"), TestEntities.names(index.list(names).items()));
+      assertEquals(2, index.facets(all, List.of("kind")).get("kind").get(0).count());
+      assertEquals(List.of("b"), TestEntities.names(index.byRefs(List.of("component:default/b"), null,
+          FieldProjection.of(List.of()))));
+
+      index.apply(List.of(component("c", "service", "t")), List.of("component:default/b"), 2);
+      assertEquals(List.of("a", "c"), TestEntities.names(index.list(names).items()));
+      assertEquals(2, index.facets(all, List.of("kind")).get("kind").get(0).count());
+      List<byte[]> gone = index.byRefs(List.of("component:default/b"), null, FieldProjection.of(List.of()));
+      assertEquals(1, gone.size());
+      assertEquals(null, gone.get(0));
+    }
+  }
+
+  @Test
   void upsertReplacesAndReplaceAllDropsEverythingElse() {
     try (LuceneEntityIndex index = LuceneEntityIndex.open(dir)) {
       index.apply(List.of(component("a", "service", "t"), component("b", "service", "t")), List.of(), 1);
