@@ -1,0 +1,84 @@
+package org.meshportal.catalog.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.text.ParseException;
+import java.util.UUID;
+
+/** Loads or creates the ES256 key pair that signs user tokens. */
+final class SigningKeys {
+  static final String KEY_FILE = "user-token-signing-key.jwk.json";
+
+  private SigningKeys() {}
+
+  /** The key stored in {@code directory}, created there on first use; a fresh one when null. */
+  static ECKey loadOrCreate(Path directory) {
+    if (directory == null) {
+      return generate();
+    }
+    Path file = directory.resolve(KEY_FILE);
+    try {
+      if (Files.exists(file)) {
+        return read(file);
+      }
+      Files.createDirectories(directory);
+      ECKey key = generate();
+      Path tmp = Files.createTempFile(directory, KEY_FILE, ".tmp");
+      restrictToOwner(tmp);
+      Files.writeString(tmp, key.toJSONString(), StandardCharsets.UTF_8);
+      try {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      } catch (FileAlreadyExistsException raced) {
+        Files.deleteIfExists(tmp);
+        return read(file);
+      }
+      return key;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read or write the auth signing key in " + directory, e);
+    }
+  }
+
+  private static ECKey read(Path file) throws IOException {
+    try {
+      ECKey key = ECKey.parse(Files.readString(file, StandardCharsets.UTF_8));
+      if (!key.isPrivate()) {
+        throw new IllegalStateException("auth signing key file " + file.getFileName() + " has no private key");
+      }
+      return key;
+    } catch (ParseException e) {
+      throw new IllegalStateException("auth signing key file " + file.getFileName() + " is not a valid EC JWK", e);
+    }
+  }
+
+  private static void restrictToOwner(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException notPosix) {
+      // Non-POSIX file systems keep their default permissions.
+    }
+  }
+
+  private static ECKey generate() {
+    try {
+      return new ECKeyGenerator(Curve.P_256)
+          .keyUse(KeyUse.SIGNATURE)
+          .algorithm(JWSAlgorithm.ES256)
+          .keyID(UUID.randomUUID().toString())
+          .generate();
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot generate an ES256 key pair", e);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package org.meshportal.catalog.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import org.meshportal.model.errors.AuthenticationException;
+
+/**
+ * Issues and verifies Backstage user tokens: ES256 JWTs with header {@code typ:
+ * vnd.backstage.user} and claims {@code iss, sub, ent, aud=backstage, iat, exp}. Thread-safe.
+ */
+public final class UserTokens {
+  static final JOSEObjectType USER_TOKEN_TYPE = new JOSEObjectType("vnd.backstage.user");
+  static final String AUDIENCE = "backstage";
+
+  private final ECKey key;
+  private final String issuer;
+  private final Duration lifetime;
+  private final Clock clock;
+  private final ECDSASigner signer;
+  private final ECDSAVerifier verifier;
+
+  public UserTokens(AuthSettings settings, Clock clock) {
+    this.key = SigningKeys.loadOrCreate(settings.keyDirectory());
+    this.issuer = settings.issuer();
+    this.lifetime = settings.userTokenLifetime();
+    this.clock = clock;
+    try {
+      this.signer = new ECDSASigner(key);
+      this.verifier = new ECDSAVerifier(key.toPublicJWK());
+    } catch (JOSEException e) {
+      throw new IllegalStateException("auth signing key is not usable for ES256", e);
+    }
+  }
+
+  /** A token and how long it stays valid. */
+  public record IssuedToken(String token, long expiresInSeconds) {
+    @Override
+    public String toString() {
+      return "IssuedToken[expiresInSeconds=" + expiresInSeconds + "]";
+    }
+  }
+
+  public IssuedToken issue(String userEntityRef, List<String> ownershipEntityRefs) {
+    Instant now = clock.instant();
+    Instant expiry = now.plus(lifetime);
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .issuer(issuer)
+        .subject(userEntityRef)
+        .claim("ent", ownershipEntityRefs)
+        .audience(AUDIENCE)
+        .issueTime(Date.from(now))
+        .expirationTime(Date.from(expiry))
+        .build();
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(USER_TOKEN_TYPE).keyID(key.getKeyID()).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    try {
+      jwt.sign(signer);
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot sign a user token", e);
+    }
+    return new IssuedToken(jwt.serialize(), lifetime.toSeconds());
+  }
+
+  /**
+   * @throws AuthenticationException when the token is malformed, not ours, not a user token or
+   *     expired; the message never contains the token
+   */
+  public Principal.User verify(String token) {
+    SignedJWT jwt;
+    JWTClaimsSet claims;
+    try {
+      jwt = SignedJWT.parse(token);
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw new AuthenticationException("Failed to parse token");
+    }
+    if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
+        || !USER_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+      throw new AuthenticationException("Token is not a user token");
+    }
+    try {
+      if (!jwt.verify(verifier)) {
+        throw new AuthenticationException("Token signature is invalid");
+      }
+    } catch (JOSEException e) {
+      throw new AuthenticationException("Token signature is invalid");
+    }
+    Date expiry = claims.getExpirationTime();
+    if (expiry == null || !expiry.toInstant().isAfter(clock.instant())) {
+      throw new AuthenticationException("Token has expired");
+    }
+    if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
+      throw new AuthenticationException("Token has an invalid audience");
+    }
+    String subject = claims.getSubject();
+    if (subject == null || subject.isEmpty()) {
+      throw new AuthenticationException("Token has no subject");
+    }
+    List<String> ownership;
+    try {
+      List<String> ent = claims.getStringListClaim("ent");
+      ownership = ent == null ? List.of(subject) : ent;
+    } catch (ParseException e) {
+      throw new AuthenticationException("Token has an invalid ent claim");
+    }
+    return new Principal.User(subject, ownership);
+  }
+
+  /** The public JWKS ({@code /api/auth/.well-known/jwks.json}). */
+  public Map<String, Object> jwks() {
+    return new JWKSet(key.toPublicJWK()).toJSONObject(true);
+  }
+}

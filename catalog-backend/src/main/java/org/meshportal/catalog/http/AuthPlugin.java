@@ -1,0 +1,61 @@
+package org.meshportal.catalog.http;
+
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.UserTokens;
+import org.meshportal.model.errors.NotFoundException;
+
+/** {@code /api/auth}: guest sign-in, logout and the JWKS that verifies issued user tokens. */
+final class AuthPlugin implements Plugin {
+  private final UserTokens tokens;
+  private final AuthSettings.GuestSettings guest;
+  private final Json json;
+
+  AuthPlugin(UserTokens tokens, AuthSettings.GuestSettings guest, Json json) {
+    this.tokens = tokens;
+    this.guest = guest;
+    this.json = json;
+  }
+
+  @Override
+  public String id() {
+    return "auth";
+  }
+
+  @Override
+  public void addRoutes(PluginRoutes r) {
+    r.openGet("/guest/refresh", this::refresh)
+        .openPost("/guest/logout", ctx -> {
+          requireGuest();
+          ctx.status(200).result("");
+        })
+        .openGet("/.well-known/jwks.json", ctx -> json.write(ctx, 200, tokens.jwks()));
+  }
+
+  private void refresh(Context ctx) {
+    requireGuest();
+    UserTokens.IssuedToken token = tokens.issue(guest.userEntityRef(), guest.ownershipEntityRefs());
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("type", "user");
+    identity.put("userEntityRef", guest.userEntityRef());
+    identity.put("ownershipEntityRefs", guest.ownershipEntityRefs());
+    Map<String, Object> backstageIdentity = new LinkedHashMap<>();
+    backstageIdentity.put("token", token.token());
+    backstageIdentity.put("expiresInSeconds", token.expiresInSeconds());
+    backstageIdentity.put("identity", identity);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("profile", Map.of("displayName", guest.displayName()));
+    body.put("providerInfo", Map.of());
+    body.put("backstageIdentity", backstageIdentity);
+    ctx.header("Cache-Control", "no-store");
+    json.write(ctx, 200, body);
+  }
+
+  private void requireGuest() {
+    if (guest == null) {
+      throw new NotFoundException("Unknown auth provider 'guest'");
+    }
+  }
+}

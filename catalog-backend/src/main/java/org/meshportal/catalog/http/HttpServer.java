@@ -1,0 +1,213 @@
+package org.meshportal.catalog.http;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.Authenticator;
+import org.meshportal.catalog.auth.Principal;
+import org.meshportal.catalog.auth.UserTokens;
+import org.meshportal.catalog.service.EntityService;
+import org.meshportal.catalog.service.LocationService;
+import org.meshportal.indexer.EntityIndex;
+import org.meshportal.openapi.OpenApiDocuments;
+
+/**
+ * The one HTTP server: a router per Backstage plugin under {@code /api/<plugin>}, health probes at
+ * {@code /.backstage/health/v1/*}, and optionally the frontend bundle at {@code /}.
+ *
+ * <p>Lifecycle: {@link #start()} listens (readiness still answers 503), {@link #markReady()} once
+ * the backend has started, {@link #close()} reports "shutting down" and stops. Thread-safe.
+ */
+public final class HttpServer implements AutoCloseable {
+  static final String PRINCIPAL = "meshportal.principal";
+  private static final String LIVENESS = "/.backstage/health/v1/liveness";
+  private static final String READINESS = "/.backstage/health/v1/readiness";
+
+  private final HttpSettings settings;
+  private final Json json = new Json();
+  private final Javalin app;
+  private final AtomicReference<Readiness> readiness = new AtomicReference<>(Readiness.STARTING);
+  private final List<String> routes = new CopyOnWriteArrayList<>();
+
+  private HttpServer(Builder b) {
+    this.settings = b.settings;
+    UserTokens tokens = new UserTokens(b.auth, b.clock);
+    Authenticator authenticator = new Authenticator(b.auth, tokens);
+    List<Plugin> plugins = new ArrayList<>();
+    if (b.index != null) {
+      plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json));
+      plugins.add(new SearchPlugin(b.index, b.search, json));
+    }
+    plugins.add(new AuthPlugin(tokens, b.auth.guest(), json));
+    plugins.add(new PermissionPlugin(json));
+    plugins.addAll(b.extraPlugins);
+
+    Set<String> openRoutes = Collections.synchronizedSet(new HashSet<>());
+    Map<String, byte[]> specs = new LinkedHashMap<>();
+    for (Plugin plugin : plugins) {
+      specs.put(plugin.id(), OpenApiSpecs.json(plugin.id(), json));
+    }
+    Cors cors = b.cors == null ? null : new Cors(b.cors);
+    AppBundle bundle = b.app == null ? null : new AppBundle(b.app, settings.backendBaseUrl(), json);
+
+    this.app = Javalin.create(config -> {
+      config.showJavalinBanner = false;
+      config.startupWatcherEnabled = false;
+      config.useVirtualThreads = true;
+      config.jetty.defaultHost = settings.host();
+      config.jetty.defaultPort = settings.port();
+      // Jetty's per-connection header cache matches values case-insensitively by default, which
+      // would hand a handler a previously seen token differing only in letter case.
+      config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
+      config.events(events -> events.handlerAdded(info -> routes.add(info.getHttpMethod() + " " + info.getPath())));
+      config.router.mount(routing -> {
+        routing.before(ctx -> {
+          if (cors != null && cors.handle(ctx)) {
+            ctx.skipRemainingHandlers();
+          }
+        });
+        routing.before("/api/*", ctx -> authenticate(ctx, authenticator, openRoutes));
+        routing.get(LIVENESS, ctx -> json.write(ctx, 200, Map.of("status", "ok")));
+        routing.get(READINESS, this::readiness);
+        for (Plugin plugin : plugins) {
+          PluginRoutes pluginRoutes = new PluginRoutes(plugin.id(), routing, openRoutes);
+          byte[] spec = specs.get(plugin.id());
+          pluginRoutes.get("/openapi.json", ctx -> json.writeBytes(ctx, 200, spec));
+          plugin.addRoutes(pluginRoutes);
+        }
+        if (bundle != null) {
+          routing.get("/*", bundle::serve);
+        }
+      });
+    });
+    new ErrorMapping(json).register(app);
+  }
+
+  private static void authenticate(Context ctx, Authenticator authenticator, Set<String> openRoutes) {
+    if (ctx.method() == HandlerType.OPTIONS || openRoutes.contains(ctx.method() + " " + ctx.path())) {
+      return;
+    }
+    Principal principal = authenticator.authenticate(ctx.header("Authorization"));
+    ctx.attribute(PRINCIPAL, principal);
+  }
+
+  private void readiness(Context ctx) {
+    Readiness state = readiness.get();
+    Map<String, String> body = new LinkedHashMap<>();
+    if (state == Readiness.READY) {
+      body.put("status", "ok");
+    } else {
+      body.put("message", state.message);
+      body.put("status", "error");
+    }
+    json.write(ctx, state == Readiness.READY ? 200 : 503, body);
+  }
+
+  public static Builder builder(HttpSettings settings, AuthSettings auth) {
+    return new Builder(settings, auth);
+  }
+
+  /** Starts listening; readiness answers 503 until {@link #markReady()}. */
+  public HttpServer start() {
+    app.start();
+    return this;
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return app.port();
+  }
+
+  /** Reports the backend as started on the readiness probe. */
+  public void markReady() {
+    readiness.compareAndSet(Readiness.STARTING, Readiness.READY);
+  }
+
+  /** Reports "shutting down" on the readiness probe, without stopping yet. */
+  public void beginShutdown() {
+    readiness.set(Readiness.STOPPING);
+  }
+
+  /** Every registered route as {@code "METHOD /path"}, in registration order. */
+  List<String> routes() {
+    return List.copyOf(routes);
+  }
+
+  @Override
+  public void close() {
+    beginShutdown();
+    app.stop();
+  }
+
+  /** Assembles the server; catalog and search are mounted when an index is given. */
+  public static final class Builder {
+    private final HttpSettings settings;
+    private final AuthSettings auth;
+    private Clock clock = Clock.systemUTC();
+    private EntityIndex index;
+    private EntityService entities;
+    private LocationService locations;
+    private SearchSettings search = SearchSettings.defaults();
+    private CorsSettings cors;
+    private AppSettings app;
+    private final List<Plugin> extraPlugins = new ArrayList<>();
+
+    private Builder(HttpSettings settings, AuthSettings auth) {
+      this.settings = Objects.requireNonNull(settings, "settings");
+      this.auth = Objects.requireNonNull(auth, "auth");
+    }
+
+    /** Mounts {@code /api/catalog} and {@code /api/search}. */
+    public Builder catalog(EntityIndex index, EntityService entities, LocationService locations) {
+      this.index = Objects.requireNonNull(index, "index");
+      this.entities = Objects.requireNonNull(entities, "entities");
+      this.locations = Objects.requireNonNull(locations, "locations");
+      return this;
+    }
+
+    public Builder search(SearchSettings search) {
+      this.search = Objects.requireNonNull(search, "search");
+      return this;
+    }
+
+    /** {@code backend.cors}; without it no CORS headers are sent. */
+    public Builder cors(CorsSettings cors) {
+      this.cors = cors;
+      return this;
+    }
+
+    /** Serves the frontend bundle at {@code /}. */
+    public Builder app(AppSettings app) {
+      this.app = app;
+      return this;
+    }
+
+    /** The clock for issuing and checking tokens. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Hook for further plugin routers (the scaffolder). */
+    Builder plugin(Plugin plugin) {
+      extraPlugins.add(plugin);
+      return this;
+    }
+
+    public HttpServer build() {
+      return new HttpServer(this);
+    }
+  }
+}

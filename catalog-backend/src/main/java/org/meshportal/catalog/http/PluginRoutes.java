@@ -1,0 +1,52 @@
+package org.meshportal.catalog.http;
+
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.router.JavalinDefaultRouting;
+import java.util.Set;
+
+/**
+ * Registers one plugin's routes under {@code /api/<pluginId>}. Routes are authenticated unless
+ * added with an {@code open...} method (sign-in routes).
+ */
+final class PluginRoutes {
+  private final String base;
+  private final JavalinDefaultRouting routing;
+  private final Set<String> openRoutes;
+
+  PluginRoutes(String pluginId, JavalinDefaultRouting routing, Set<String> openRoutes) {
+    this.base = "/api/" + pluginId;
+    this.routing = routing;
+    this.openRoutes = openRoutes;
+  }
+
+  PluginRoutes get(String path, Handler handler) {
+    routing.addHttpHandler(HandlerType.GET, base + path, handler);
+    return this;
+  }
+
+  PluginRoutes post(String path, Handler handler) {
+    routing.addHttpHandler(HandlerType.POST, base + path, handler);
+    return this;
+  }
+
+  PluginRoutes put(String path, Handler handler) {
+    routing.addHttpHandler(HandlerType.PUT, base + path, handler);
+    return this;
+  }
+
+  PluginRoutes delete(String path, Handler handler) {
+    routing.addHttpHandler(HandlerType.DELETE, base + path, handler);
+    return this;
+  }
+
+  PluginRoutes openGet(String path, Handler handler) {
+    openRoutes.add("GET " + base + path);
+    return get(path, handler);
+  }
+
+  PluginRoutes openPost(String path, Handler handler) {
+    openRoutes.add("POST " + base + path);
+    return post(path, handler);
+  }
+}

@@ -1,0 +1,714 @@
+package org.meshportal.catalog.processing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import org.meshportal.catalog.service.ProcessingError;
+import org.meshportal.catalog.store.CatalogStore;
+import org.meshportal.catalog.store.EntityRecord;
+import org.meshportal.catalog.store.ErrorRecord;
+import org.meshportal.catalog.store.LocationRecord;
+import org.meshportal.catalog.store.StoreBatch;
+import org.meshportal.indexer.EntityIndex;
+import org.meshportal.model.Entities;
+import org.meshportal.model.EntityPolicy;
+import org.meshportal.model.Relation;
+import org.meshportal.model.RelationRules;
+import org.meshportal.model.errors.InputException;
+
+/**
+ * The processing core: turns what a source emits into a generation (upserts, deletes, errors),
+ * stitches relations, writes the generation to the store and then to the index.
+ *
+ * <p>Generations are serialized by one lock; memory holds refs, uids, hashes, edges and parents
+ * only, bodies live in the store and the index.
+ */
+public final class CatalogEngine {
+  public static final String CONFIG_SOURCE = "config";
+  private static final String PROCESSING_STATUS_TYPE = "backstage.io/catalog-processing";
+
+  private final CatalogStore store;
+  private final EntityIndex index;
+  private final ProcessingSettings settings;
+  private final EntityPolicy policy;
+  private final LocationReader reader;
+  private final ObjectMapper json = new ObjectMapper();
+  private final ReentrantLock lock = new ReentrantLock();
+
+  private final Map<String, EntityState> entities = new HashMap<>();
+  /** target ref → refs of the entities with an edge to it. */
+  private final Map<String, Set<String>> incoming = new HashMap<>();
+  private final Map<String, Set<String>> refsBySource = new HashMap<>();
+  private final Map<String, List<ErrorRecord>> errorsBySource = new LinkedHashMap<>();
+  /** entity ref → errors shown in its status.items. */
+  private final Map<String, List<ErrorRecord>> statusByRef = new HashMap<>();
+
+  /** @param urlReader reads {@code url} targets; null when none is installed */
+  public CatalogEngine(CatalogStore store, EntityIndex index, ProcessingSettings settings, UrlReader urlReader) {
+    this.store = Objects.requireNonNull(store, "store");
+    this.index = Objects.requireNonNull(index, "index");
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.policy = new EntityPolicy(settings.allowedKinds());
+    DocumentParser parser = new InterimYamlParser(settings.maxFileBytes());
+    this.reader = new LocationReader(settings, policy, parser, new InterimPlaceholders(parser), urlReader);
+  }
+
+  public ProcessingSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Loads the engine state from the store, rebuilds the index when its generation differs from
+   * the store's, then processes the static config locations.
+   */
+  public void start() {
+    lock.lock();
+    try {
+      entities.clear();
+      incoming.clear();
+      refsBySource.clear();
+      errorsBySource.clear();
+      statusByRef.clear();
+      long generation = store.generation();
+      boolean rebuild = index.storeGeneration() != generation;
+      List<JsonNode> bodies = new ArrayList<>();
+      store.forEachEntity(r -> {
+        putState(new EntityState(r.ref(), r.uid(), r.source(), r.hash(), r.file(), r.parents(),
+            EntityState.decodeEdges(r.edges()), isOrphan(r)), null);
+        if (rebuild) {
+          bodies.add(parse(r.body()));
+        }
+      });
+      for (ErrorRecord e : store.errors()) {
+        errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
+      }
+      errorsBySource.values().forEach(this::indexStatus);
+      if (rebuild) {
+        index.replaceAll(bodies, generation);
+      }
+    } finally {
+      lock.unlock();
+    }
+    refreshSource(CONFIG_SOURCE);
+  }
+
+  private boolean isOrphan(EntityRecord r) {
+    // orphans are the only entities without parents that are not source roots or provider output
+    return r.parents().isEmpty() && r.file() != null && !r.ref().startsWith("location:default/generated-");
+  }
+
+  // ---------------------------------------------------------------- sources
+
+  /** Re-reads a source ({@code location:<id>} or {@code config}) and applies the result. */
+  public void refreshSource(String source) {
+    lock.lock();
+    try {
+      if (source.equals(CONFIG_SOURCE)) {
+        List<LocationReader.Root> roots = settings.configLocations().stream()
+            .map(c -> new LocationReader.Root(c.type(), absoluteTarget(c.type(), c.target()), null))
+            .toList();
+        apply(source, reader.read(source, roots), true, List.of(), new StoreBatch(), false);
+      } else if (source.startsWith("location:")) {
+        Optional<LocationRecord> location = store.location(source.substring("location:".length()));
+        if (location.isPresent()) {
+          apply(source, readLocation(source, location.get()), true, List.of(), new StoreBatch(), false);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Re-reads every registered location and the config locations. */
+  public void refreshAll() {
+    refreshSource(CONFIG_SOURCE);
+    for (LocationRecord l : store.locations()) {
+      refreshSource(sourceOf(l.id()));
+    }
+  }
+
+  /** Refreshes the source that owns the entity; unknown refs are ignored. */
+  public void refreshEntity(String canonicalRef) {
+    EntityState state;
+    lock.lock();
+    try {
+      state = entities.get(canonicalRef);
+    } finally {
+      lock.unlock();
+    }
+    if (state != null) {
+      refreshSource(state.source());
+    }
+  }
+
+  static String sourceOf(String locationId) {
+    return "location:" + locationId;
+  }
+
+  private static String absoluteTarget(String type, String target) {
+    return type.equals("file") ? java.nio.file.Path.of(target).toAbsolutePath().normalize().toString() : target;
+  }
+
+  private SourceOutput readLocation(String source, LocationRecord location) {
+    return reader.read(source, List.of(new LocationReader.Root(location.type(), location.target(), null)));
+  }
+
+  /** Registers (or replaces) a location row and processes it in the same generation. */
+  void saveLocation(LocationRecord location) {
+    lock.lock();
+    try {
+      String source = sourceOf(location.id());
+      SourceOutput out = readLocation(source, location);
+      apply(source, out, true, List.of(), new StoreBatch().upsertLocation(location), false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Unregisters a location and deletes everything it produced, whatever the orphan strategy. */
+  void removeLocation(String id) {
+    lock.lock();
+    try {
+      String source = sourceOf(id);
+      StoreBatch batch = new StoreBatch().deleteLocation(id).deleteSource(source);
+      apply(source, SourceOutput.empty(), true, List.of(), batch, true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Processes a location without storing anything.
+   *
+   * @return every entity it emits, the Location entity first
+   * @throws InputException for processing failures and duplicate refs
+   */
+  List<JsonNode> dryRun(String type, String target) {
+    SourceOutput out = reader.read("dry-run", List.of(new LocationReader.Root(type, target, null)));
+    if (!out.errors().isEmpty()) {
+      List<String> messages = out.errors().stream().map(e -> e.name() + ": " + e.message()).toList();
+      throw new InputException(String.join("; ", messages));
+    }
+    Set<String> seen = new HashSet<>();
+    List<JsonNode> result = new ArrayList<>();
+    for (EmittedEntity e : out.entities()) {
+      if (!seen.add(e.ref())) {
+        throw new InputException("Duplicate nested entity: " + e.ref());
+      }
+      List<EntityState.Edge> edges;
+      try {
+        edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
+      } catch (IllegalArgumentException ex) {
+        throw new InputException(Entities.name(e.entity()) + ": " + ex.getMessage());
+      }
+      ObjectNode entity = e.entity();
+      ArrayNode relations = entity.putArray("relations");
+      new TreeSet<>(edges.stream().map(x -> new Relation(x.type(), x.target())).toList())
+          .forEach(r -> relations.addObject().put("type", r.type()).put("targetRef", r.targetRef()));
+      result.add(entity);
+    }
+    return result;
+  }
+
+  // ---------------------------------------------------------------- providers
+
+  /** Replaces everything provider {@code providerId} produced with this full set. */
+  public void applyProviderSnapshot(
+      String providerId, List<? extends JsonNode> entities, List<ProcessingError> errors, Map<String, String> state) {
+    String source = "provider:" + providerId;
+    lock.lock();
+    try {
+      SourceOutput out = providerOutput(source, entities, errors);
+      StoreBatch batch = new StoreBatch();
+      state.forEach((k, v) -> batch.putSourceState(source, k, v));
+      apply(source, out, true, List.of(), batch, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Applies a change to what provider {@code providerId} produced: upserts, deleted refs, and
+   * the errors of {@code touchedFiles} (replaced by {@code errors}; other files keep theirs).
+   */
+  public void applyProviderDelta(
+      String providerId, List<? extends JsonNode> upserts, Collection<String> deletedRefs, Set<String> touchedFiles,
+      List<ProcessingError> errors, Map<String, String> state) {
+    String source = "provider:" + providerId;
+    lock.lock();
+    try {
+      SourceOutput out = providerOutput(source, upserts, errors);
+      Set<String> touched = new HashSet<>(touchedFiles);
+      errors.forEach(e -> touched.add(e.location()));
+      List<ErrorRecord> kept = errorsBySource.getOrDefault(source, List.of()).stream()
+          .filter(e -> !touched.contains(e.location()))
+          .toList();
+      out.errors().addAll(0, kept);
+      StoreBatch batch = new StoreBatch();
+      state.forEach((k, v) -> batch.putSourceState(source, k, v));
+      List<String> deletes = deletedRefs.stream().map(r -> r.toLowerCase(java.util.Locale.ROOT)).toList();
+      apply(source, out, false, deletes, batch, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public Optional<String> sourceState(String source, String key) {
+    return store.sourceState(source, key);
+  }
+
+  private SourceOutput providerOutput(String source, List<? extends JsonNode> input, List<ProcessingError> errors) {
+    SourceOutput out = SourceOutput.empty();
+    for (ProcessingError e : errors) {
+      out.errors().add(new ErrorRecord(source, e.location(), e.documentIndex(), e.entityRef(), null, e.name(), e.message()));
+    }
+    for (JsonNode node : input) {
+      if (!(node instanceof ObjectNode entity)) {
+        out.errors().add(new ErrorRecord(source, null, null, null, null, "InputError", "Provider entity is not an object"));
+        continue;
+      }
+      ObjectNode copy = entity.deepCopy();
+      String file = Entities.annotation(copy, Annotations.MANAGED_BY_LOCATION);
+      List<EntityPolicy.Problem> problems = policy.validate(copy);
+      if (!problems.isEmpty()) {
+        String ref = Entities.name(copy).isEmpty() ? null : Entities.ref(copy).canonical();
+        if (ref != null) {
+          out.failedRefs().add(ref);
+        }
+        problems.forEach(p -> out.errors().add(new ErrorRecord(source, file, null, ref, null, p.name(), p.message())));
+        continue;
+      }
+      policy.normalize(copy);
+      out.entities().add(new EmittedEntity(copy, Entities.ref(copy).canonical(), List.of(), file));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- deletes by uid
+
+  /** Deletes the entity with this uid; unknown uids are ignored. */
+  void deleteByUid(String uid) {
+    lock.lock();
+    try {
+      EntityState target = null;
+      for (EntityState s : entities.values()) {
+        if (s.uid().equals(uid)) {
+          target = s;
+          break;
+        }
+      }
+      if (target == null) {
+        return;
+      }
+      SourceOutput out = SourceOutput.empty();
+      out.errors().addAll(errorsBySource.getOrDefault(target.source(), List.of()));
+      apply(target.source(), out, false, List.of(target.ref()), new StoreBatch(), true);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- reads for services
+
+  Optional<EntityState> state(String canonicalRef) {
+    lock.lock();
+    try {
+      return Optional.ofNullable(entities.get(canonicalRef));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  Optional<JsonNode> body(String canonicalRef) {
+    return Optional.ofNullable(store.bodies(List.of(canonicalRef)).get(canonicalRef)).map(this::parse);
+  }
+
+  List<ProcessingError> processingErrors() {
+    lock.lock();
+    try {
+      List<ProcessingError> out = new ArrayList<>();
+      errorsBySource.values().forEach(list -> list.forEach(e -> out.add(
+          new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
+      return out;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  EntityPolicy policy() {
+    return policy;
+  }
+
+  // ---------------------------------------------------------------- the generation
+
+  private void apply(
+      String source, SourceOutput out, boolean snapshot, Collection<String> explicitDeletes, StoreBatch batch,
+      boolean forceDelete) {
+    Generation g = new Generation(source);
+    List<ErrorRecord> errors = new ArrayList<>(out.errors());
+    Set<String> failedRefs = new HashSet<>(out.failedRefs());
+
+    // 1. what the source emits now, minus duplicates, conflicts and relation failures
+    Map<String, Emitted> emitted = new LinkedHashMap<>();
+    for (EmittedEntity e : out.entities()) {
+      String attach = e.parents().isEmpty() ? null : e.parents().get(0);
+      Emitted first = emitted.get(e.ref());
+      if (first != null) {
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "ConflictError",
+            "Duplicate entity " + e.ref() + " in " + e.file() + ", already read from " + first.e.file()));
+        continue;
+      }
+      EntityState existing = entities.get(e.ref());
+      if (existing != null && !existing.source().equals(source)) {
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "ConflictError",
+            "Detected conflicting entityRef " + e.ref() + " already referenced by " + describe(existing)
+                + " and now also " + (e.file() != null ? e.file() : source)));
+        continue;
+      }
+      List<EntityState.Edge> edges;
+      try {
+        edges = EntityState.edgesOf(RelationRules.edges(e.entity()));
+      } catch (IllegalArgumentException ex) {
+        failedRefs.add(e.ref());
+        errors.add(new ErrorRecord(source, e.file(), null, e.ref(), attach, "InputError",
+            Entities.name(e.entity()) + ": " + ex.getMessage()));
+        continue;
+      }
+      byte[] bytes = bytes(e.entity());
+      String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
+      emitted.put(e.ref(), new Emitted(e, edges, hash));
+    }
+
+    // 2. what it no longer emits: retained (failed input), orphaned or deleted
+    Set<String> previous = new HashSet<>(refsBySource.getOrDefault(source, Set.of()));
+    Set<String> gone = new LinkedHashSet<>();
+    Set<String> retained = new HashSet<>();
+    if (snapshot) {
+      boolean grew = true;
+      while (grew) {
+        grew = false;
+        for (String ref : previous) {
+          if (emitted.containsKey(ref) || retained.contains(ref) || forceDelete) {
+            continue;
+          }
+          EntityState s = entities.get(ref);
+          boolean keep = failedRefs.contains(ref)
+              || (s.file() != null && out.failedFiles().contains(s.file()))
+              || s.parents().stream().anyMatch(retained::contains);
+          if (keep) {
+            retained.add(ref);
+            grew = true;
+          }
+        }
+      }
+      for (String ref : previous) {
+        if (!emitted.containsKey(ref) && !retained.contains(ref)) {
+          gone.add(ref);
+        }
+      }
+    } else {
+      for (String ref : explicitDeletes) {
+        if (previous.contains(ref) && !emitted.containsKey(ref)) {
+          gone.add(ref);
+        }
+      }
+      retained.addAll(failedRefs);
+    }
+
+    // errors about an entity that still has a good version are shown on that entity
+    List<ErrorRecord> finalErrors = new ArrayList<>(errors.size());
+    for (ErrorRecord e : errors) {
+      boolean onEntity = e.entityRef() != null && retained.contains(e.entityRef()) && previous.contains(e.entityRef());
+      finalErrors.add(onEntity
+          ? new ErrorRecord(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.entityRef(), e.name(), e.message())
+          : e);
+    }
+    List<ErrorRecord> oldErrors = errorsBySource.getOrDefault(source, List.of());
+    boolean errorsChanged = !oldErrors.equals(finalErrors);
+
+    // 3. new states (memory is updated now and rolled back if the store refuses the generation)
+    Map<String, ObjectNode> processed = new HashMap<>();
+    Set<String> affected = new HashSet<>();
+    for (Map.Entry<String, Emitted> entry : emitted.entrySet()) {
+      String ref = entry.getKey();
+      Emitted em = entry.getValue();
+      EntityState prev = entities.get(ref);
+      if (prev != null && prev.hash().equals(em.hash) && !prev.orphan()) {
+        continue;
+      }
+      String uid = prev != null ? prev.uid() : UUID.randomUUID().toString();
+      ObjectNode entity = em.e.entity();
+      ObjectNode metadata = Entities.metadata(entity);
+      metadata.put("uid", uid);
+      metadata.remove("etag");
+      processed.put(ref, entity);
+      EntityState next = new EntityState(ref, uid, source, em.hash, em.e.file(), em.e.parents(), em.edges, false);
+      g.put(ref, next);
+      if (prev != null) {
+        prev.edges().forEach(x -> affected.add(x.target()));
+      }
+      em.edges.forEach(x -> affected.add(x.target()));
+    }
+    List<String> deletes = new ArrayList<>();
+    Set<String> newOrphans = new HashSet<>();
+    for (String ref : gone) {
+      EntityState prev = entities.get(ref);
+      if (settings.orphanStrategy() == OrphanStrategy.KEEP && !forceDelete) {
+        if (!prev.orphan()) {
+          g.put(ref, prev.asOrphan());
+          newOrphans.add(ref);
+        }
+        continue;
+      }
+      prev.edges().forEach(x -> affected.add(x.target()));
+      g.put(ref, null);
+      deletes.add(ref);
+    }
+
+    Set<String> statusRefs = new HashSet<>();
+    oldErrors.forEach(e -> addIfAttached(statusRefs, e));
+    finalErrors.forEach(e -> addIfAttached(statusRefs, e));
+
+    if (g.changes.isEmpty() && !errorsChanged && batch.locationUpserts().isEmpty()
+        && batch.locationDeletes().isEmpty() && batch.sourceStates().isEmpty() && batch.sourceDeletes().isEmpty()) {
+      return; // nothing to do: no generation
+    }
+    g.setErrors(finalErrors);
+
+    try {
+      // 4. stitch: every upserted entity, every affected existing target, every status change
+      Set<String> restitch = new LinkedHashSet<>();
+      for (String ref : affected) {
+        if (entities.containsKey(ref) && !processed.containsKey(ref)) {
+          restitch.add(ref);
+        }
+      }
+      for (String ref : statusRefs) {
+        if (entities.containsKey(ref) && !processed.containsKey(ref)) {
+          restitch.add(ref);
+        }
+      }
+      restitch.addAll(newOrphans);
+      Map<String, byte[]> stored = store.bodies(restitch);
+      List<JsonNode> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
+      for (Map.Entry<String, ObjectNode> p : processed.entrySet()) {
+        byte[] body = stitch(p.getValue(), entities.get(p.getKey()));
+        batch.upsertEntity(record(entities.get(p.getKey()), body));
+        indexUpserts.add(p.getValue());
+      }
+      for (String ref : restitch) {
+        byte[] old = stored.get(ref);
+        if (old == null) {
+          continue;
+        }
+        ObjectNode entity = (ObjectNode) parse(old);
+        byte[] body = stitch(entity, entities.get(ref));
+        if (!java.util.Arrays.equals(old, body)) {
+          batch.upsertEntity(record(entities.get(ref), body));
+          indexUpserts.add(entity);
+        }
+      }
+      deletes.forEach(batch::deleteEntity);
+      if (errorsChanged || forceDelete) {
+        batch.replaceErrors(source, finalErrors);
+      }
+      long generation = store.commit(batch);
+      g.committed = true;
+      index.apply(indexUpserts, deletes, generation);
+    } finally {
+      if (!g.committed) {
+        g.rollback();
+      }
+    }
+  }
+
+  private static void addIfAttached(Set<String> refs, ErrorRecord e) {
+    if (e.attachedTo() != null) {
+      refs.add(e.attachedTo());
+    }
+  }
+
+  private static String describe(EntityState s) {
+    return s.file() != null ? s.file() : s.source();
+  }
+
+  private record Emitted(EmittedEntity e, List<EntityState.Edge> edges, String hash) {}
+
+  /** The in-memory changes of one generation, with their undo. */
+  private final class Generation {
+    final String source;
+    final Map<String, EntityState> changes = new LinkedHashMap<>();
+    final List<Runnable> undo = new ArrayList<>();
+    boolean committed;
+
+    Generation(String source) {
+      this.source = source;
+    }
+
+    void put(String ref, EntityState next) {
+      changes.put(ref, next);
+      EntityState prev = entities.get(ref);
+      putState(next, prev);
+      undo.add(() -> putState(prev, next));
+    }
+
+    void setErrors(List<ErrorRecord> errors) {
+      List<ErrorRecord> prev = errorsBySource.get(source);
+      replaceErrorsInMemory(source, errors);
+      undo.add(() -> replaceErrorsInMemory(source, prev == null ? List.of() : prev));
+    }
+
+    void rollback() {
+      for (int i = undo.size() - 1; i >= 0; i--) {
+        undo.get(i).run();
+      }
+    }
+  }
+
+  /** Replaces {@code prev} (may be null) with {@code next} (may be null) in every memory index. */
+  private void putState(EntityState next, EntityState prev) {
+    if (prev != null) {
+      for (EntityState.Edge e : prev.edges()) {
+        Set<String> in = incoming.get(e.target());
+        if (in != null) {
+          in.remove(prev.ref());
+          if (in.isEmpty()) {
+            incoming.remove(e.target());
+          }
+        }
+      }
+      Set<String> refs = refsBySource.get(prev.source());
+      if (refs != null) {
+        refs.remove(prev.ref());
+        if (refs.isEmpty()) {
+          refsBySource.remove(prev.source());
+        }
+      }
+      entities.remove(prev.ref());
+    }
+    if (next != null) {
+      entities.put(next.ref(), next);
+      for (EntityState.Edge e : next.edges()) {
+        incoming.computeIfAbsent(e.target(), t -> new HashSet<>(2)).add(next.ref());
+      }
+      refsBySource.computeIfAbsent(next.source(), s -> new HashSet<>()).add(next.ref());
+    }
+  }
+
+  private void replaceErrorsInMemory(String source, List<ErrorRecord> errors) {
+    List<ErrorRecord> old = errorsBySource.remove(source);
+    if (old != null) {
+      for (ErrorRecord e : old) {
+        if (e.attachedTo() != null) {
+          List<ErrorRecord> list = statusByRef.get(e.attachedTo());
+          if (list != null) {
+            list.remove(e);
+            if (list.isEmpty()) {
+              statusByRef.remove(e.attachedTo());
+            }
+          }
+        }
+      }
+    }
+    if (!errors.isEmpty()) {
+      errorsBySource.put(source, List.copyOf(errors));
+      indexStatus(errors);
+    }
+  }
+
+  private void indexStatus(List<ErrorRecord> errors) {
+    for (ErrorRecord e : errors) {
+      if (e.attachedTo() != null) {
+        statusByRef.computeIfAbsent(e.attachedTo(), r -> new ArrayList<>()).add(e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- stitching
+
+  /**
+   * Turns a processed (or previously stitched) entity into its final form in place: relations,
+   * status, orphan mark and etag; returns the final JSON.
+   */
+  private byte[] stitch(ObjectNode entity, EntityState state) {
+    entity.remove("relations");
+    entity.remove("status");
+    ObjectNode metadata = Entities.metadata(entity);
+    metadata.remove("etag");
+    TreeSet<Relation> relations = new TreeSet<>();
+    for (EntityState.Edge e : state.edges()) {
+      relations.add(new Relation(e.type(), e.target()));
+    }
+    for (String from : incoming.getOrDefault(state.ref(), Set.of())) {
+      EntityState source = entities.get(from);
+      if (source == null) {
+        continue;
+      }
+      for (EntityState.Edge e : source.edges()) {
+        if (e.target().equals(state.ref())) {
+          relations.add(new Relation(e.reverse(), from));
+        }
+      }
+    }
+    ArrayNode rel = entity.putArray("relations");
+    for (Relation r : relations) {
+      rel.addObject().put("type", r.type()).put("targetRef", r.targetRef());
+    }
+    List<ErrorRecord> status = statusByRef.getOrDefault(state.ref(), List.of());
+    if (!status.isEmpty()) {
+      ArrayNode items = entity.putObject("status").putArray("items");
+      for (ErrorRecord e : status) {
+        ObjectNode item = items.addObject();
+        item.put("type", PROCESSING_STATUS_TYPE);
+        item.put("level", "error");
+        item.put("message", e.name() + ": " + e.message());
+        item.putObject("error").put("name", e.name()).put("message", e.message());
+      }
+    }
+    if (state.orphan()) {
+      Entities.annotations(entity).put(Annotations.ORPHAN, "true");
+    }
+    metadata.put("etag", Hashes.sha1(bytes(entity)));
+    return bytes(entity);
+  }
+
+  private static EntityRecord record(EntityState s, byte[] body) {
+    return new EntityRecord(s.ref(), s.uid(), s.source(), s.hash(), s.file(), s.parents(),
+        EntityState.encodeEdges(s.edges()), body);
+  }
+
+  private byte[] bytes(JsonNode node) {
+    try {
+      return json.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private JsonNode parse(byte[] body) {
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Stored entity is not JSON: " + new String(body, 0, Math.min(80, body.length),
+          StandardCharsets.UTF_8), e);
+    }
+  }
+}

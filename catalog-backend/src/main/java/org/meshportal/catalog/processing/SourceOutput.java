@@ -1,0 +1,19 @@
+package org.meshportal.catalog.processing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.meshportal.catalog.store.ErrorRecord;
+
+/**
+ * Everything one pass over a source produced.
+ *
+ * @param failedFiles files that could not be read or parsed as a whole: what they produced before stays
+ * @param failedRefs refs whose document was found but rejected: their last good version stays
+ */
+record SourceOutput(List<EmittedEntity> entities, List<ErrorRecord> errors, Set<String> failedFiles, Set<String> failedRefs) {
+  static SourceOutput empty() {
+    return new SourceOutput(new ArrayList<>(), new ArrayList<>(), new LinkedHashSet<>(), new LinkedHashSet<>());
+  }
+}

@@ -1,0 +1,304 @@
+package org.meshportal.catalog.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+
+/**
+ * {@link CatalogStore} over plain JDBC and portable SQL (no vendor upserts: an upsert is a
+ * delete plus an insert in the same transaction), so the same class can run on PostgreSQL.
+ */
+final class JdbcCatalogStore implements CatalogStore {
+  private static final int BATCH_SIZE = 500;
+
+  private final DataSource dataSource;
+  private final AutoCloseable onClose;
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  JdbcCatalogStore(DataSource dataSource, SqlDialect dialect, AutoCloseable onClose) {
+    this.dataSource = dataSource;
+    this.onClose = onClose;
+    try (Connection c = dataSource.getConnection()) {
+      Migrations.apply(c, dialect);
+    } catch (SQLException e) {
+      throw new StoreException("Could not prepare the catalog store schema", e);
+    }
+  }
+
+  @Override
+  public long generation() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT generation FROM store_generation WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? rs.getLong(1) : 0;
+    } catch (SQLException e) {
+      throw new StoreException("Could not read the store generation", e);
+    }
+  }
+
+  @Override
+  public List<LocationRecord> locations() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, type, target FROM locations ORDER BY id");
+        ResultSet rs = ps.executeQuery()) {
+      List<LocationRecord> out = new ArrayList<>();
+      while (rs.next()) {
+        out.add(new LocationRecord(rs.getString(1), rs.getString(2), rs.getString(3)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("Could not read locations", e);
+    }
+  }
+
+  @Override
+  public Optional<LocationRecord> location(String id) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT id, type, target FROM locations WHERE id = ?")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.of(new LocationRecord(rs.getString(1), rs.getString(2), rs.getString(3))) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not read a location", e);
+    }
+  }
+
+  @Override
+  public void forEachEntity(Consumer<EntityRecord> consumer) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT ref, uid, source, hash, file, parents, edges, body FROM entities");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        consumer.accept(new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+            rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBytes(8)));
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not read entities", e);
+    }
+  }
+
+  @Override
+  public Map<String, byte[]> bodies(Collection<String> refs) {
+    Map<String, byte[]> out = new HashMap<>();
+    if (refs.isEmpty()) {
+      return out;
+    }
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT body FROM entities WHERE ref = ?")) {
+      for (String ref : refs) {
+        ps.setString(1, ref);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            out.put(ref, rs.getBytes(1));
+          }
+        }
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("Could not read entity bodies", e);
+    }
+  }
+
+  @Override
+  public List<ErrorRecord> errors() {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT source, location, document_index, entity_ref, attached_to, name, message"
+                + " FROM processing_errors ORDER BY source, position");
+        ResultSet rs = ps.executeQuery()) {
+      List<ErrorRecord> out = new ArrayList<>();
+      while (rs.next()) {
+        int doc = rs.getInt(3);
+        Integer documentIndex = rs.wasNull() ? null : doc;
+        out.add(new ErrorRecord(rs.getString(1), rs.getString(2), documentIndex, rs.getString(4), rs.getString(5),
+            rs.getString(6), rs.getString(7)));
+      }
+      return out;
+    } catch (SQLException e) {
+      throw new StoreException("Could not read processing errors", e);
+    }
+  }
+
+  @Override
+  public Optional<String> sourceState(String source, String key) {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(
+            "SELECT state_value FROM source_state WHERE source = ? AND state_key = ?")) {
+      ps.setString(1, source);
+      ps.setString(2, key);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not read source state", e);
+    }
+  }
+
+  @Override
+  public long commit(StoreBatch batch) {
+    writeLock.lock();
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      try {
+        write(c, batch);
+        long generation = bumpGeneration(c);
+        c.commit();
+        return generation;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not commit a catalog generation", e);
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void write(Connection c, StoreBatch batch) throws SQLException {
+    List<String> locationIds = new ArrayList<>(batch.locationDeletes());
+    batch.locationUpserts().forEach(l -> locationIds.add(l.id()));
+    deleteByKey(c, "DELETE FROM locations WHERE id = ?", locationIds);
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO locations (id, type, target) VALUES (?, ?, ?)")) {
+      for (LocationRecord l : batch.locationUpserts()) {
+        ps.setString(1, l.id());
+        ps.setString(2, l.type());
+        ps.setString(3, l.target());
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+
+    List<String> refs = new ArrayList<>(batch.entityDeletes());
+    batch.entityUpserts().forEach(e -> refs.add(e.ref()));
+    deleteByKey(c, "DELETE FROM entities WHERE ref = ?", refs);
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      int pending = 0;
+      for (EntityRecord e : batch.entityUpserts()) {
+        ps.setString(1, e.ref());
+        ps.setString(2, e.uid());
+        ps.setString(3, e.source());
+        ps.setString(4, e.hash());
+        ps.setString(5, e.file());
+        ps.setString(6, String.join("\n", e.parents()));
+        ps.setString(7, e.edges());
+        ps.setBytes(8, e.body());
+        ps.addBatch();
+        if (++pending == BATCH_SIZE) {
+          ps.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        ps.executeBatch();
+      }
+    }
+
+    List<String> clearedSources = new ArrayList<>(batch.sourceDeletes());
+    clearedSources.addAll(batch.errorReplacements().keySet());
+    deleteByKey(c, "DELETE FROM processing_errors WHERE source = ?", clearedSources);
+    try (PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO processing_errors (source, position, location, document_index, entity_ref, attached_to, name, message)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+      for (Map.Entry<String, List<ErrorRecord>> entry : batch.errorReplacements().entrySet()) {
+        int position = 0;
+        for (ErrorRecord e : entry.getValue()) {
+          ps.setString(1, entry.getKey());
+          ps.setInt(2, position++);
+          ps.setString(3, e.location());
+          if (e.documentIndex() == null) {
+            ps.setNull(4, Types.INTEGER);
+          } else {
+            ps.setInt(4, e.documentIndex());
+          }
+          ps.setString(5, e.entityRef());
+          ps.setString(6, e.attachedTo());
+          ps.setString(7, e.name());
+          ps.setString(8, e.message());
+          ps.addBatch();
+        }
+      }
+      ps.executeBatch();
+    }
+
+    deleteByKey(c, "DELETE FROM source_state WHERE source = ?", batch.sourceDeletes());
+    try (PreparedStatement delete = c.prepareStatement("DELETE FROM source_state WHERE source = ? AND state_key = ?");
+        PreparedStatement insert = c.prepareStatement(
+            "INSERT INTO source_state (source, state_key, state_value) VALUES (?, ?, ?)")) {
+      for (Map.Entry<String, Map<String, String>> source : batch.sourceStates().entrySet()) {
+        for (Map.Entry<String, String> kv : source.getValue().entrySet()) {
+          delete.setString(1, source.getKey());
+          delete.setString(2, kv.getKey());
+          delete.addBatch();
+          insert.setString(1, source.getKey());
+          insert.setString(2, kv.getKey());
+          insert.setString(3, kv.getValue());
+          insert.addBatch();
+        }
+      }
+      delete.executeBatch();
+      insert.executeBatch();
+    }
+  }
+
+  private static void deleteByKey(Connection c, String sql, List<String> keys) throws SQLException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int pending = 0;
+      for (String key : keys) {
+        ps.setString(1, key);
+        ps.addBatch();
+        if (++pending == BATCH_SIZE) {
+          ps.executeBatch();
+          pending = 0;
+        }
+      }
+      if (pending > 0) {
+        ps.executeBatch();
+      }
+    }
+  }
+
+  private static long bumpGeneration(Connection c) throws SQLException {
+    try (PreparedStatement up = c.prepareStatement("UPDATE store_generation SET generation = generation + 1 WHERE id = 1")) {
+      up.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM store_generation WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private static List<String> splitLines(String s) {
+    if (s == null || s.isEmpty()) {
+      return List.of();
+    }
+    return List.of(s.split("\n"));
+  }
+
+  @Override
+  public void close() {
+    try {
+      onClose.close();
+    } catch (Exception e) {
+      throw new StoreException("Could not close the catalog store", e);
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package org.meshportal.catalog.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.ECDSAVerifier;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.UserTokens;
+
+class AuthHttpTest {
+  private static final String AUTHORIZE_BODY =
+      "{\"items\":[{\"id\":\"a\",\"permission\":{\"type\":\"basic\",\"name\":\"catalog.entity.create\",\"attributes\":{}}},"
+          + "{\"id\":\"b\",\"permission\":{\"type\":\"resource\",\"name\":\"catalog.entity.refresh\",\"attributes\":{},"
+          + "\"resourceType\":\"catalog-entity\"},\"resourceRef\":\"component:default/x\"}]}";
+
+  @TempDir Path keys;
+
+  private AuthSettings settings(List<AuthSettings.StaticToken> tokens, boolean disablePolicy, AuthSettings.GuestSettings guest) {
+    return new AuthSettings("http://localhost:7007/api/auth", keys, guest, tokens, disablePolicy, null);
+  }
+
+  private TestServer server(AuthSettings auth) {
+    return TestServer.start(HttpServer.builder(TestServer.settings(), auth));
+  }
+
+  private static void assertError(TestServer.Response r, int status, String name, String message, String method, String url) {
+    assertEquals(status, r.status(), r.body());
+    assertTrue(r.header("content-type").startsWith("application/json"), r.header("content-type"));
+    JsonNode body = r.json();
+    assertEquals(name, body.at("/error/name").asText());
+    assertEquals(message, body.at("/error/message").asText());
+    assertEquals(method, body.at("/request/method").asText());
+    assertEquals(url, body.at("/request/url").asText());
+    assertEquals(status, body.at("/response/statusCode").asInt());
+    assertFalse(body.path("error").has("stack"));
+  }
+
+  @Test
+  void guest_refresh_issues_a_signed_backstage_user_token() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      TestServer.Response r = s.get("/api/auth/guest/refresh", "X-Requested-With", "XMLHttpRequest");
+      assertEquals(200, r.status());
+      SpecSchemas.assertMatches("auth", "GET", "/guest/refresh", r);
+      JsonNode body = r.json();
+      assertEquals("Guest", body.at("/profile/displayName").asText());
+      assertTrue(body.get("providerInfo").isObject());
+      assertEquals(3600, body.at("/backstageIdentity/expiresInSeconds").asInt());
+      assertEquals("user", body.at("/backstageIdentity/identity/type").asText());
+      assertEquals("user:development/guest", body.at("/backstageIdentity/identity/userEntityRef").asText());
+      assertEquals("[\"user:development/guest\"]", body.at("/backstageIdentity/identity/ownershipEntityRefs").toString());
+
+      SignedJWT jwt = SignedJWT.parse(body.at("/backstageIdentity/token").asText());
+      assertEquals("vnd.backstage.user", jwt.getHeader().getType().getType());
+      assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
+      var claims = jwt.getJWTClaimsSet();
+      assertEquals("http://localhost:7007/api/auth", claims.getIssuer());
+      assertEquals("user:development/guest", claims.getSubject());
+      assertEquals(List.of("backstage"), claims.getAudience());
+      assertEquals(List.of("user:development/guest"), claims.getStringListClaim("ent"));
+      assertEquals(3600_000, claims.getExpirationTime().getTime() - claims.getIssueTime().getTime());
+
+      TestServer.Response jwks = s.get("/api/auth/.well-known/jwks.json");
+      SpecSchemas.assertMatches("auth", "GET", "/.well-known/jwks.json", jwks);
+      ECKey key = JWKSet.parse(jwks.body()).getKeys().get(0).toECKey();
+      assertFalse(key.isPrivate());
+      assertEquals(jwt.getHeader().getKeyID(), key.getKeyID());
+      assertTrue(jwt.verify(new ECDSAVerifier(key)));
+    }
+  }
+
+  @Test
+  void guest_identity_is_configurable_and_its_token_opens_the_api() {
+    var guest = new AuthSettings.GuestSettings("user:default/jdoe", List.of("user:default/jdoe", "group:default/team-a"), "J Doe");
+    try (TestServer s = server(settings(List.of(), false, guest))) {
+      JsonNode body = s.get("/api/auth/guest/refresh").json();
+      assertEquals("user:default/jdoe", body.at("/backstageIdentity/identity/userEntityRef").asText());
+      assertEquals("group:default/team-a", body.at("/backstageIdentity/identity/ownershipEntityRefs/1").asText());
+      assertEquals("J Doe", body.at("/profile/displayName").asText());
+      String token = body.at("/backstageIdentity/token").asText();
+      TestServer.Response r = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + token);
+      assertEquals(200, r.status());
+      SpecSchemas.assertMatches("permission", "POST", "/authorize", r);
+      assertEquals("a", r.json().at("/items/0/id").asText());
+      assertEquals("ALLOW", r.json().at("/items/0/result").asText());
+      assertEquals("b", r.json().at("/items/1/id").asText());
+      assertEquals("ALLOW", r.json().at("/items/1/result").asText());
+      // scheme is case-insensitive
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "bearer  " + token).status());
+    }
+  }
+
+  @Test
+  void guest_logout_answers_200_empty() {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      TestServer.Response r = s.post("/api/auth/guest/logout", null);
+      assertEquals(200, r.status());
+      assertEquals("", r.body());
+    }
+  }
+
+  @Test
+  void disabled_guest_provider_is_a_not_found_error() {
+    try (TestServer s = server(settings(List.of(), false, null))) {
+      assertError(s.get("/api/auth/guest/refresh"), 404, "NotFoundError", "Unknown auth provider 'guest'", "GET", "/guest/refresh");
+    }
+  }
+
+  @Test
+  void missing_credentials_are_401_with_the_error_envelope() {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      TestServer.Response r = s.post("/api/permission/authorize?x=1", AUTHORIZE_BODY);
+      assertError(r, 401, "AuthenticationError", "Missing credentials", "POST", "/authorize?x=1");
+      SpecSchemas.assertMatches("permission", "POST", "/authorize", r);
+      assertError(s.get("/api/permission/openapi.json"), 401, "AuthenticationError", "Missing credentials", "GET", "/openapi.json");
+    }
+  }
+
+  @Test
+  void malformed_or_foreign_tokens_are_401_and_never_echoed() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      String garbage = "not-a-jwt-secret-value";
+      TestServer.Response r = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + garbage);
+      assertEquals(401, r.status());
+      assertEquals("AuthenticationError", r.json().at("/error/name").asText());
+      assertFalse(r.body().contains(garbage));
+
+      AuthSettings otherKey = new AuthSettings("http://localhost:7007/api/auth", null, null, List.of(), false, null);
+      String foreign = new UserTokens(otherKey, Clock.systemUTC()).issue("user:default/mallory", List.of()).token();
+      TestServer.Response f = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + foreign);
+      assertError(f, 401, "AuthenticationError", "Token signature is invalid", "POST", "/authorize");
+      assertFalse(f.body().contains(foreign));
+
+      assertEquals(401, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Basic dXNlcjpwYXNz").status());
+    }
+  }
+
+  @Test
+  void expired_tokens_are_401() {
+    AuthSettings auth = settings(List.of(), false, AuthSettings.GuestSettings.defaults());
+    try (TestServer s = server(auth)) {
+      // same persisted key, issued two hours ago
+      Clock past = Clock.offset(Clock.systemUTC(), Duration.ofHours(-2));
+      String expired = new UserTokens(auth, past).issue("user:development/guest", List.of()).token();
+      TestServer.Response r = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + expired);
+      assertError(r, 401, "AuthenticationError", "Token has expired", "POST", "/authorize");
+      String fresh = new UserTokens(auth, Clock.systemUTC()).issue("user:development/guest", List.of()).token();
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + fresh).status());
+    }
+  }
+
+  @Test
+  void static_external_access_tokens_are_compared_exactly() {
+    var token = new AuthSettings.StaticToken("s3cr3t-token-value", "ci-bot");
+    try (TestServer s = server(settings(List.of(token), false, AuthSettings.GuestSettings.defaults()))) {
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer s3cr3t-token-value").status());
+      TestServer.Response wrong = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer s3cr3t-token-valuE");
+      assertEquals(401, wrong.status());
+      assertFalse(wrong.body().contains("s3cr3t"));
+      // same keep-alive connection, values differing only in case (Jetty's header cache)
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer s3cr3t-token-value").status());
+    }
+  }
+
+  @Test
+  void disabled_default_policy_lets_anonymous_requests_through_but_not_bad_tokens() {
+    try (TestServer s = server(settings(List.of(), true, AuthSettings.GuestSettings.defaults()))) {
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY).status());
+      assertEquals(401, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer nope").status());
+    }
+  }
+
+  @Test
+  void authorize_rejects_malformed_bodies_with_400() {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      String auth = "Bearer " + s.guestToken();
+      TestServer.Response r = s.post("/api/permission/authorize", "{\"items\":", "Authorization", auth);
+      assertEquals(400, r.status());
+      assertEquals("InputError", r.json().at("/error/name").asText());
+      assertTrue(r.json().at("/error/message").asText().startsWith("Malformed request body"));
+      assertEquals(400, s.post("/api/permission/authorize", "{\"items\":[{}]}", "Authorization", auth).status());
+      assertEquals(400, s.post("/api/permission/authorize", "[]", "Authorization", auth).status());
+    }
+  }
+}

@@ -1,0 +1,108 @@
+package org.meshportal.indexer.lucene;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.SortedDocValuesField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.util.BytesRef;
+import org.meshportal.model.Entities;
+import org.meshportal.model.FilterRows;
+
+/** Turns an entity into its Lucene document: identity, stored JSON, filter rows, search text. */
+final class EntityDocuments {
+  private static final int KEYWORD_LIMIT = 1000;
+  private final ObjectMapper json;
+
+  EntityDocuments(ObjectMapper json) {
+    this.json = json;
+  }
+
+  static String refOf(JsonNode entity) {
+    return Entities.ref(entity).canonical();
+  }
+
+  Document toDocument(JsonNode entity) {
+    String ref = refOf(entity);
+    Document doc = new Document();
+    doc.add(new StringField(IndexFields.REF, ref, Field.Store.NO));
+    doc.add(new SortedDocValuesField(IndexFields.REF, new BytesRef(ref)));
+    String uid = Entities.uid(entity);
+    if (uid != null) {
+      doc.add(new StringField(IndexFields.UID, uid, Field.Store.NO));
+    }
+    try {
+      doc.add(new StoredField(IndexFields.JSON, json.writeValueAsBytes(entity)));
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException("Cannot serialise entity " + ref, e);
+    }
+    addRows(doc, entity);
+    addSearchFields(doc, CatalogDocument.of(entity));
+    return doc;
+  }
+
+  private static void addRows(Document doc, JsonNode entity) {
+    Set<String> keys = new HashSet<>();
+    Set<String> rows = new HashSet<>();
+    Set<String> originals = new HashSet<>();
+    for (FilterRows.Row row : FilterRows.of(entity)) {
+      String key = row.lowerKey();
+      if (keys.add(key)) {
+        doc.add(new StringField(IndexFields.ROW_KEY, key, Field.Store.NO));
+      }
+      if (row.value() == null) {
+        continue;
+      }
+      String lower = IndexFields.row(key, row.lowerValue());
+      if (rows.add(lower)) {
+        doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+      }
+      String original = IndexFields.row(key, row.value());
+      if (originals.add(original)) {
+        doc.add(new StringField(IndexFields.ROW_ORIGINAL, original, Field.Store.NO));
+      }
+    }
+  }
+
+  private static void addSearchFields(Document doc, CatalogDocument c) {
+    doc.add(new StoredField(IndexFields.SEARCH_DOC, c.documentBytes()));
+    addText(doc, IndexFields.TEXT_NAME, c.names());
+    addText(doc, IndexFields.TEXT_TAGS, c.tags());
+    addText(doc, IndexFields.TEXT_DESCRIPTION, c.descriptions());
+    addText(doc, IndexFields.TEXT_OTHER, c.otherText());
+    for (String name : c.names()) {
+      doc.add(new StringField(IndexFields.EXACT_NAME, keyword(name), Field.Store.NO));
+    }
+    for (String id : c.exactIdentifiers()) {
+      doc.add(new StringField(IndexFields.EXACT_OTHER, id, Field.Store.NO));
+    }
+    for (String field : CatalogDocument.FILTER_FIELDS) {
+      String value = c.document().path(field).asText("");
+      doc.add(new StringField(IndexFields.SEARCH_FILTER_PREFIX + field, keyword(value), Field.Store.NO));
+    }
+    if (c.kcpPath() != null) {
+      doc.add(new StringField(IndexFields.SEARCH_FILTER_PREFIX + "kcp.io/path", c.kcpPath().toLowerCase(Locale.ROOT), Field.Store.NO));
+    }
+  }
+
+  /** Lowercased and cut short: Lucene rejects huge terms, and nobody filters on a whole essay. */
+  private static String keyword(String value) {
+    String lower = value.toLowerCase(Locale.ROOT);
+    return lower.length() > KEYWORD_LIMIT ? lower.substring(0, KEYWORD_LIMIT) : lower;
+  }
+
+  private static void addText(Document doc, String field, List<String> values) {
+    for (String v : values) {
+      doc.add(new TextField(field, v, Field.Store.NO));
+    }
+  }
+}
