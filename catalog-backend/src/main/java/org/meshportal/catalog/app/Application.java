@@ -6,19 +6,28 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
 import org.meshportal.catalog.http.HttpServer;
+import org.meshportal.catalog.http.ScaffolderHttp;
 import org.meshportal.catalog.processing.CatalogEngine;
 import org.meshportal.catalog.processing.CatalogEntityService;
 import org.meshportal.catalog.processing.CatalogLocationService;
 import org.meshportal.catalog.processing.ConfigLocation;
+import org.meshportal.catalog.scaffolder.CatalogTemplateFiles;
+import org.meshportal.catalog.scaffolder.GitSyncPublisher;
+import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.H2CatalogStore;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.gitsync.GitPublishing;
+import org.meshportal.gitsync.Integrations;
 import org.meshportal.indexer.lucene.LuceneEntityIndex;
+import org.meshportal.templates.ScaffolderService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,37 +69,62 @@ public final class Application implements AutoCloseable {
     AppConfig config = new ConfigLoader(env).load(sources);
     Settings settings = new Settings(config);
 
-    Path dataDir = settings.dataDir();
-    List<ConfigLocation> extraLocations = new ArrayList<>();
-    if (demo) {
-      Path demoRoot = DemoCatalog.install(dataDir.resolve("demo"));
-      extraLocations.add(new ConfigLocation("file", demoRoot.toString()));
+    // Whatever was started before a failure is closed again, so a failed start exits.
+    try {
+      Path dataDir = settings.dataDir();
+      List<ConfigLocation> extraLocations = new ArrayList<>();
+      if (demo) {
+        Path demoRoot = DemoCatalog.install(dataDir.resolve("demo"));
+        extraLocations.add(new ConfigLocation("file", demoRoot.toString()));
+      }
+
+      CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+      EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
+      CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), null);
+      CatalogLocationService locations = new CatalogLocationService(engine, store);
+      CatalogEntityService entities = new CatalogEntityService(engine);
+
+      Integrations integrations = settings.integrations();
+      ExecutorService taskWorkers = Executors.newVirtualThreadPerTaskExecutor();
+      own(taskWorkers::shutdownNow);
+      ScaffolderService.Builder scaffolderBuilder = ScaffolderService.builder()
+          .dataDir(dataDir.resolve("scaffolder"))
+          .executor(taskWorkers)
+          .catalog(new IndexTemplateCatalog(index, locations))
+          .files(new CatalogTemplateFiles())
+          .publisher(new GitSyncPublisher(GitPublishing.jgit(dataDir.resolve("git-publish")), integrations))
+          .maxWait(settings.scaffolderMaxWait());
+      if (settings.scaffolderMesh() != null) {
+        scaffolderBuilder.mesh(settings.scaffolderMesh());
+      }
+      ScaffolderService scaffolder = own(scaffolderBuilder.build());
+
+      HttpServer.Builder httpBuilder = HttpServer.builder(settings.http(), settings.auth())
+          .catalog(index, entities, locations)
+          .search(settings.search())
+          .cors(settings.cors())
+          .app(settings.app());
+      ScaffolderHttp.mount(httpBuilder, scaffolder);
+      this.http = own(httpBuilder.build());
+      http.start();
+      long t0 = System.nanoTime();
+      engine.start();
+      scaffolder.start();
+      http.markReady();
+      LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
+          settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
+  
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
-
-    CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
-    EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
-    CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), null);
-    CatalogLocationService locations = new CatalogLocationService(engine, store);
-    CatalogEntityService entities = new CatalogEntityService(engine);
-
-    this.http = own(HttpServer.builder(settings.http(), settings.auth())
-        .catalog(index, entities, locations)
-        .search(settings.search())
-        .cors(settings.cors())
-        .app(settings.app())
-        .build());
-    http.start();
-    long t0 = System.nanoTime();
-    engine.start();
-    http.markReady();
-    LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
-        settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
   }
 
   /** Loads the configuration and starts everything; throws {@link ConfigException} for bad config. */
   public static Application start(List<Path> configFiles, boolean demo, Function<String, String> env) {
     return new Application(configFiles, demo, env);
   }
+
 
   /** The port the HTTP server listens on. */
   public int port() {

@@ -17,6 +17,11 @@ import org.meshportal.catalog.http.SearchSettings;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.processing.OrphanStrategy;
 import org.meshportal.catalog.processing.ProcessingSettings;
+import org.meshportal.gitsync.GitCredentials;
+import org.meshportal.gitsync.HostIntegration;
+import org.meshportal.gitsync.HostKind;
+import org.meshportal.gitsync.Integrations;
+import org.meshportal.templates.builtin.MeshRepoSettings;
 
 /** Turns the validated configuration into the typed settings each component takes. */
 final class Settings {
@@ -142,6 +147,71 @@ final class Settings {
       throw new ConfigException("catalog.maxFileSizeBytes must be positive, got " + maxBytes);
     }
     return new ProcessingSettings(Set.of("file", "url"), kinds, strategy, maxBytes, locations);
+  }
+
+  /** Backstage's {@code integrations} block: credentials per Git host. */
+  Integrations integrations() {
+    List<HostIntegration> entries = new ArrayList<>();
+    String[][] kinds = {
+        {"github", "GITHUB"}, {"gitlab", "GITLAB"}, {"gitea", "GITEA"},
+        {"bitbucketCloud", "BITBUCKET"}, {"bitbucketServer", "BITBUCKET"}, {"git", "GITHUB"}};
+    for (String[] kind : kinds) {
+      JsonNode list = config.at("integrations." + kind[0]);
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode entry = list.get(i);
+        String key = "integrations." + kind[0] + "[" + i + "]";
+        String host = required(entry.path("host"), key + ".host");
+        entries.add(new HostIntegration(HostKind.valueOf(kind[1]), host, credentials(entry, key)));
+      }
+    }
+    return new Integrations(entries);
+  }
+
+  static GitCredentials credentials(JsonNode entry, String key) {
+    String token = text(entry.path("token"));
+    String username = text(entry.path("username"));
+    String password = text(entry.path("password"));
+    if (password == null) {
+      password = text(entry.path("appPassword"));
+    }
+    if (token != null) {
+      return username == null ? GitCredentials.token(token) : GitCredentials.token(token, username);
+    }
+    if (username != null && password != null) {
+      return GitCredentials.password(username, password);
+    }
+    String sshKey = text(entry.path("sshPrivateKey"));
+    if (sshKey != null) {
+      return GitCredentials.sshKey(sshKey, text(entry.path("knownHosts")), text(entry.path("sshPassphrase")));
+    }
+    if (username != null || password != null) {
+      throw new ConfigException(key + ": username and password go together");
+    }
+    return GitCredentials.NONE;
+  }
+
+  /** {@code scaffolder.mesh}: where the Platform Mesh actions write manifests; null when unset. */
+  MeshRepoSettings scaffolderMesh() {
+    if (config.at("scaffolder.mesh").isMissingNode()) {
+      return null;
+    }
+    try {
+      return new MeshRepoSettings(
+          required(config.at("scaffolder.mesh.repoUrl"), "scaffolder.mesh.repoUrl"),
+          config.string("scaffolder.mesh.kcpRoot", null),
+          config.string("scaffolder.mesh.baseBranch", null),
+          config.string("scaffolder.mesh.branchPrefix", null));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  java.time.Duration scaffolderMaxWait() {
+    return java.time.Duration.ofSeconds(config.integer("scaffolder.maxWaitSeconds", 600));
+  }
+
+  private static String text(JsonNode node) {
+    return node.isMissingNode() || node.isNull() || node.asText().isEmpty() ? null : node.asText();
   }
 
   private static String required(JsonNode node, String key) {

@@ -102,7 +102,7 @@ sealed interface ConfigSchema {
           "defaultAuthor", obj("name", STR, "email", STR),
           "defaultCommitMessage", STR,
           "maxWaitSeconds", INT,
-          "mesh", new MapOf(new AnyValue())),
+          "mesh", obj("repoUrl", STR, "kcpRoot", STR, "baseBranch", STR, "branchPrefix", STR)),
       "search", obj("maxTermLength", INT, "maxPageLimit", INT));
 
   static List<String> names(Obj obj) {
