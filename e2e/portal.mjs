@@ -104,7 +104,7 @@ await check('catalog-graph', async () => {
   q.append('rootEntityRefs[]', 'component:default/petstore-service');
   await page.goto(`${BASE}/catalog-graph?${q}`);
   await page.locator('svg').getByText('petstore-api').first().waitFor();
-  await page.locator('svg').getByText('team-petstore').first().waitFor();
+  await page.locator('svg').getByText('Team Petstore').first().waitFor();
   await settle();
   return 'api and owner nodes drawn';
 });

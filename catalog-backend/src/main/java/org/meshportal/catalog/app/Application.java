@@ -44,13 +44,13 @@ public final class Application implements AutoCloseable {
           host: 127.0.0.1
         dataDir: ./data
       """;
-  /** The demo layer: the guest owns what team-petstore owns, and curl works without a token. */
+  /** The demo layer: the guest owns what its teams own, and curl works without a token. */
   private static final String DEMO = """
       auth:
         providers:
           guest:
             userEntityRef: user:default/guest
-            ownershipEntityRefs: [user:default/guest, group:default/team-petstore]
+            ownershipEntityRefs: [user:default/guest, group:default/team-petstore, group:default/team-orders]
       backend:
         auth:
           dangerouslyDisableDefaultAuthPolicy: true
