@@ -1,6 +1,8 @@
 package org.meshportal.catalog.http;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.compression.Gzip;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.time.Clock;
@@ -34,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
   static final String PRINCIPAL = "meshportal.principal";
   private static final String LIVENESS = "/.backstage/health/v1/liveness";
   private static final String READINESS = "/.backstage/health/v1/readiness";
+  private static final int MIN_COMPRESSED_BYTES = 16 * 1024;
 
   private final HttpSettings settings;
   private final Json json = new Json();
@@ -66,6 +69,12 @@ public final class HttpServer implements AutoCloseable {
       config.showJavalinBanner = false;
       config.startupWatcherEnabled = false;
       config.useVirtualThreads = true;
+      // Every fetch-based client asks for gzip. Level 6 (the default) costs more CPU than a single
+      // entity read; level 1 keeps most of the size win for the large lists, and single entities
+      // and small pages are sent as they are.
+      CompressionStrategy compression = new CompressionStrategy(null, new Gzip(1));
+      compression.setDefaultMinSizeForCompression(MIN_COMPRESSED_BYTES);
+      config.http.customCompression(compression);
       config.jetty.defaultHost = settings.host();
       config.jetty.defaultPort = settings.port();
       // Jetty's per-connection header cache matches values case-insensitively by default, which
