@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class OpenApiDocuments {
   /** Plugins served under {@code /api/<id>}, each with a document {@code <id>.yaml}. */
-  public static final List<String> PLUGINS = List.of("catalog", "search", "auth", "permission");
+  public static final List<String> PLUGINS = List.of("catalog", "search", "auth", "permission", "scaffolder");
 
   /** The document for the root health routes. */
   public static final String HEALTH = "health";

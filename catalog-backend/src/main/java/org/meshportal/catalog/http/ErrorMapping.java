@@ -6,7 +6,9 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.NotFoundResponse;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Map;
 import org.meshportal.model.errors.PortalException;
+import org.meshportal.templates.TaskValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +38,8 @@ final class ErrorMapping {
 
   void register(Javalin app) {
     app.exception(PortalException.class, (e, ctx) -> render(ctx, statusOf(e.errorName()), e.errorName(), e.getMessage()));
+    // Scaffolder parameter validation: Backstage answers 400 {errors:[...]}, not the envelope
+    app.exception(TaskValidationException.class, (e, ctx) -> json.write(ctx, 400, Map.of("errors", e.errors())));
     // No route matched: Backstage answers 404 with an empty body
     app.exception(NotFoundResponse.class, (e, ctx) -> ctx.status(404).result(""));
     app.exception(HttpResponseException.class, (e, ctx) -> {

@@ -1,0 +1,185 @@
+package org.meshportal.catalog.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.meshportal.catalog.auth.Principal;
+import org.meshportal.model.errors.InputException;
+import org.meshportal.templates.Caller;
+import org.meshportal.templates.EventCursor;
+import org.meshportal.templates.ScaffolderService;
+import org.meshportal.templates.TaskEvent;
+import org.meshportal.templates.TaskQuery;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /api/scaffolder}: each {@code /v2} route maps 1:1 to a {@link ScaffolderService} method.
+ * The event stream is written straight to the response on the request's (virtual) thread.
+ */
+final class ScaffolderPlugin implements Plugin {
+  private static final Logger LOG = LoggerFactory.getLogger(ScaffolderPlugin.class);
+  private static final Pattern BEARER = Pattern.compile("^Bearer[ ]+(\\S+)$", Pattern.CASE_INSENSITIVE);
+  /** How long one wait of the event stream lasts before it checks again; nothing is written then. */
+  private static final Duration STREAM_POLL = Duration.ofSeconds(5);
+
+  private final ScaffolderService scaffolder;
+  private final Duration longPollWait;
+  private final Json json;
+
+  ScaffolderPlugin(ScaffolderService scaffolder, Duration longPollWait, Json json) {
+    this.scaffolder = Objects.requireNonNull(scaffolder, "scaffolder");
+    this.longPollWait = Objects.requireNonNull(longPollWait, "longPollWait");
+    this.json = json;
+  }
+
+  @Override
+  public String id() {
+    return "scaffolder";
+  }
+
+  @Override
+  public void addRoutes(PluginRoutes r) {
+    r.get("/v2/templates/{namespace}/{kind}/{name}/parameter-schema", ctx -> json.write(ctx, 200,
+            scaffolder.parameterSchema(ctx.pathParam("namespace"), ctx.pathParam("kind"), ctx.pathParam("name"))))
+        .get("/v2/actions", ctx -> json.write(ctx, 200, scaffolder.listActions()))
+        .post("/v2/tasks", this::createTask)
+        .get("/v2/tasks", this::listTasks)
+        .get("/v2/tasks/{taskId}", ctx -> json.write(ctx, 200, scaffolder.getTask(ctx.pathParam("taskId"))))
+        .post("/v2/tasks/{taskId}/cancel", ctx -> json.write(ctx, 200, scaffolder.cancel(ctx.pathParam("taskId"))))
+        .post("/v2/tasks/{taskId}/retry", ctx -> json.write(ctx, 201,
+            scaffolder.retry(ctx.pathParam("taskId"), field(json.body(ctx), "secrets"))))
+        .get("/v2/tasks/{taskId}/eventstream", this::eventStream)
+        .get("/v2/tasks/{taskId}/events", ctx -> json.write(ctx, 200,
+            scaffolder.awaitEvents(ctx.pathParam("taskId"), after(ctx), longPollWait).stream().map(this::serialized).toList()))
+        .post("/v2/dry-run", this::dryRun)
+        .post("/v2/autocomplete/{provider}/{resource}", this::autocomplete)
+        .get("/v2/templating-extensions", ctx -> json.write(ctx, 200, scaffolder.templatingExtensions()));
+  }
+
+  private void createTask(Context ctx) {
+    JsonNode body = json.body(ctx);
+    JsonNode templateRef = body.get("templateRef");
+    if (templateRef == null || !templateRef.isTextual()) {
+      throw new InputException("Malformed request body, templateRef must be a string");
+    }
+    json.write(ctx, 201, scaffolder.createTask(templateRef.textValue(), field(body, "values"),
+        field(body, "secrets"), caller(ctx)));
+  }
+
+  private void listTasks(Context ctx) {
+    Map<String, List<String>> params = ctx.queryParamMap();
+    TaskQuery query = new TaskQuery(params.get("createdBy"), params.get("status"),
+        CatalogParams.optionalInt(params, "limit", 0), CatalogParams.optionalInt(params, "offset", 0),
+        params.get("order"));
+    json.write(ctx, 200, scaffolder.listTasks(query));
+  }
+
+  private void dryRun(Context ctx) {
+    JsonNode body = json.body(ctx);
+    json.write(ctx, 200, scaffolder.dryRun(field(body, "template"), field(body, "values"), field(body, "secrets"),
+        field(body, "directoryContents"), caller(ctx)));
+  }
+
+  private void autocomplete(Context ctx) {
+    JsonNode body = json.body(ctx);
+    JsonNode token = body.get("token");
+    Map<String, String> context = new LinkedHashMap<>();
+    body.path("context").properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
+    json.write(ctx, 200, scaffolder.autocomplete(ctx.pathParam("provider"), ctx.pathParam("resource"),
+        token != null && token.isTextual() ? token.textValue() : null, context));
+  }
+
+  /**
+   * Server-sent events: every event as {@code event: <type>} and one {@code data:} line, nothing
+   * else. The response ends only after a final completion event, or when the client goes away.
+   */
+  private void eventStream(Context ctx) throws IOException {
+    String taskId = ctx.pathParam("taskId");
+    EventCursor cursor = scaffolder.subscribe(taskId, after(ctx)); // a missing task answers 404 here
+    HttpServletResponse res = ctx.res();
+    res.setStatus(200);
+    res.setContentType("text/event-stream");
+    res.setHeader("Cache-Control", "no-cache");
+    res.setHeader("Connection", "keep-alive");
+    OutputStream out = res.getOutputStream();
+    res.flushBuffer();
+    try {
+      while (!cursor.finished()) {
+        List<TaskEvent> batch = cursor.next(STREAM_POLL);
+        if (batch.isEmpty()) {
+          continue;
+        }
+        for (TaskEvent event : batch) {
+          out.write(frame(event));
+        }
+        out.flush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.debug("Event stream of task {} ended by the client: {}", taskId, e.getMessage());
+    }
+  }
+
+  private byte[] frame(TaskEvent event) {
+    // Jackson escapes line breaks inside strings, so the JSON is always one line.
+    String data = new String(json.bytes(serialized(event)), StandardCharsets.UTF_8);
+    return ("event: " + event.type() + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Exactly Backstage's {@code SerializedTaskEvent} keys (the record's helper getters must not leak). */
+  private ObjectNode serialized(TaskEvent event) {
+    ObjectNode out = json.mapper().createObjectNode();
+    out.put("id", event.id()).put("taskId", event.taskId()).put("type", event.type());
+    out.set("body", event.body());
+    out.put("createdAt", event.createdAt());
+    if (event.isTaskRecoverable() != null) {
+      out.put("isTaskRecoverable", event.isTaskRecoverable());
+    }
+    return out;
+  }
+
+  private static Long after(Context ctx) {
+    String raw = ctx.queryParam("after");
+    if (raw == null || raw.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(raw.trim());
+    } catch (NumberFormatException e) {
+      throw new InputException("Invalid after parameter \"" + raw + "\", expected an event id");
+    }
+  }
+
+  private static JsonNode field(JsonNode body, String name) {
+    JsonNode value = body.get(name);
+    return value == null || value.isNull() ? null : value;
+  }
+
+  /** The signed-in user's ref (services have none) and the caller's own token, passed on to actions. */
+  static Caller caller(Context ctx) {
+    Principal principal = ctx.attribute(HttpServer.PRINCIPAL);
+    String userRef = principal instanceof Principal.User user ? user.userEntityRef() : null;
+    String header = ctx.header("Authorization");
+    String token = null;
+    if (header != null) {
+      Matcher m = BEARER.matcher(header.trim());
+      if (m.matches()) {
+        token = m.group(1);
+      }
+    }
+    return new Caller(userRef, token);
+  }
+}
