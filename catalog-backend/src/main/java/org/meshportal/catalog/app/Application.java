@@ -10,6 +10,8 @@ import java.util.function.Function;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
+import org.meshportal.catalog.git.GitCatalog;
+import org.meshportal.catalog.http.GitSyncHttp;
 import org.meshportal.catalog.http.HttpServer;
 import org.meshportal.catalog.processing.CatalogEngine;
 import org.meshportal.catalog.processing.CatalogEntityService;
@@ -69,11 +71,14 @@ public final class Application implements AutoCloseable {
 
     CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
     EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
-    CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), null);
+    GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), settings.gitProviders(), settings.integrations(),
+        java.time.Clock.systemUTC()));
+    CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader());
+    git.bind(engine);
     CatalogLocationService locations = new CatalogLocationService(engine, store);
     CatalogEntityService entities = new CatalogEntityService(engine);
 
-    this.http = own(HttpServer.builder(settings.http(), settings.auth())
+    this.http = own(GitSyncHttp.mount(HttpServer.builder(settings.http(), settings.auth()), git)
         .catalog(index, entities, locations)
         .search(settings.search())
         .cors(settings.cors())
@@ -83,6 +88,7 @@ public final class Application implements AutoCloseable {
     long t0 = System.nanoTime();
     engine.start();
     http.markReady();
+    git.start(); // first syncs run in the background; the store serves the last good catalog meanwhile
     LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
         settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
   }
