@@ -74,9 +74,9 @@ public final class Application implements AutoCloseable {
     GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), settings.gitProviders(), settings.integrations(),
         java.time.Clock.systemUTC()));
     CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader());
-    git.bind(engine);
     CatalogLocationService locations = new CatalogLocationService(engine, store);
     CatalogEntityService entities = new CatalogEntityService(engine);
+    git.bind(engine, entities);
 
     this.http = own(GitSyncHttp.mount(HttpServer.builder(settings.http(), settings.auth()), git)
         .catalog(index, entities, locations)

@@ -58,7 +58,8 @@ final class CatalogFileReader {
       if (!optional) {
         errors.add(error(location, null, null, "NotFoundError", "Unable to read " + location + ", it does not exist"));
       }
-      return new Output(path, origin, entities, errors, failedRefs, targets, dependencies, !optional);
+      // unlike an unreachable host, a commit without the file is a fact: what it produced goes
+      return new Output(path, origin, entities, errors, failedRefs, targets, dependencies, false);
     }
     if (content.get().length > maxBytes) {
       errors.add(error(location, null, null, "InputError", location + " is larger than the limit of " + maxBytes + " bytes"));

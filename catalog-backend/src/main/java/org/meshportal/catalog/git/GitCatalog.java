@@ -12,9 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meshportal.catalog.processing.CatalogEngine;
 import org.meshportal.catalog.processing.UrlReader;
+import org.meshportal.catalog.service.EntityService;
+import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.gitsync.ChangeSet;
 import org.meshportal.gitsync.CommitReader;
 import org.meshportal.gitsync.GitMirrors;
+import org.meshportal.gitsync.GitSyncException;
 import org.meshportal.gitsync.HostIntegration;
 import org.meshportal.gitsync.Integrations;
 import org.meshportal.gitsync.MirrorSpec;
@@ -45,6 +48,7 @@ import org.meshportal.model.errors.NotFoundException;
 public final class GitCatalog implements AutoCloseable {
   /** How long a url location's mirror serves one commit before it is fetched again. */
   public static final Duration URL_PIN = Duration.ofSeconds(2);
+  private static final int MAX_ERRORS_SHOWN = 100;
 
   private final GitMirrors mirrors;
   private final Integrations integrations;
@@ -53,6 +57,7 @@ public final class GitCatalog implements AutoCloseable {
   private final Clock clock;
   private final Map<String, GitProvider> providers = new ConcurrentHashMap<>();
   private final MirrorUrlReader urlReader;
+  private volatile EntityService entities;
 
   private GitCatalog(Path directory, List<GitProviderConfig> configs, List<GitConfig.Integration> integrations,
       Clock clock) {
@@ -75,7 +80,8 @@ public final class GitCatalog implements AutoCloseable {
   }
 
   /** Creates the providers' processors and mirrors. */
-  public void bind(CatalogEngine engine) {
+  public void bind(CatalogEngine engine, EntityService entities) {
+    this.entities = entities;
     for (GitProviderConfig c : configs) {
       providers.put(c.id(), new GitProvider(c, engine, integrations, engine.settings().maxFileBytes(), clock));
       mirrors.add(c.mirrorSpec());
@@ -114,17 +120,29 @@ public final class GitCatalog implements AutoCloseable {
     MirrorStatus m = mirrors.status(id);
     HeldDeletions h = p.held();
     String state = h != null ? "HELD" : m.state().name();
-    GitProviderStatus.Error error = m.lastError() == null ? null
-        : new GitProviderStatus.Error(m.lastError().reason().name(), m.lastError().message(), iso(m.lastError().at()));
-    if (error == null && p.lastError() != null && h != null) {
+    GitProviderStatus.Error error = null;
+    if (h != null) {
       error = new GitProviderStatus.Error("DELETIONS_HELD", p.lastError(), iso(h.at()));
+    } else if (m.lastError() != null) {
+      // git-sync names only the exception type of a consumer failure; the provider knows why
+      boolean ours = m.lastError().reason() == GitSyncException.Reason.CONSUMER_FAILED && p.lastError() != null;
+      error = new GitProviderStatus.Error(m.lastError().reason().name(),
+          ours ? p.lastError() : m.lastError().message(), iso(m.lastError().at()));
     }
     return new GitProviderStatus(id, m.url(), m.branch(), state,
-        p.appliedCommit() != null ? p.appliedCommit() : m.processedCommit(), m.fetchedCommit(),
+        m.processedCommit() != null ? m.processedCommit() : p.appliedCommit(), m.fetchedCommit(),
         iso(m.lastFetchAt()), m.lastFetchDuration() == null ? null : m.lastFetchDuration().toMillis(),
         iso(p.appliedAt()), p.applyMillis() < 0 ? null : p.applyMillis(), p.filesRead() < 0 ? null : p.filesRead(),
-        p.entityCount(), m.syncing(), error,
+        p.entityCount(), m.syncing(), error, errorsOf(p.source()),
         h == null ? null : new GitProviderStatus.Held(h.commit(), h.deletions(), h.entities(), h.sample(), iso(h.at())));
+  }
+
+  private List<ProcessingError> errorsOf(String source) {
+    EntityService service = entities;
+    if (service == null) {
+      return List.of();
+    }
+    return service.processingErrors().stream().filter(e -> source.equals(e.source())).limit(MAX_ERRORS_SHOWN).toList();
   }
 
   /** Asks for a sync now (bursts coalesce); the future completes with its result. */

@@ -14,6 +14,8 @@ package org.meshportal.catalog.git;
  * @param lastChangeFilesRead files read from the commit for that change
  * @param entityCount entities the provider has in the catalog
  * @param lastError why the last attempt failed, or null
+ * @param processingErrors the provider's current processing errors (files and documents that
+ *     did not become entities), at most 100
  * @param heldDeletions a mass deletion waiting for confirmation, or null
  */
 public record GitProviderStatus(
@@ -31,6 +33,7 @@ public record GitProviderStatus(
     int entityCount,
     boolean syncing,
     Error lastError,
+    java.util.List<org.meshportal.catalog.service.ProcessingError> processingErrors,
     Held heldDeletions) {
 
   /** @param reason git-sync's reason ({@code UNREACHABLE}, {@code AUTH_FAILED}, {@code CONSUMER_FAILED} …) */
