@@ -16,7 +16,7 @@ import java.util.List;
  */
 public final class OpenApiDocuments {
   /** Plugins served under {@code /api/<id>}, each with a document {@code <id>.yaml}. */
-  public static final List<String> PLUGINS = List.of("catalog", "search", "auth", "permission", "scaffolder");
+  public static final List<String> PLUGINS = List.of("catalog", "search", "auth", "permission", "scaffolder", "git-sync");
 
   /** The document for the root health routes. */
   public static final String HEALTH = "health";

@@ -12,6 +12,8 @@ import java.util.function.Function;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
+import org.meshportal.catalog.git.GitCatalog;
+import org.meshportal.catalog.http.GitSyncHttp;
 import org.meshportal.catalog.http.HttpServer;
 import org.meshportal.catalog.http.ScaffolderHttp;
 import org.meshportal.catalog.processing.CatalogEngine;
@@ -80,9 +82,12 @@ public final class Application implements AutoCloseable {
 
       CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
-      CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), null);
+      GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), settings.gitProviders(), settings.gitIntegrations(),
+          java.time.Clock.systemUTC()));
+      CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader());
       CatalogLocationService locations = new CatalogLocationService(engine, store);
       CatalogEntityService entities = new CatalogEntityService(engine);
+      git.bind(engine, entities);
 
       Integrations integrations = settings.integrations();
       ExecutorService taskWorkers = Executors.newVirtualThreadPerTaskExecutor();
@@ -105,15 +110,16 @@ public final class Application implements AutoCloseable {
           .cors(settings.cors())
           .app(settings.app());
       ScaffolderHttp.mount(httpBuilder, scaffolder);
+      GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());
       http.start();
       long t0 = System.nanoTime();
       engine.start();
       scaffolder.start();
       http.markReady();
+      git.start(); // first syncs run in the background; the store serves the last good catalog meanwhile
       LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
           settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
-  
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -125,6 +131,11 @@ public final class Application implements AutoCloseable {
     return new Application(configFiles, demo, env);
   }
 
+
+  /** Every route the server registered, as {@code "METHOD /path"} (the OpenAPI contract test reads it). */
+  public List<String> routes() {
+    return http.routes();
+  }
 
   /** The port the HTTP server listens on. */
   public int port() {

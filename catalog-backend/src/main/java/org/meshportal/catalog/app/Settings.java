@@ -214,6 +214,14 @@ final class Settings {
     return node.isMissingNode() || node.isNull() || node.asText().isEmpty() ? null : node.asText();
   }
 
+  List<org.meshportal.catalog.git.GitProviderConfig> gitProviders() {
+    return org.meshportal.catalog.git.GitConfig.providers(config.at("catalog.providers.git"));
+  }
+
+  List<org.meshportal.catalog.git.GitConfig.Integration> gitIntegrations() {
+    return org.meshportal.catalog.git.GitConfig.integrations(config.at("integrations"));
+  }
+
   private static String required(JsonNode node, String key) {
     if (node.isMissingNode() || node.isNull() || node.asText().isBlank()) {
       throw new ConfigException(key + " is required");

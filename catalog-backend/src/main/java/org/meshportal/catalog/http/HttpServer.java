@@ -155,7 +155,7 @@ public final class HttpServer implements AutoCloseable {
   }
 
   /** Every registered route as {@code "METHOD /path"}, in registration order. */
-  List<String> routes() {
+  public List<String> routes() {
     return List.copyOf(routes);
   }
 

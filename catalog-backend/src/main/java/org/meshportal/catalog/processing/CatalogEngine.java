@@ -273,6 +273,16 @@ public final class CatalogEngine {
     }
   }
 
+  /** Canonical refs of every entity {@code source} currently owns (a copy). */
+  public Set<String> refsOfSource(String source) {
+    lock.lock();
+    try {
+      return new HashSet<>(refsBySource.getOrDefault(source, Set.of()));
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public Optional<String> sourceState(String source, String key) {
     return store.sourceState(source, key);
   }
@@ -281,6 +291,10 @@ public final class CatalogEngine {
     SourceOutput out = SourceOutput.empty();
     for (ProcessingError e : errors) {
       out.errors().add(new ErrorRecord(source, e.location(), e.documentIndex(), e.entityRef(), null, e.name(), e.message()));
+      if (e.entityRef() != null) {
+        // the provider found the entity but could not read it: its last good version stays
+        out.failedRefs().add(e.entityRef().toLowerCase(java.util.Locale.ROOT));
+      }
     }
     for (JsonNode node : input) {
       if (!(node instanceof ObjectNode entity)) {
@@ -289,6 +303,13 @@ public final class CatalogEngine {
       }
       ObjectNode copy = entity.deepCopy();
       String file = Entities.annotation(copy, Annotations.MANAGED_BY_LOCATION);
+      List<RelationRules.Edge> extraEdges;
+      try {
+        extraEdges = ProviderRelations.take(copy);
+      } catch (RuntimeException e) {
+        out.errors().add(new ErrorRecord(source, file, null, null, null, "InputError", e.getMessage()));
+        continue;
+      }
       List<EntityPolicy.Problem> problems = policy.validate(copy);
       if (!problems.isEmpty()) {
         String ref = Entities.name(copy).isEmpty() ? null : Entities.ref(copy).canonical();
@@ -299,7 +320,7 @@ public final class CatalogEngine {
         continue;
       }
       policy.normalize(copy);
-      out.entities().add(new EmittedEntity(copy, Entities.ref(copy).canonical(), List.of(), file));
+      out.entities().add(new EmittedEntity(copy, Entities.ref(copy).canonical(), List.of(), file, extraEdges));
     }
     return out;
   }
@@ -576,7 +597,14 @@ public final class CatalogEngine {
       return new Prepared(e, List.of(), null, ex.getMessage());
     }
     byte[] bytes = bytes(e.entity());
-    String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
+    String extra = "";
+    if (!e.extraEdges().isEmpty()) {
+      List<EntityState.Edge> all = new ArrayList<>(edges);
+      all.addAll(EntityState.edgesOf(e.extraEdges()));
+      edges = List.copyOf(new LinkedHashSet<>(all));
+      extra = "\n" + EntityState.encodeEdges(EntityState.edgesOf(e.extraEdges()));
+    }
+    String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()) + extra);
     return new Prepared(e, edges, hash, null);
   }
 

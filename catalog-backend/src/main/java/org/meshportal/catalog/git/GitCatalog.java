@@ -1,0 +1,242 @@
+package org.meshportal.catalog.git;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.meshportal.catalog.processing.CatalogEngine;
+import org.meshportal.catalog.processing.UrlReader;
+import org.meshportal.catalog.service.EntityService;
+import org.meshportal.catalog.service.ProcessingError;
+import org.meshportal.gitsync.ChangeSet;
+import org.meshportal.gitsync.CommitReader;
+import org.meshportal.gitsync.GitMirrors;
+import org.meshportal.gitsync.GitSyncException;
+import org.meshportal.gitsync.HostIntegration;
+import org.meshportal.gitsync.Integrations;
+import org.meshportal.gitsync.MirrorSpec;
+import org.meshportal.gitsync.MirrorStatus;
+import org.meshportal.gitsync.PushEvent;
+import org.meshportal.gitsync.RepoUrls;
+import org.meshportal.gitsync.SyncResult;
+import org.meshportal.gitsync.WebhookKind;
+import org.meshportal.gitsync.WebhookVerifier;
+import org.meshportal.model.errors.AuthenticationException;
+import org.meshportal.model.errors.ConflictException;
+import org.meshportal.model.errors.InputException;
+import org.meshportal.model.errors.NotFoundException;
+
+/**
+ * Git in the catalog: the mirrors of the configured Git providers (each turned into catalog
+ * generations by a {@link GitProvider}), the {@link UrlReader} for {@code url} locations, webhooks,
+ * manual syncs, deletion confirmations and status.
+ *
+ * <p>Start-up: {@link #start()} returns at once; the first sync of every provider runs in the
+ * background (the store still serves the last good catalog meanwhile, and the status shows
+ * {@code PENDING}). Providers without {@code schedule.frequency} sync once at start and then on
+ * webhooks and {@code POST …/sync} only.
+ *
+ * <p>Two-step construction because the engine needs the URL reader and the providers need the
+ * engine: {@link #create}, build the engine with {@link #urlReader()}, then {@link #bind}.
+ */
+public final class GitCatalog implements AutoCloseable {
+  /** How long a url location's mirror serves one commit before it is fetched again. */
+  public static final Duration URL_PIN = Duration.ofSeconds(2);
+  private static final int MAX_ERRORS_SHOWN = 100;
+
+  private final GitMirrors mirrors;
+  private final Integrations integrations;
+  private final List<GitConfig.Integration> integrationConfig;
+  private final List<GitProviderConfig> configs;
+  private final Clock clock;
+  private final Map<String, GitProvider> providers = new ConcurrentHashMap<>();
+  private final MirrorUrlReader urlReader;
+  private volatile EntityService entities;
+
+  private GitCatalog(Path directory, List<GitProviderConfig> configs, List<GitConfig.Integration> integrations,
+      Clock clock) {
+    this.configs = List.copyOf(configs);
+    this.integrationConfig = List.copyOf(integrations);
+    this.integrations = new Integrations(integrations.stream().map(GitConfig.Integration::host).toList());
+    this.clock = clock;
+    this.mirrors = GitMirrors.builder(directory).clock(clock).listener(this::onChange).build();
+    this.urlReader = new MirrorUrlReader(mirrors, this.integrations, clock, URL_PIN);
+  }
+
+  /** Opens the mirror set under {@code directory} (e.g. {@code <dataDir>/git}); nothing is fetched yet. */
+  public static GitCatalog create(Path directory, List<GitProviderConfig> providers,
+      List<GitConfig.Integration> integrations, Clock clock) {
+    return new GitCatalog(directory, providers, integrations, clock);
+  }
+
+  public UrlReader urlReader() {
+    return urlReader;
+  }
+
+  /** Creates the providers' processors and mirrors. */
+  public void bind(CatalogEngine engine, EntityService entities) {
+    this.entities = entities;
+    for (GitProviderConfig c : configs) {
+      providers.put(c.id(), new GitProvider(c, engine, integrations, engine.settings().maxFileBytes(), clock));
+      mirrors.add(c.mirrorSpec());
+    }
+  }
+
+  /** Starts scheduled fetches and the first sync of every provider, in the background. */
+  public void start() {
+    mirrors.start();
+    for (GitProviderConfig c : configs) {
+      if (c.pollInterval() == null) {
+        mirrors.requestSync(c.id());
+      }
+    }
+  }
+
+  private void onChange(ChangeSet change, CommitReader files) throws Exception {
+    GitProvider provider = providers.get(change.repoId());
+    if (provider != null) {
+      provider.onChange(change, files);
+    }
+    // other mirrors serve url locations, which read at their own pace
+  }
+
+  // ---------------------------------------------------------------- status and actions
+
+  public List<GitProviderStatus> statuses() {
+    List<GitProviderStatus> out = new ArrayList<>();
+    configs.forEach(c -> out.add(status(c.id())));
+    return out;
+  }
+
+  /** @throws NotFoundException for an unknown provider */
+  public GitProviderStatus status(String id) {
+    GitProvider p = provider(id);
+    MirrorStatus m = mirrors.status(id);
+    HeldDeletions h = p.held();
+    String state = h != null ? "HELD" : m.state().name();
+    GitProviderStatus.Error error = null;
+    if (h != null) {
+      error = new GitProviderStatus.Error("DELETIONS_HELD", p.lastError(), iso(h.at()));
+    } else if (m.lastError() != null) {
+      // git-sync names only the exception type of a consumer failure; the provider knows why
+      boolean ours = m.lastError().reason() == GitSyncException.Reason.CONSUMER_FAILED && p.lastError() != null;
+      error = new GitProviderStatus.Error(m.lastError().reason().name(),
+          ours ? p.lastError() : m.lastError().message(), iso(m.lastError().at()));
+    }
+    return new GitProviderStatus(id, m.url(), m.branch(), state,
+        m.processedCommit() != null ? m.processedCommit() : p.appliedCommit(), m.fetchedCommit(),
+        iso(m.lastFetchAt()), m.lastFetchDuration() == null ? null : m.lastFetchDuration().toMillis(),
+        iso(p.appliedAt()), p.applyMillis() < 0 ? null : p.applyMillis(), p.filesRead() < 0 ? null : p.filesRead(),
+        p.entityCount(), m.syncing(), error, errorsOf(p.source()),
+        h == null ? null : new GitProviderStatus.Held(h.commit(), h.deletions(), h.entities(), h.sample(), iso(h.at())));
+  }
+
+  private List<ProcessingError> errorsOf(String source) {
+    EntityService service = entities;
+    if (service == null) {
+      return List.of();
+    }
+    return service.processingErrors().stream().filter(e -> source.equals(e.source())).limit(MAX_ERRORS_SHOWN).toList();
+  }
+
+  /** Asks for a sync now (bursts coalesce); the future completes with its result. */
+  public CompletableFuture<SyncResult> requestSync(String id) {
+    provider(id);
+    return mirrors.requestSync(id);
+  }
+
+  /**
+   * Confirms the held mass deletion of a provider and syncs so it is applied.
+   *
+   * @throws ConflictException when nothing is held
+   */
+  public CompletableFuture<SyncResult> confirmDeletions(String id) {
+    String commit = provider(id).confirmDeletions();
+    if (commit == null) {
+      throw new ConflictException("Git provider " + id + " holds no deletions");
+    }
+    return mirrors.requestSync(id);
+  }
+
+  /** What a webhook did. @param mirrors the mirrors asked to sync (empty when the event was ignored) */
+  public record WebhookResult(String event, List<String> mirrors) {}
+
+  /**
+   * Handles a push webhook: verifies it with the secret of a provider or of the host's
+   * integration, then asks the matching mirrors to sync at once.
+   *
+   * @throws AuthenticationException when no configured secret verifies it (nothing else is done)
+   * @throws InputException when a verified body is not a push payload
+   * @throws NotFoundException when verified but no mirror the secret covers has that repository
+   */
+  public WebhookResult webhook(Map<String, String> headers, byte[] body) {
+    WebhookKind kind = WebhookKind.detect(headers)
+        .orElseThrow(() -> new AuthenticationException("Webhook carries no GitHub, GitLab or Gitea signature"));
+    List<String> providerScope = new ArrayList<>();
+    for (GitProviderConfig c : configs) {
+      if (c.webhookSecret() != null && WebhookVerifier.verify(kind, headers, body, c.webhookSecret())) {
+        providerScope.add(c.id());
+      }
+    }
+    List<String> hostScope = new ArrayList<>();
+    for (GitConfig.Integration i : integrationConfig) {
+      if (i.webhookSecret() != null && WebhookVerifier.verify(kind, headers, body, i.webhookSecret())) {
+        hostScope.add(i.host().host());
+      }
+    }
+    if (providerScope.isEmpty() && hostScope.isEmpty()) {
+      throw new AuthenticationException("Webhook signature does not match any configured webhook secret");
+    }
+    Optional<PushEvent> push;
+    try {
+      push = WebhookVerifier.parsePush(kind, headers, body);
+    } catch (IllegalArgumentException e) {
+      throw new InputException(e.getMessage());
+    }
+    if (push.isEmpty()) {
+      return new WebhookResult("ignored", List.of());
+    }
+    List<String> ids = new ArrayList<>();
+    boolean repositoryKnown = false;
+    List<String> keys = push.get().repositoryUrls().stream().map(RepoUrls::repoKey).toList();
+    for (MirrorSpec spec : mirrors.specs()) {
+      String host = RepoUrls.host(spec.url());
+      boolean inScope = providerScope.contains(spec.id()) || (host != null && hostScope.contains(host));
+      if (!inScope || !keys.contains(RepoUrls.repoKey(spec.url()))) {
+        continue;
+      }
+      repositoryKnown = true;
+      if (push.get().branchName().map(b -> b.equals(spec.branch())).orElse(true)) {
+        ids.add(spec.id());
+      }
+    }
+    if (!repositoryKnown) {
+      throw new NotFoundException("No Git provider or location mirrors the pushed repository");
+    }
+    ids.forEach(mirrors::requestSync);
+    return new WebhookResult("push", ids);
+  }
+
+  private GitProvider provider(String id) {
+    GitProvider p = id == null ? null : providers.get(id);
+    if (p == null) {
+      throw new NotFoundException("No Git provider with id '" + id + "'");
+    }
+    return p;
+  }
+
+  private static String iso(Instant t) {
+    return t == null ? null : t.toString();
+  }
+
+  @Override
+  public void close() {
+    mirrors.close();
+  }
+}

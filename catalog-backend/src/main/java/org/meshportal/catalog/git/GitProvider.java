@@ -1,0 +1,461 @@
+package org.meshportal.catalog.git;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+import org.meshportal.catalog.processing.CatalogEngine;
+import org.meshportal.catalog.service.ProcessingError;
+import org.meshportal.gitsync.ChangeKind;
+import org.meshportal.gitsync.ChangeSet;
+import org.meshportal.gitsync.CommitReader;
+import org.meshportal.gitsync.FileChange;
+import org.meshportal.gitsync.SourceUrls;
+import org.meshportal.mesh.MeshFiles;
+import org.meshportal.mesh.MeshOptions;
+import org.meshportal.mesh.MeshProblem;
+import org.meshportal.mesh.MeshReader;
+import org.meshportal.mesh.MeshRelation;
+import org.meshportal.mesh.MeshResult;
+import org.meshportal.mesh.SourceAnnotations;
+import org.meshportal.model.RelationRules;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns the change sets of one provider's mirror into catalog generations: Backstage descriptor
+ * files reached from the entry globs, and the Platform Mesh tree, applied together as one
+ * generation per commit (a snapshot on a full resync, a delta otherwise).
+ *
+ * <p>Keeps what every file produced, so a commit re-reads only the files it changed (and the
+ * files whose placeholders read them). Caches change only after the engine accepted the
+ * generation; any failure makes the next change a full re-read. Called by git-sync one change set
+ * at a time; status reads come from other threads.
+ */
+final class GitProvider {
+  private static final Logger LOG = LoggerFactory.getLogger(GitProvider.class);
+  private static final int SAMPLE = 10;
+
+  private final GitProviderConfig config;
+  private final CatalogEngine engine;
+  private final Clock clock;
+  private final String source;
+  private final RepoSource repo;
+  private final CatalogFileReader fileReader;
+  private final List<Predicate<String>> entryMatchers;
+  private final List<String> meshRoots;
+  private final MeshReader meshReader;
+  private final ObjectMapper json = new ObjectMapper();
+
+  // processing state, touched by the git-sync thread only
+  private boolean primed;
+  private Map<String, CatalogFileReader.Output> files = Map.of();
+  private Set<String> entries = Set.of();
+  private Set<String> meshPaths = Set.of();
+  private Map<String, String> meshHashes = Map.of();
+  private Map<String, List<ProcessingError>> meshErrors = Map.of();
+
+  // status, read by other threads
+  private volatile HeldDeletions held;
+  private volatile String confirmedCommit;
+  private volatile String appliedCommit;
+  private volatile Instant appliedAt;
+  private volatile long applyMillis = -1;
+  private volatile long filesRead = -1;
+  private volatile int entityCount;
+  private volatile String lastError;
+
+  GitProvider(GitProviderConfig config, CatalogEngine engine, org.meshportal.gitsync.Integrations integrations,
+      long maxFileBytes, Clock clock) {
+    this.config = config;
+    this.engine = engine;
+    this.clock = clock;
+    this.source = "provider:" + config.providerId();
+    this.repo = RepoSource.of(config.url(), config.branch(), integrations);
+    this.fileReader = new CatalogFileReader(repo, source, maxFileBytes);
+    this.entryMatchers = config.catalogPaths().stream().map(RepoGlobs::matcher).toList();
+    List<String> roots = new ArrayList<>();
+    if (config.kcpRoot() != null) {
+      roots.add(trim(config.kcpRoot()));
+    }
+    config.kcpPathOverrides().keySet().forEach(f -> roots.add(trim(f)));
+    this.meshRoots = List.copyOf(roots);
+    this.meshReader = meshRoots.isEmpty() ? null : new MeshReader(MeshOptions.defaults()
+        .withKcpRoot(config.kcpRoot() == null ? MeshOptions.defaults().kcpRoot() : config.kcpRoot())
+        .withFolderOverrides(config.kcpPathOverrides())
+        .withNamespace(config.namespace())
+        .withSourceLocator(path -> {
+          SourceUrls u = repo.urls(path);
+          return new SourceAnnotations(u.managedByLocation(), u.managedByLocation(), u.sourceLocation(), u.viewUrl(),
+              u.editUrl());
+        }));
+    this.entityCount = engine.refsOfSource(source).size();
+  }
+
+  GitProviderConfig config() {
+    return config;
+  }
+
+  String source() {
+    return source;
+  }
+
+  // ---------------------------------------------------------------- status
+
+  HeldDeletions held() {
+    return held;
+  }
+
+  String appliedCommit() {
+    return appliedCommit;
+  }
+
+  Instant appliedAt() {
+    return appliedAt;
+  }
+
+  long applyMillis() {
+    return applyMillis;
+  }
+
+  /** Files read from the commit for the last applied change (-1 before the first). */
+  long filesRead() {
+    return filesRead;
+  }
+
+  int entityCount() {
+    return entityCount;
+  }
+
+  String lastError() {
+    return lastError;
+  }
+
+  /**
+   * Lets the held change through on its redelivery.
+   *
+   * @return the confirmed commit, or null when nothing is held
+   */
+  String confirmDeletions() {
+    HeldDeletions h = held;
+    if (h == null) {
+      return null;
+    }
+    confirmedCommit = h.commit();
+    return h.commit();
+  }
+
+  // ---------------------------------------------------------------- processing
+
+  void onChange(ChangeSet change, CommitReader commit) throws Exception {
+    long t0 = System.nanoTime();
+    boolean full = change.fullResync() || !primed;
+    CountingCommitReader reader = new CountingCommitReader(commit);
+    try {
+      Pass pass = new Pass(change, reader, full);
+      pass.readCatalogFiles();
+      pass.readMesh();
+      pass.apply();
+      pass.commit();
+      filesRead = reader.reads();
+      applyMillis = (System.nanoTime() - t0) / 1_000_000;
+      appliedCommit = change.toCommit();
+      appliedAt = clock.instant();
+      lastError = null;
+      LOG.info("Git provider {}: applied {} ({}) in {} ms, {} files read, {} entities", config.id(),
+          shortId(change.toCommit()), full ? "full" : change.changes().size() + " changed paths", applyMillis,
+          filesRead, entityCount);
+    } catch (DeletionsHeldException e) {
+      primed = false;
+      lastError = e.getMessage();
+      throw e;
+    } catch (Exception | Error e) {
+      primed = false; // the mesh parse cache may be ahead of the catalog now
+      lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      throw e;
+    }
+  }
+
+  /** One change set's work; nothing is kept unless {@link #commit()} runs. */
+  private final class Pass {
+    final ChangeSet change;
+    final CommitReader reader;
+    final boolean full;
+    final Set<String> dirty = new HashSet<>();
+    final boolean structural;
+    final Map<String, CatalogFileReader.Output> next = new LinkedHashMap<>();
+    final Set<String> reread = new HashSet<>();
+    final Map<String, List<String>> globs = new HashMap<>();
+    Set<String> nextEntries;
+    Set<String> nextMeshPaths = Set.of();
+    Map<String, String> nextMeshHashes = Map.of();
+    Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
+    final List<ObjectNode> meshUpserts = new ArrayList<>();
+    final List<ObjectNode> meshAll = new ArrayList<>();
+
+    Pass(ChangeSet change, CommitReader reader, boolean full) {
+      this.change = change;
+      this.reader = reader;
+      this.full = full;
+      boolean moves = false;
+      for (FileChange c : change.changes()) {
+        if (c.oldPath() != null) {
+          dirty.add(c.oldPath());
+        }
+        if (c.newPath() != null) {
+          dirty.add(c.newPath());
+        }
+        moves |= c.kind() != ChangeKind.MODIFIED;
+      }
+      this.structural = full || moves;
+    }
+
+    void readCatalogFiles() {
+      nextEntries = full ? listEntries() : updated(entries, p -> entryMatchers.stream().anyMatch(m -> m.test(p)));
+      Deque<String[]> queue = new ArrayDeque<>();
+      new TreeSet<>(nextEntries).forEach(e -> queue.add(new String[] {e, e}));
+      while (!queue.isEmpty()) {
+        String[] item = queue.poll();
+        String path = item[0];
+        String origin = item[1];
+        if (next.containsKey(path)) {
+          continue;
+        }
+        CatalogFileReader.Output cached = full ? null : files.get(path);
+        CatalogFileReader.Output out = cached;
+        if (cached == null || dirty.contains(path) || !cached.origin().equals(origin)
+            || cached.dependencies().stream().anyMatch(dirty::contains)) {
+          out = fileReader.read(reader, path, origin, false);
+          CatalogFileReader.Output before = files.get(path);
+          if (out.failed() && before != null) {
+            // a file that no longer reads keeps what it produced before, with the new errors
+            out = new CatalogFileReader.Output(path, origin, before.entities(), out.errors(), before.failedRefs(),
+                before.targets(), before.dependencies(), true);
+          }
+          reread.add(path);
+        }
+        next.put(path, out);
+        for (String target : out.targets()) {
+          for (String p : RepoGlobs.isGlob(target) ? expand(target) : List.of(target)) {
+            queue.add(new String[] {p, origin});
+          }
+        }
+      }
+    }
+
+    private Set<String> listEntries() {
+      Set<String> out = new TreeSet<>();
+      config.catalogPaths().forEach(g -> out.addAll(reader.list(g)));
+      return out;
+    }
+
+    private List<String> expand(String glob) {
+      if (!structural) {
+        // no file came or went: a glob matches what it matched before
+        List<String> before = new ArrayList<>();
+        Predicate<String> m = RepoGlobs.matcher(glob);
+        files.keySet().stream().filter(m).sorted().forEach(before::add);
+        return before;
+      }
+      return globs.computeIfAbsent(glob, reader::list);
+    }
+
+    private Set<String> updated(Set<String> before, Predicate<String> wanted) {
+      Set<String> out = new TreeSet<>(before);
+      for (FileChange c : change.changes()) {
+        if (c.kind() == ChangeKind.DELETED || c.kind() == ChangeKind.RENAMED) {
+          out.remove(c.oldPath());
+        }
+        if (c.newPath() != null && wanted.test(c.newPath())) {
+          out.add(c.newPath());
+        }
+      }
+      return out;
+    }
+
+    void readMesh() {
+      if (meshReader == null) {
+        return;
+      }
+      nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
+      List<String> listed = List.copyOf(nextMeshPaths);
+      MeshFiles meshFiles = new MeshFiles() {
+        @Override
+        public List<String> list() {
+          return listed;
+        }
+
+        @Override
+        public byte[] read(String path) throws IOException {
+          return reader.read(path).orElseThrow(() -> new IOException("no such file: " + path));
+        }
+      };
+      List<JsonNode> known = new ArrayList<>();
+      next.values().forEach(o -> known.addAll(o.entities()));
+      MeshResult result = meshReader.read(meshFiles, full ? null : dirty, known);
+      Map<String, List<RelationRules.Edge>> edges = forwardEdges(result.relations());
+      Map<String, String> hashes = new HashMap<>();
+      for (ObjectNode entity : result.entities()) {
+        String ref = CatalogFileReader.refOf(entity);
+        List<RelationRules.Edge> own = edges.getOrDefault(ref, List.of());
+        if (!own.isEmpty()) {
+          ArrayNode relations = entity.putArray("relations");
+          own.forEach(e -> relations.addObject().put("type", e.forward()).put("targetRef", e.target()));
+        }
+        String hash = hash(entity);
+        hashes.put(ref, hash);
+        meshAll.add(entity);
+        if (full || !hash.equals(meshHashes.get(ref))) {
+          meshUpserts.add(entity);
+        }
+      }
+      Map<String, List<ProcessingError>> errors = new HashMap<>();
+      for (MeshProblem p : result.errors()) {
+        String location = repo.location(p.file());
+        errors.computeIfAbsent(location, l -> new ArrayList<>()).add(new ProcessingError(source, location,
+            p.document() >= 0 ? p.document() : null, null, "InputError", p.message()));
+      }
+      nextMeshHashes = hashes;
+      nextMeshErrors = errors;
+    }
+
+    private Set<String> listMesh() {
+      Set<String> out = new TreeSet<>();
+      meshRoots.forEach(root -> out.addAll(reader.list(root.isEmpty() ? "**" : root + "/**")));
+      return out;
+    }
+
+    private boolean underMeshRoot(String path) {
+      return meshRoots.stream().anyMatch(r -> r.isEmpty() || path.startsWith(r + "/"));
+    }
+
+    void apply() throws DeletionsHeldException {
+      Set<String> nextRefs = new HashSet<>();
+      List<ObjectNode> all = new ArrayList<>();
+      List<ObjectNode> upserts = new ArrayList<>();
+      for (CatalogFileReader.Output o : next.values()) {
+        for (ObjectNode e : o.entities()) {
+          String ref = CatalogFileReader.refOf(e);
+          if (ref != null) {
+            nextRefs.add(ref);
+          }
+        }
+        nextRefs.addAll(o.failedRefs());
+        all.addAll(o.entities());
+        if (reread.contains(o.path())) {
+          upserts.addAll(o.entities());
+        }
+      }
+      nextRefs.addAll(nextMeshHashes.keySet());
+      all.addAll(meshAll);
+      upserts.addAll(meshUpserts);
+
+      Set<String> current = engine.refsOfSource(source);
+      List<String> deletes = current.stream().filter(r -> !nextRefs.contains(r)).sorted().toList();
+      guard(current.size(), deletes);
+
+      Map<String, String> state = Map.of("commit", change.toCommit());
+      if (full) {
+        List<ProcessingError> errors = new ArrayList<>();
+        next.values().forEach(o -> errors.addAll(o.errors()));
+        nextMeshErrors.values().forEach(errors::addAll);
+        engine.applyProviderSnapshot(config.providerId(), all, errors, state);
+        return;
+      }
+      Set<String> touched = new HashSet<>();
+      reread.forEach(p -> touched.add(repo.location(p)));
+      files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(repo.location(p)));
+      touched.addAll(meshErrors.keySet());
+      touched.addAll(nextMeshErrors.keySet());
+      List<ProcessingError> errors = new ArrayList<>();
+      for (CatalogFileReader.Output o : next.values()) {
+        if (touched.contains(repo.location(o.path()))) {
+          errors.addAll(o.errors());
+        }
+      }
+      nextMeshErrors.forEach((location, list) -> errors.addAll(list));
+      engine.applyProviderDelta(config.providerId(), upserts, deletes, touched, errors, state);
+    }
+
+    private void guard(int current, List<String> deletes) throws DeletionsHeldException {
+      if (current == 0 || deletes.size() <= config.maxDeletionShare() * current
+          || change.toCommit().equals(confirmedCommit)) {
+        return;
+      }
+      held = new HeldDeletions(change.toCommit(), deletes.size(), current,
+          deletes.subList(0, Math.min(SAMPLE, deletes.size())), clock.instant());
+      throw new DeletionsHeldException("Commit " + shortId(change.toCommit()) + " would delete " + deletes.size()
+          + " of " + current + " entities, more than the allowed share of " + config.maxDeletionShare()
+          + "; held until the next commit or POST .../confirm-deletions");
+    }
+
+    void commit() {
+      files = next;
+      entries = nextEntries;
+      meshPaths = nextMeshPaths;
+      meshHashes = nextMeshHashes;
+      meshErrors = nextMeshErrors;
+      primed = true;
+      held = null;
+      confirmedCommit = null;
+      entityCount = engine.refsOfSource(source).size();
+    }
+  }
+
+  /**
+   * The mesh result lists both directions of each edge; the engine stores the forward one on its
+   * source and derives the reverse, so of a mirrored pair only one is kept.
+   */
+  private static Map<String, List<RelationRules.Edge>> forwardEdges(Collection<MeshRelation> relations) {
+    Set<String> present = new HashSet<>();
+    relations.forEach(r -> present.add(r.sourceRef() + "\t" + r.type() + "\t" + r.targetRef()));
+    Map<String, List<RelationRules.Edge>> out = new HashMap<>();
+    for (MeshRelation r : relations) {
+      String reverse;
+      try {
+        reverse = RelationRules.reverseOf(r.type());
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      boolean mirrored = present.contains(r.targetRef() + "\t" + reverse + "\t" + r.sourceRef());
+      if (mirrored && r.type().compareTo(reverse) < 0) {
+        continue;
+      }
+      out.computeIfAbsent(r.sourceRef(), s -> new ArrayList<>())
+          .add(new RelationRules.Edge(r.sourceRef(), r.type(), r.targetRef(), reverse));
+    }
+    return out;
+  }
+
+  private String hash(ObjectNode entity) {
+    try {
+      byte[] bytes = json.writeValueAsBytes(entity);
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String trim(String folder) {
+    return folder.replaceAll("^(\\./|/)+", "").replaceAll("/+$", "");
+  }
+
+  static String shortId(String commit) {
+    return commit == null ? null : commit.substring(0, Math.min(12, commit.length()));
+  }
+}

@@ -1,0 +1,55 @@
+package org.meshportal.catalog.git;
+
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+
+/** Glob matching of repository paths, as {@code CommitReader.list} matches them. */
+final class RepoGlobs {
+  private RepoGlobs() {}
+
+  static boolean isGlob(String s) {
+    return s.contains("*") || s.contains("?") || s.contains("[") || s.contains("{");
+  }
+
+  /** A matcher for a repository-relative glob; {@code **}{@code /x} also matches {@code x} at the root. */
+  static java.util.function.Predicate<String> matcher(String glob) {
+    PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+    PathMatcher root = glob.startsWith("**/") ? FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) : null;
+    return path -> {
+      Path p = Path.of(path);
+      return m.matches(p) || (root != null && root.matches(p));
+    };
+  }
+
+  /**
+   * Resolves {@code target} relative to the file {@code from} inside the repository.
+   *
+   * @throws IllegalArgumentException when it climbs above the root
+   */
+  static String resolve(String from, String target) {
+    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+    if (!target.startsWith("/")) {
+      int slash = from.lastIndexOf('/');
+      if (slash > 0) {
+        for (String s : from.substring(0, slash).split("/")) {
+          parts.addLast(s);
+        }
+      }
+    }
+    for (String s : target.split("/")) {
+      if (s.isEmpty() || s.equals(".")) {
+        continue;
+      }
+      if (s.equals("..")) {
+        if (parts.isEmpty()) {
+          throw new IllegalArgumentException("target '" + target + "' of " + from + " leaves the repository");
+        }
+        parts.removeLast();
+      } else {
+        parts.addLast(s);
+      }
+    }
+    return String.join("/", parts);
+  }
+}
