@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -13,6 +14,7 @@ import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
 import org.meshportal.catalog.git.GitCatalog;
+import org.meshportal.catalog.git.GitProviderConfig;
 import org.meshportal.catalog.http.GitSyncHttp;
 import org.meshportal.catalog.http.HttpServer;
 import org.meshportal.catalog.http.ScaffolderHttp;
@@ -26,10 +28,12 @@ import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.H2CatalogStore;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.GitPublishing;
 import org.meshportal.gitsync.Integrations;
 import org.meshportal.indexer.lucene.LuceneEntityIndex;
 import org.meshportal.templates.ScaffolderService;
+import org.meshportal.templates.builtin.MeshRepoSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +62,9 @@ public final class Application implements AutoCloseable {
           dangerouslyDisableDefaultAuthPolicy: true
       """;
 
+  /** The demo mesh repository is local, so a short poll shows template commits within seconds. */
+  private static final java.time.Duration DEMO_POLL_INTERVAL = java.time.Duration.ofSeconds(3);
+
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final HttpServer http;
 
@@ -82,7 +89,18 @@ public final class Application implements AutoCloseable {
 
       CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
-      GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), settings.gitProviders(), settings.gitIntegrations(),
+      GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
+      List<GitProviderConfig> gitProviders = new ArrayList<>(settings.gitProviders());
+      MeshRepoSettings meshRepo = settings.scaffolderMesh();
+      if (demo) {
+        String meshUrl = DemoCatalog.installMeshRepository(dataDir, publishing);
+        gitProviders.add(new GitProviderConfig("demo-mesh", meshUrl, "main", List.of("catalog-info.yaml"), "kcp",
+            Map.of(), null, DEMO_POLL_INTERVAL, GitCredentials.NONE, null, GitProviderConfig.DEFAULT_MAX_DELETION_SHARE));
+        if (meshRepo == null) {
+          meshRepo = new MeshRepoSettings(meshUrl, "kcp", "main", null);
+        }
+      }
+      GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), gitProviders, settings.gitIntegrations(),
           java.time.Clock.systemUTC()));
       CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader());
       CatalogLocationService locations = new CatalogLocationService(engine, store);
@@ -97,10 +115,10 @@ public final class Application implements AutoCloseable {
           .executor(taskWorkers)
           .catalog(new IndexTemplateCatalog(index, locations))
           .files(new CatalogTemplateFiles())
-          .publisher(new GitSyncPublisher(GitPublishing.jgit(dataDir.resolve("git-publish")), integrations))
+          .publisher(new GitSyncPublisher(publishing, integrations))
           .maxWait(settings.scaffolderMaxWait());
-      if (settings.scaffolderMesh() != null) {
-        scaffolderBuilder.mesh(settings.scaffolderMesh());
+      if (meshRepo != null) {
+        scaffolderBuilder.mesh(meshRepo);
       }
       ScaffolderService scaffolder = own(scaffolderBuilder.build());
 
