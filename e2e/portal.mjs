@@ -109,6 +109,92 @@ await check('catalog-graph', async () => {
   return 'api and owner nodes drawn';
 });
 
+// ---- Platform Mesh entities derived from the demo mesh repository (mirrored by git-sync)
+const MESH_API = '/catalog/platform-mesh/api/postgres-provider_postgres.demo.example.io';
+
+await check('mesh-api-definition-shows-the-schema', async () => {
+  await page.goto(`${BASE}${MESH_API}`);
+  await page.getByText('Managed PostgreSQL').first().waitFor();
+  await page.getByText('Definition', { exact: true }).first().click();
+  await page.waitForURL(u => u.pathname.endsWith('/definition'));
+  await page.getByText(/\/apis\/postgres\.demo\.example\.io\/v1alpha1/).first().waitFor();
+  await settle();
+  return 'Kubernetes-style paths rendered';
+});
+
+await check('mesh-api-lists-its-consumers', async () => {
+  await page.goto(`${BASE}${MESH_API}`);
+  await page.getByText(/Team Payments|acme\.team-payments/).first().waitFor();
+  await settle();
+  return 'consuming account shown';
+});
+
+await check('mesh-org-group-shows-child-accounts', async () => {
+  await page.goto(`${BASE}/catalog/platform-mesh/group/acme`);
+  await page.getByText(/ACME Corporation/).first().waitFor();
+  await page.getByText(/Team Payments|acme\.team-payments/).first().waitFor();
+  await page.getByText(/Team Search|acme\.team-search/).first().waitFor();
+  await settle();
+  return 'child accounts shown';
+});
+
+await check('mesh-provider-system-graph-shows-its-apis', async () => {
+  const q = new URLSearchParams();
+  q.append('rootEntityRefs[]', 'system:default/postgres-provider');
+  await page.goto(`${BASE}/catalog-graph?${q}`);
+  await page.locator('svg').getByText(/Managed PostgreSQL|postgres-provider_postgres/).first().waitFor();
+  await settle();
+  return 'API node drawn';
+});
+
+await check('mesh-consumer-resource-links-account-and-api', async () => {
+  await page.goto(`${BASE}/catalog/platform-mesh/resource/acme.team-payments_cluster_payments-db`);
+  await page.getByText('About', { exact: true }).first().waitFor();
+  await page.getByRole('link', { name: /Team Payments|acme\.team-payments/ }).first().waitFor();
+  // the relations card draws the provider API as a clickable graph node
+  await page.locator('svg').getByText(/Managed PostgreSQL|postgres-provider_postgres/).first().waitFor();
+  await settle();
+  return 'owner account linked, provider API in the relations graph';
+});
+
+// ---- search: a provider's display name, a one-letter typo, the type counts
+async function search(term) {
+  await page.goto(`${BASE}/search`);
+  const box = page.getByRole('textbox').first();
+  await box.waitFor();
+  await box.fill(term);
+}
+// the result list shows a "Kind: X" chip per result, in rank order
+async function firstResultKind() {
+  const chip = page.getByText(/^Kind: /).first();
+  await chip.waitFor();
+  return (await chip.innerText()).trim();
+}
+await check('search-provider-display-name-shows-its-api-first', async () => {
+  await search('Managed PostgreSQL');
+  await page.getByText('Managed PostgreSQL').first().waitFor();
+  await page.waitForFunction(() => {
+    const chip = [...document.querySelectorAll('*')].find(e => e.childElementCount === 0 && /^Kind: /.test(e.textContent || ''));
+    return chip && chip.textContent.trim() === 'Kind: API';
+  }, null, { timeout: T });
+  return await firstResultKind();
+});
+
+await check('search-one-letter-typo-still-finds-it', async () => {
+  await search('Manged PostgreSQL');
+  await page.getByText('Kind: API').first().waitFor();
+  await page.getByText('Managed PostgreSQL').first().waitFor();
+  return 'typo tolerated';
+});
+
+await check('search-type-counts-appear', async () => {
+  await search('postgres');
+  await page.getByText(/Software Catalog/i).first().waitFor();
+  const counts = page.getByText(/\b\d+\s+results?\b|\(\d+\)/i);
+  await counts.first().waitFor();
+  return (await counts.first().innerText()).trim();
+});
+
 await context.close();
 fs.rmSync(profile, { recursive: true, force: true });
 if (failedRequests.length) console.log(`# API calls answered >= 400:\n#   ${[...new Set(failedRequests)].slice(0, 20).join('\n#   ')}`);

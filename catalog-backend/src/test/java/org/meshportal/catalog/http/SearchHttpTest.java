@@ -79,4 +79,14 @@ class SearchHttpTest {
     SpecSchemas.assertMatches("search", "GET", "/query", tooMany);
     assertEquals(400, query("term=" + "x".repeat(101)).status());
   }
+
+  @Test
+  void page_limit_zero_returns_only_the_count() {
+    TestServer.Response all = query("term=");
+    TestServer.Response counted = query("term=&types%5B0%5D=software-catalog&pageLimit=0");
+    assertEquals(200, counted.status(), counted.body());
+    assertEquals(0, counted.json().get("results").size());
+    assertEquals(all.json().get("numberOfResults").asInt(), counted.json().get("numberOfResults").asInt());
+    assertFalse(counted.json().has("nextPageCursor"));
+  }
 }

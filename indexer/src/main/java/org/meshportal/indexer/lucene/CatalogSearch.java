@@ -78,8 +78,8 @@ final class CatalogSearch {
     }
     int page = decodePage(request.pageCursor());
     int size = request.pageLimit();
-    if (size <= 0) {
-      throw new InputException("Invalid pageLimit, must be greater than zero");
+    if (size < 0) {
+      throw new InputException("Invalid pageLimit, must not be negative");
     }
     String term = request.term() == null ? "" : request.term().trim();
     List<String> tokens = tokens(term);
@@ -103,6 +103,10 @@ final class CatalogSearch {
       query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
     }
 
+    if (size == 0) {
+      // The search page asks for counts only (one request per result type).
+      return new SearchResult(List.of(), null, null, searcher.count(query.build()));
+    }
     Sort sort = tokens.isEmpty()
         ? new Sort(new SortField(IndexFields.REF, SortField.Type.STRING))
         : new Sort(SortField.FIELD_SCORE, new SortField(IndexFields.REF, SortField.Type.STRING));
