@@ -458,7 +458,7 @@ public final class ScaffolderService implements AutoCloseable {
       Workspace workspace = new Workspace(root.resolve("workspace"), maxWorkspaceFiles, maxWorkspaceBytes);
       EntityRef ref = new EntityRef("template", "default", "dry-run");
       ObjectNode spec = taskSpec(template, ref, valuesObj, who);
-      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().toUri().toString());
+      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
       DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
       runner.run(run, secretsObj);
       ObjectNode out = json.createObjectNode();
@@ -593,7 +593,11 @@ public final class ScaffolderService implements AutoCloseable {
     return spec;
   }
 
-  /** The directory the template was read from, from source-location or managed-by-location. */
+  /**
+   * Backstage's {@code templateInfo.baseUrl}: the source-location, else the managed-by-location
+   * target, as a URL: a {@code url} target as is (the template file's blob URL), a {@code file}
+   * target as a {@code file://} URI of that path.
+   */
   static String baseUrl(JsonNode template) {
     for (String annotation : List.of("backstage.io/source-location", "backstage.io/managed-by-location")) {
       String value = Entities.annotation(template, annotation);
@@ -604,18 +608,16 @@ public final class ScaffolderService implements AutoCloseable {
       String target = value.substring(value.indexOf(':') + 1);
       try {
         if ("file".equals(type)) {
-          Path p = Path.of(target);
-          URI uri = (target.endsWith("/") || annotation.endsWith("source-location") ? p : p.getParent()).toUri();
-          String s = uri.toString();
-          return s.endsWith("/") ? s : s + "/";
+          String uri = Path.of(target).toUri().toString();
+          return target.endsWith("/") && !uri.endsWith("/") ? uri + "/" : uri;
         }
         if ("url".equals(type)) {
-          URI uri = URI.create(target);
-          return target.endsWith("/") ? target : uri.resolve(".").toString();
+          return URI.create(target).toString();
         }
       } catch (RuntimeException e) {
         LOG.debug("Ignoring unusable {} annotation {}: {}", annotation, value, e.getMessage());
       }
+      return null;
     }
     return null;
   }

@@ -125,7 +125,7 @@ class ScaffolderServiceTest {
     assertEquals("completed", task.status());
     assertEquals("user:default/guest", task.createdBy());
     assertEquals("template:default/conformance-template", task.spec().at("/templateInfo/entityRef").asText());
-    assertEquals(templateDir.toUri().toString(), task.spec().at("/templateInfo/baseUrl").asText());
+    assertEquals(templateDir.resolve("template.yaml").toUri().toString(), task.spec().at("/templateInfo/baseUrl").asText());
     assertEquals(2, task.spec().get("steps").size());
     assertFalse(task.spec().toString().contains("tok-123"), "token is not stored in the spec");
 
@@ -279,7 +279,16 @@ class ScaffolderServiceTest {
     assertEquals("Step wait has been cancelled.", cancelled.body().get("message").asText());
     assertEquals("wait", cancelled.body().get("stepId").asText());
     assertEquals("cancelled", cancelled.body().get("status").asText());
-    assertEquals("cancelled", service.getTask(id).status());
+    // Backstage ends a cancelled run as failed: the aborted step fails with the cancel message.
+    String cancelMessage = "Step wait (Wait) of task " + id + " has been cancelled.";
+    assertEquals("failed", service.getTask(id).status());
+    assertTrue(events.stream().anyMatch(e -> e.body().path("message").asText().equals("Error: " + cancelMessage)
+        && e.body().path("status").asText().equals("failed") && e.body().path("stepId").asText().equals("wait")));
+    assertTrue(events.stream().anyMatch(e -> e.body().path("message").asText()
+        .equals("Skipping step next because a previous step failed")));
+    TaskEvent done = completion(events);
+    assertEquals("Run completed with status: failed", done.body().get("message").asText());
+    assertEquals(cancelMessage, done.body().at("/error/message").asText());
     assertFalse(events.stream().anyMatch(e -> e.body().path("message").asText().equals("never")));
   }
 

@@ -475,8 +475,10 @@ class ScaffolderHttpTest {
     assertEquals("cancelled", frames.get(0).event());
     assertEquals("Step wait has been cancelled.", frames.get(0).data().at("/body/message").asText());
     assertEquals("completion", frames.get(frames.size() - 1).event());
-    String status = get("/api/scaffolder/v2/tasks/" + taskId).json().get("status").asText();
-    assertTrue(Set.of("failed", "cancelled").contains(status), status);
+    assertEquals("Run completed with status: failed", last(frames).data().at("/body/message").asText());
+    assertEquals("Step wait (Wait) of task " + taskId + " has been cancelled.",
+        last(frames).data().at("/body/error/message").asText());
+    assertEquals("failed", get("/api/scaffolder/v2/tasks/" + taskId).json().get("status").asText());
 
     TestServer.Response retry = post("/api/scaffolder/v2/tasks/" + taskId + "/retry", "{}");
     assertEquals(201, retry.status(), retry.body());
