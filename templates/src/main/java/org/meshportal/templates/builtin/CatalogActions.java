@@ -12,7 +12,6 @@ import org.meshportal.model.Entities;
 import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.InputException;
 import org.meshportal.model.errors.NotFoundException;
-import org.meshportal.model.errors.PortalException;
 import org.meshportal.templates.TemplateCatalog;
 import org.meshportal.templates.action.ActionContext;
 
@@ -55,7 +54,7 @@ final class CatalogActions {
         List<JsonNode> entities;
         try {
           entities = catalog.registerLocation(location[0], location[1]);
-        } catch (PortalException e) {
+        } catch (RuntimeException e) {
           throw new InputException("Could not register " + location[0] + ":" + location[1]
               + " in the catalog: " + e.getMessage());
         }
