@@ -199,6 +199,7 @@ public final class ScaffolderService implements AutoCloseable {
           body.putObject("error").put("name", "Error")
               .put("message", "Task was interrupted by a restart; retry it to run it again");
           store.update(id, d -> d.put("status", "failed"));
+          TaskRunner.deleteQuietly(store.workspaceDir(id));
           store.append(id, "completion", body, recoverable(doc));
         } else {
           store.append(id, "log", json.createObjectNode()
@@ -672,6 +673,7 @@ public final class ScaffolderService implements AutoCloseable {
         ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
         body.putObject("error").put("name", "Error").put("message", new Redactor(secrets).redact(String.valueOf(e.getMessage())));
         store.update(taskId, d -> d.put("status", "failed"));
+        TaskRunner.deleteQuietly(store.workspaceDir(taskId));
         store.append(taskId, "completion", body, null);
       } finally {
         running.remove(taskId, signal);
@@ -744,6 +746,9 @@ public final class ScaffolderService implements AutoCloseable {
 
     @Override public void complete(String status, ObjectNode completionBody) {
       store.update(id, d -> d.put("status", status).remove("currentStep"));
+      // As Backstage does: a finished task's files go (they may hold rendered secrets); retry starts
+      // afresh. Before the completion event, so whoever sees it sees the workspace gone.
+      TaskRunner.deleteQuietly(workspace.root());
       store.append(id, "completion", completionBody, recoverable(doc));
     }
 

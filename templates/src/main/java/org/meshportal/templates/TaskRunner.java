@@ -124,6 +124,10 @@ final class TaskRunner {
           }
           runAction(action, input, target, redactor, stepId, output, each != null);
         }
+        // An action that returned early because the engine is closing did not finish its work: rerun it on resume.
+        if (target.signal().isShutdown()) {
+          throw new ShutdownException();
+        }
         // As in Backstage, a step that returns after a cancel (debug:wait ends early) still fails.
         if (target.signal().isCancelled()) {
           throw new StepCancelledException(stepId, stepName, target.taskId());
