@@ -353,7 +353,7 @@ class ScaffolderHttpTest {
     assertEquals(taskId, task.get("id").asText());
     assertEquals(2, task.at("/spec/steps").size());
     assertEquals("template:default/conformance-template", task.at("/spec/templateInfo/entityRef").asText());
-    assertEquals(templateDir.toUri().toString(), task.at("/spec/templateInfo/baseUrl").asText());
+    assertEquals(templateDir.resolve("template.yaml").toUri().toString(), task.at("/spec/templateInfo/baseUrl").asText());
     assertEquals("user:development/guest", task.get("createdBy").asText());
     assertEquals("user:development/guest", task.at("/spec/user/ref").asText());
     assertEquals("svc-three", task.at("/spec/parameters/name").asText());
