@@ -45,6 +45,11 @@ public final class LocalTemplateFiles implements TemplateFiles {
     }
   }
 
+  /**
+   * Resolves {@code url} against the template's location. A relative URL under a {@code file:} base
+   * must stay inside the template's directory (as Backstage's resolveSafeChildPath demands), so a
+   * template cannot copy arbitrary server files into a workspace.
+   */
   static URI resolve(String baseUrl, String url) {
     try {
       URI u = URI.create(url);
@@ -54,8 +59,16 @@ public final class LocalTemplateFiles implements TemplateFiles {
       if (baseUrl == null) {
         throw new InputException("Relative URL " + url + " needs a template base URL, but the template has none");
       }
-      String base = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
-      return URI.create(base).resolve(u);
+      URI base = URI.create(baseUrl);
+      if (!"file".equals(base.getScheme())) {
+        return base.resolve(u);
+      }
+      Path baseDir = baseUrl.endsWith("/") ? Path.of(base) : Path.of(base).getParent();
+      Path resolved = baseDir.resolve(url).normalize();
+      if (!resolved.startsWith(baseDir)) {
+        throw new InputException("Relative path is not allowed to refer to a directory outside its parent: " + url);
+      }
+      return resolved.toUri();
     } catch (IllegalArgumentException e) {
       throw new InputException("Invalid URL " + url + ": " + e.getMessage());
     }

@@ -199,6 +199,7 @@ public final class ScaffolderService implements AutoCloseable {
           body.putObject("error").put("name", "Error")
               .put("message", "Task was interrupted by a restart; retry it to run it again");
           store.update(id, d -> d.put("status", "failed"));
+          TaskRunner.deleteQuietly(store.workspaceDir(id));
           store.append(id, "completion", body, recoverable(doc));
         } else {
           store.append(id, "log", json.createObjectNode()
@@ -458,7 +459,7 @@ public final class ScaffolderService implements AutoCloseable {
       Workspace workspace = new Workspace(root.resolve("workspace"), maxWorkspaceFiles, maxWorkspaceBytes);
       EntityRef ref = new EntityRef("template", "default", "dry-run");
       ObjectNode spec = taskSpec(template, ref, valuesObj, who);
-      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().toUri().toString());
+      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
       DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
       runner.run(run, secretsObj);
       ObjectNode out = json.createObjectNode();
@@ -593,7 +594,11 @@ public final class ScaffolderService implements AutoCloseable {
     return spec;
   }
 
-  /** The directory the template was read from, from source-location or managed-by-location. */
+  /**
+   * Backstage's {@code templateInfo.baseUrl}: the source-location, else the managed-by-location
+   * target, as a URL: a {@code url} target as is (the template file's blob URL), a {@code file}
+   * target as a {@code file://} URI of that path.
+   */
   static String baseUrl(JsonNode template) {
     for (String annotation : List.of("backstage.io/source-location", "backstage.io/managed-by-location")) {
       String value = Entities.annotation(template, annotation);
@@ -604,18 +609,16 @@ public final class ScaffolderService implements AutoCloseable {
       String target = value.substring(value.indexOf(':') + 1);
       try {
         if ("file".equals(type)) {
-          Path p = Path.of(target);
-          URI uri = (target.endsWith("/") || annotation.endsWith("source-location") ? p : p.getParent()).toUri();
-          String s = uri.toString();
-          return s.endsWith("/") ? s : s + "/";
+          String uri = Path.of(target).toUri().toString();
+          return target.endsWith("/") && !uri.endsWith("/") ? uri + "/" : uri;
         }
         if ("url".equals(type)) {
-          URI uri = URI.create(target);
-          return target.endsWith("/") ? target : uri.resolve(".").toString();
+          return URI.create(target).toString();
         }
       } catch (RuntimeException e) {
         LOG.debug("Ignoring unusable {} annotation {}: {}", annotation, value, e.getMessage());
       }
+      return null;
     }
     return null;
   }
@@ -670,6 +673,7 @@ public final class ScaffolderService implements AutoCloseable {
         ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
         body.putObject("error").put("name", "Error").put("message", new Redactor(secrets).redact(String.valueOf(e.getMessage())));
         store.update(taskId, d -> d.put("status", "failed"));
+        TaskRunner.deleteQuietly(store.workspaceDir(taskId));
         store.append(taskId, "completion", body, null);
       } finally {
         running.remove(taskId, signal);
@@ -742,6 +746,9 @@ public final class ScaffolderService implements AutoCloseable {
 
     @Override public void complete(String status, ObjectNode completionBody) {
       store.update(id, d -> d.put("status", status).remove("currentStep"));
+      // As Backstage does: a finished task's files go (they may hold rendered secrets); retry starts
+      // afresh. Before the completion event, so whoever sees it sees the workspace gone.
+      TaskRunner.deleteQuietly(workspace.root());
       store.append(id, "completion", completionBody, recoverable(doc));
     }
 

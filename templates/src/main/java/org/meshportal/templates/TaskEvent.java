@@ -1,5 +1,6 @@
 package org.meshportal.templates;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public record TaskEvent(long id, String taskId, String type, ObjectNode body, String createdAt,
     @JsonProperty("isTaskRecoverable") Boolean isTaskRecoverable) {
 
+  /** Not part of the wire shape: a helper, hidden from Jackson. */
+  @JsonIgnore
   public boolean isCompletion() {
     return "completion".equals(type);
   }

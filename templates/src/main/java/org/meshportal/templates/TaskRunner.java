@@ -41,6 +41,13 @@ final class TaskRunner {
     }
   }
 
+  /** The error a cancelled step fails with; Backstage's wording. */
+  static final class StepCancelledException extends RuntimeException {
+    StepCancelledException(String stepId, String stepName, String taskId) {
+      super("Step " + stepId + " (" + stepName + ") of task " + taskId + " has been cancelled.", null, false, false);
+    }
+  }
+
   private final ActionRegistry actions;
   private final TemplateRenderer renderer;
   private final SchemaValidation schemas;
@@ -75,9 +82,6 @@ final class TaskRunner {
       if (target.signal().isShutdown()) {
         throw new ShutdownException();
       }
-      if (target.signal().isCancelled()) {
-        break;
-      }
       Map<String, Object> context = context(spec, stepsContext, secrets, target, failed, null);
       JsonNode condition = step.get("if");
       if (failed) {
@@ -97,6 +101,9 @@ final class TaskRunner {
       log(target, redactor, "Beginning step " + stepName, stepId, "processing");
       ObjectNode output = json.createObjectNode();
       try {
+        if (target.signal().isCancelled()) {
+          throw new StepCancelledException(stepId, stepName, target.taskId());
+        }
         TemplateAction action = actions.get(step.path("action").asText());
         List<Map.Entry<JsonNode, JsonNode>> iterations = iterations(step, context, target, redactor, stepId);
         boolean skippedForDryRun = false;
@@ -117,6 +124,14 @@ final class TaskRunner {
           }
           runAction(action, input, target, redactor, stepId, output, each != null);
         }
+        // An action that returned early because the engine is closing did not finish its work: rerun it on resume.
+        if (target.signal().isShutdown()) {
+          throw new ShutdownException();
+        }
+        // As in Backstage, a step that returns after a cancel (debug:wait ends early) still fails.
+        if (target.signal().isCancelled()) {
+          throw new StepCancelledException(stepId, stepName, target.taskId());
+        }
         ObjectNode stored = redactor.redact(output);
         stepsContext.putObject(stepId).set("output", output);
         target.stepFinished(stepId, stored, false);
@@ -135,22 +150,22 @@ final class TaskRunner {
         // failure (FileChannel writes) is not itself interrupted.
         Thread.interrupted();
         failed = true;
+        // An action aborted by a cancel may throw anything (interrupts); report the cancel itself.
+        Throwable error = target.signal().isCancelled() && !(e instanceof StepCancelledException)
+            ? new StepCancelledException(stepId, stepName, target.taskId()) : e;
         if (firstError == null) {
-          firstError = e;
+          firstError = error;
         }
-        String message = target.signal().isCancelled() ? "Step " + stepId + " was cancelled" : describe(e);
+        String message = describe(error);
         LOG.info("Task {} step {} failed: {}", target.taskId(), stepId, redactor.redact(message));
         target.stepFinished(stepId, redactor.redact(output), true);
-        log(target, redactor, message, stepId, target.signal().isCancelled() ? "cancelled" : "failed");
+        log(target, redactor, message, stepId, "failed");
       }
     }
 
     ObjectNode completion = json.createObjectNode();
-    if (target.signal().isCancelled()) {
-      completion.put("message", "Run completed with status: cancelled");
-      completion.putObject("error").put("name", "Error").put("message", "Task was cancelled");
-      target.complete("cancelled", redactor.redact(completion));
-    } else if (failed) {
+    // A cancelled task ends like Backstage's: the aborted step failed, so the run failed.
+    if (failed) {
       completion.put("message", "Run completed with status: failed");
       completion.putObject("error")
           .put("name", firstError instanceof PortalException p ? p.errorName() : "Error")

@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * Reads files from a template's own source. {@code baseUrl} is the directory the template was read
- * from ({@code file:} URI or http(s) URL, ending in {@code /}); {@code url} is relative to it
+ * Reads files from a template's own source. {@code baseUrl} is the template's own location, as
+ * Backstage's {@code templateInfo.baseUrl}: the {@code file:} URI or http(s) blob URL of its
+ * {@code template.yaml} (or a directory URL ending in {@code /}); {@code url} is relative to it
  * ({@code ./skeleton}) or absolute. Implementations must not follow symbolic links out of the source.
  */
 public interface TemplateFiles {

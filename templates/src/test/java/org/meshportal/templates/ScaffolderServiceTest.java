@@ -118,14 +118,15 @@ class ScaffolderServiceTest {
     assertEquals("Created conf-1", done.body().at("/output/text/0/content").asText());
 
     // Like Backstage, the backend does not apply schema defaults (the form does): description is undefined.
-    assertEquals("# conf-1\n\n\n", Files.readString(workspace(id).resolve("README.md")));
-    assertEquals("Docs for conf-1\n", Files.readString(workspace(id).resolve("docs/index.md")));
+    assertTrue(events.stream().anyMatch(e -> e.body().path("message").asText()
+        .equals("Workspace:\n - README.md\n - catalog-info.yaml\n - docs/index.md")), events.toString());
+    assertFalse(Files.exists(workspace(id)), "a finished task's workspace is removed, as in Backstage");
 
     Task task = service.getTask(id);
     assertEquals("completed", task.status());
     assertEquals("user:default/guest", task.createdBy());
     assertEquals("template:default/conformance-template", task.spec().at("/templateInfo/entityRef").asText());
-    assertEquals(templateDir.toUri().toString(), task.spec().at("/templateInfo/baseUrl").asText());
+    assertEquals(templateDir.resolve("template.yaml").toUri().toString(), task.spec().at("/templateInfo/baseUrl").asText());
     assertEquals(2, task.spec().get("steps").size());
     assertFalse(task.spec().toString().contains("tok-123"), "token is not stored in the spec");
 
@@ -279,7 +280,16 @@ class ScaffolderServiceTest {
     assertEquals("Step wait has been cancelled.", cancelled.body().get("message").asText());
     assertEquals("wait", cancelled.body().get("stepId").asText());
     assertEquals("cancelled", cancelled.body().get("status").asText());
-    assertEquals("cancelled", service.getTask(id).status());
+    // Backstage ends a cancelled run as failed: the aborted step fails with the cancel message.
+    String cancelMessage = "Step wait (Wait) of task " + id + " has been cancelled.";
+    assertEquals("failed", service.getTask(id).status());
+    assertTrue(events.stream().anyMatch(e -> e.body().path("message").asText().equals("Error: " + cancelMessage)
+        && e.body().path("status").asText().equals("failed") && e.body().path("stepId").asText().equals("wait")));
+    assertTrue(events.stream().anyMatch(e -> e.body().path("message").asText()
+        .equals("Skipping step next because a previous step failed")));
+    TaskEvent done = completion(events);
+    assertEquals("Run completed with status: failed", done.body().get("message").asText());
+    assertEquals(cancelMessage, done.body().at("/error/message").asText());
     assertFalse(events.stream().anyMatch(e -> e.body().path("message").asText().equals("never")));
   }
 
@@ -422,5 +432,93 @@ class ScaffolderServiceTest {
     String yaml = TestFixtures.CliGitPublisher.git(tmp, "--git-dir=" + bare, "show", "main:catalog-info.yaml");
     assertTrue(yaml.contains("backstage.io/source-template: template:default/chain"), yaml);
     assertEquals(bare.toUri().toString(), done.body().at("/output/remote").asText());
+  }
+
+  @Test
+  void catalog_fetch_returns_entities_by_ref_with_defaults_and_optional_misses() throws Exception {
+    String ref = addTemplate("fetcher", """
+        {"type":"x","steps":[
+          {"id":"one","action":"catalog:fetch","input":{"entityRef":"conformance-template","defaultKind":"template"}},
+          {"id":"many","action":"catalog:fetch","input":{"entityRefs":["template:default/fetcher","template:missing"],
+             "optional":true}}],
+         "output":{"title":"${{ steps.one.output.entity.metadata.title }}",
+                   "first":"${{ steps.many.output.entities[0].metadata.name }}",
+                   "count":"${{ steps.many.output.entities | length }}"}}""");
+    String id = service.createTask(ref, json("{}"), null, null).get("id").asText();
+    TaskEvent done = completion(awaitCompletion(service, id));
+    assertEquals("Run completed with status: completed", done.body().get("message").asText(), done.toString());
+    assertEquals("T conformance-template", done.body().at("/output/title").asText());
+    assertEquals("fetcher", done.body().at("/output/first").asText());
+    assertEquals(2, done.body().at("/output/count").asInt());
+
+    String strict = addTemplate("strict-fetcher", """
+        {"type":"x","steps":[{"id":"one","action":"catalog:fetch","input":{"entityRef":"component:default/nope"}}]}""");
+    String failed = service.createTask(strict, json("{}"), null, null).get("id").asText();
+    TaskEvent error = completion(awaitCompletion(service, failed));
+    assertEquals("Entity component:default/nope not found", error.body().at("/error/message").asText());
+    assertEquals("NotFoundError", error.body().at("/error/name").asText());
+  }
+
+  @Test
+  void fs_readdir_lists_workspace_files_and_folders() throws Exception {
+    String ref = addTemplate("lister", """
+        {"type":"x","steps":[
+          {"id":"fetch","action":"fetch:template","input":{"url":"../conformance-template/skeleton","values":{"name":"x"}}},
+          {"id":"top","action":"fs:readdir","input":{"paths":["."]}},
+          {"id":"deep","action":"fs:readdir","input":{"paths":["."],"recursive":true}}],
+         "output":{"top":"{% for f in steps.top.output.files %}${{ f.path }},{% endfor %}",
+                   "folders":"{% for f in steps.top.output.folders %}${{ f.name }},{% endfor %}",
+                   "deep":"{% for f in steps.deep.output.files %}${{ f.path }},{% endfor %}"}}""");
+    String id = service.createTask(ref, json("{}"), null, null).get("id").asText();
+    TaskEvent done = completion(awaitCompletion(service, id));
+    // ../ leaves the template's own directory: refused, as Backstage's resolveSafeChildPath does
+    assertTrue(done.body().at("/error/message").asText().contains("outside its parent"), done.toString());
+
+    Files.createDirectories(tmp.resolve("templates/lister/skeleton"));
+    TestFixtures.CliGitPublisher.copy(templateDir.resolve("skeleton"), tmp.resolve("templates/lister/skeleton"));
+    catalog.add(TestFixtures.template("lister", tmp.resolve("templates/lister"),
+        catalog.entities.get("template:default/lister").get("spec").toString().replace("../conformance-template/skeleton", "./skeleton")));
+    id = service.createTask(ref, json("{}"), null, null).get("id").asText();
+    done = completion(awaitCompletion(service, id));
+    assertEquals("README.md,catalog-info.yaml,", done.body().at("/output/top").asText(), done.toString());
+    assertEquals("docs,", done.body().at("/output/folders").asText());
+    assertEquals("README.md,catalog-info.yaml,docs/index.md,", done.body().at("/output/deep").asText());
+  }
+
+  @Test
+  void fetch_template_logs_every_entry_with_backstage_texts() throws Exception {
+    String id = service.createTask("template:default/conformance-template", json("{\"name\":\"logs\"}"), null, null)
+        .get("id").asText();
+    List<String> messages = awaitCompletion(service, id).stream()
+        .filter(e -> "fetch".equals(e.body().path("stepId").asText()))
+        .map(e -> e.body().path("message").asText()).toList();
+    assertTrue(messages.contains("Fetching template content from remote URL"), messages.toString());
+    assertTrue(messages.contains("Listing files and directories in template"), messages.toString());
+    assertTrue(messages.contains("Processing 4 template files/directories with input values"), messages.toString());
+    assertTrue(messages.contains("Writing directory docs/ to template output path."), messages.toString());
+    assertTrue(messages.stream().anyMatch(m -> m.matches("Writing file docs/index\\.md to template output path with mode \\d+\\.")),
+        messages.toString());
+  }
+
+  @Test
+  void catalog_register_turns_a_file_git_blob_url_into_a_url_location_and_explains_failures() throws Exception {
+    String blobUrl = tmp.resolve("remote.git").toUri().toString().replaceAll("/$", "") + "/blob/main/catalog-info.yaml";
+    String ref = addTemplate("registrar", """
+        {"type":"x","steps":[{"id":"register","action":"catalog:register",
+          "input":{"repoContentsUrl":"%s","catalogInfoPath":"/catalog-info.yaml"}}]}""".formatted(blobUrl.replace("/catalog-info.yaml", "")));
+    String id = service.createTask(ref, json("{}"), null, null).get("id").asText();
+    TaskEvent done = completion(awaitCompletion(service, id));
+    assertTrue(catalog.registered.contains("url:" + blobUrl), catalog.registered.toString());
+    assertTrue(done.body().at("/error/message").asText().startsWith("Could not register url:" + blobUrl + " in the catalog: "),
+        done.toString());
+
+    Path local = Files.writeString(tmp.resolve("local-info.yaml"),
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: local\nspec:\n  type: service\n");
+    String fileRef = addTemplate("file-registrar", """
+        {"type":"x","steps":[{"id":"register","action":"catalog:register","input":{"catalogInfoUrl":"%s"}}],
+         "output":{"ref":"${{ steps.register.output.entityRef }}"}}""".formatted(local.toUri()));
+    TaskEvent ok = completion(awaitCompletion(service, service.createTask(fileRef, json("{}"), null, null).get("id").asText()));
+    assertEquals("component:default/local", ok.body().at("/output/ref").asText(), ok.toString());
+    assertTrue(catalog.registered.contains("file:" + local), catalog.registered.toString());
   }
 }

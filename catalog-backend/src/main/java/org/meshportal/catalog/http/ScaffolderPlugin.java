@@ -1,7 +1,6 @@
 package org.meshportal.catalog.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -62,7 +61,7 @@ final class ScaffolderPlugin implements Plugin {
             scaffolder.retry(ctx.pathParam("taskId"), field(json.body(ctx), "secrets"))))
         .get("/v2/tasks/{taskId}/eventstream", this::eventStream)
         .get("/v2/tasks/{taskId}/events", ctx -> json.write(ctx, 200,
-            scaffolder.awaitEvents(ctx.pathParam("taskId"), after(ctx), longPollWait).stream().map(this::serialized).toList()))
+            scaffolder.awaitEvents(ctx.pathParam("taskId"), after(ctx), longPollWait)))
         .post("/v2/dry-run", this::dryRun)
         .post("/v2/autocomplete/{provider}/{resource}", this::autocomplete)
         .get("/v2/templating-extensions", ctx -> json.write(ctx, 200, scaffolder.templatingExtensions()));
@@ -135,20 +134,8 @@ final class ScaffolderPlugin implements Plugin {
 
   private byte[] frame(TaskEvent event) {
     // Jackson escapes line breaks inside strings, so the JSON is always one line.
-    String data = new String(json.bytes(serialized(event)), StandardCharsets.UTF_8);
+    String data = new String(json.bytes(event), StandardCharsets.UTF_8);
     return ("event: " + event.type() + "\ndata: " + data + "\n\n").getBytes(StandardCharsets.UTF_8);
-  }
-
-  /** Exactly Backstage's {@code SerializedTaskEvent} keys (the record's helper getters must not leak). */
-  private ObjectNode serialized(TaskEvent event) {
-    ObjectNode out = json.mapper().createObjectNode();
-    out.put("id", event.id()).put("taskId", event.taskId()).put("type", event.type());
-    out.set("body", event.body());
-    out.put("createdAt", event.createdAt());
-    if (event.isTaskRecoverable() != null) {
-      out.put("isTaskRecoverable", event.isTaskRecoverable());
-    }
-    return out;
   }
 
   private static Long after(Context ctx) {

@@ -41,7 +41,10 @@ class OpenApiContractTest {
       }
       Set<String> documented = new TreeSet<>();
       for (String plugin : OpenApiDocuments.PLUGINS) {
-        collect(SpecSchemas.document(plugin), "/api/" + plugin, documented);
+        // The catalog fixture does not mount the scaffolder; ScaffolderHttpTest checks its routes against its document.
+        if (!plugin.equals("scaffolder")) {
+          collect(SpecSchemas.document(plugin), "/api/" + plugin, documented);
+        }
       }
       collect(SpecSchemas.document(OpenApiDocuments.HEALTH), "", documented);
       assertEquals(documented, registered);

@@ -353,7 +353,7 @@ class ScaffolderHttpTest {
     assertEquals(taskId, task.get("id").asText());
     assertEquals(2, task.at("/spec/steps").size());
     assertEquals("template:default/conformance-template", task.at("/spec/templateInfo/entityRef").asText());
-    assertEquals(templateDir.toUri().toString(), task.at("/spec/templateInfo/baseUrl").asText());
+    assertEquals(templateDir.resolve("template.yaml").toUri().toString(), task.at("/spec/templateInfo/baseUrl").asText());
     assertEquals("user:development/guest", task.get("createdBy").asText());
     assertEquals("user:development/guest", task.at("/spec/user/ref").asText());
     assertEquals("svc-three", task.at("/spec/parameters/name").asText());
@@ -475,8 +475,10 @@ class ScaffolderHttpTest {
     assertEquals("cancelled", frames.get(0).event());
     assertEquals("Step wait has been cancelled.", frames.get(0).data().at("/body/message").asText());
     assertEquals("completion", frames.get(frames.size() - 1).event());
-    String status = get("/api/scaffolder/v2/tasks/" + taskId).json().get("status").asText();
-    assertTrue(Set.of("failed", "cancelled").contains(status), status);
+    assertEquals("Run completed with status: failed", last(frames).data().at("/body/message").asText());
+    assertEquals("Step wait (Wait) of task " + taskId + " has been cancelled.",
+        last(frames).data().at("/body/error/message").asText());
+    assertEquals("failed", get("/api/scaffolder/v2/tasks/" + taskId).json().get("status").asText());
 
     TestServer.Response retry = post("/api/scaffolder/v2/tasks/" + taskId + "/retry", "{}");
     assertEquals(201, retry.status(), retry.body());

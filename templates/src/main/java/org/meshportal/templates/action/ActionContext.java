@@ -17,7 +17,7 @@ public interface ActionContext {
   /** Ref of the template that runs ({@code template:default/x}); used by catalog:write. */
   String templateRef();
 
-  /** Where the template came from ({@code file:} directory or URL, ending with {@code /}); may be null. */
+  /** The template's location ({@code file:} or http(s) URL of its template.yaml), relative URLs resolve against it; may be null. */
   String templateBaseUrl();
 
   /** The rendered, schema-validated input. */

@@ -28,6 +28,7 @@ public final class BuiltinActions {
     out.addAll(FsActions.all());
     out.add(new PublishGitAction(git));
     out.add(new CatalogActions.Register(catalog));
+    out.add(new CatalogActions.Fetch(catalog));
     out.add(new CatalogActions.Write());
     out.add(new DebugActions.Log());
     out.add(new DebugActions.Wait(maxWait));

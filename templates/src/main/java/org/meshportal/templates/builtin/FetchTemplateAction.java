@@ -1,6 +1,7 @@
 package org.meshportal.templates.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -81,7 +82,7 @@ final class FetchTemplateAction extends BaseAction {
     context.put(cookiecutter ? "cookiecutter" : "values", values);
 
     Path source = ctx.createTempDirectory();
-    ctx.log("Fetching template content from " + url);
+    ctx.log("Fetching template content from remote URL");
     files.fetch(ctx.templateBaseUrl(), url, source);
 
     if (singleFile) {
@@ -107,15 +108,16 @@ final class FetchTemplateAction extends BaseAction {
     try (Stream<Path> s = Files.walk(source)) {
       all = s.filter(p -> !p.equals(source)).sorted().toList();
     }
+    ctx.log("Listing files and directories in template");
+    ctx.log("Processing " + all.size() + " template files/directories with input values");
     int written = 0;
     for (Path file : all) {
       String rel = source.relativize(file).toString().replace('\\', '/');
       if (Files.isSymbolicLink(file)) {
         throw new InputException("Template source contains a symbolic link, which is not allowed: " + rel);
       }
-      if (Files.isDirectory(file)) {
-        continue; // directories are created for the files they hold; empty ones are dropped
-      }
+      boolean directory = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS);
+      String location = directory ? rel + "/" : rel;
       boolean verbatim = matches(withoutRender, rel);
       boolean renderContents = !verbatim && !matches(withoutTemplating, rel);
       String targetRel = rel;
@@ -128,18 +130,44 @@ final class FetchTemplateAction extends BaseAction {
       }
       if (!verbatim) {
         targetRel = renderPath(targetRel, context, options);
-        if (targetRel.isBlank() || targetRel.endsWith("/")) {
-          continue; // a name rendered to nothing means "skip this file" (Backstage behaviour)
+        if (targetRel.isBlank() || targetRel.startsWith("/") || targetRel.endsWith("/") || targetRel.contains("//")) {
+          continue; // a name rendered to nothing means "skip this entry" (Backstage behaviour)
         }
       }
       Path dest = ctx.workspace().resolveInside(targetDir, targetRel);
-      if (writeRendered(ctx, file, dest, renderContents, context, options, replace)) {
+      if (Files.exists(dest, LinkOption.NOFOLLOW_LINKS) && !replace && !directory) {
+        ctx.log("File " + ctx.workspace().relativize(dest) + " already exists, skipping");
+        continue;
+      }
+      if (!renderContents && extension == null) {
+        ctx.log("Copying file/directory " + location + " without processing.");
+      }
+      if (directory) {
+        ctx.log("Writing directory " + location + " to template output path.");
+        Files.createDirectories(dest);
+        continue;
+      }
+      if (utf8Text(Files.readAllBytes(file)) == null) {
+        ctx.log("Copying file binary or symbolic link at " + location + ", to template output path.");
+      } else {
+        ctx.log("Writing file " + location + " to template output path with mode " + mode(file) + ".");
+      }
+      if (writeRendered(ctx, file, dest, renderContents, context, options, true)) {
         written++;
       }
     }
     ctx.workspace().checkLimits();
     ctx.log("Template result written to " + (ctx.workspace().relativize(targetDir).isEmpty()
         ? "workspace root" : ctx.workspace().relativize(targetDir)) + " (" + written + " files)");
+  }
+
+  /** The file's st_mode as Backstage logs it (decimal, type bits included); a plausible value off Unix. */
+  private static int mode(Path file) {
+    try {
+      return (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return Files.isExecutable(file) ? 0100755 : 0100644;
+    }
   }
 
   private String renderPath(String rel, Map<String, Object> context, RenderOptions options) throws RenderException {

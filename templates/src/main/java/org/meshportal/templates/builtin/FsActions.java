@@ -1,6 +1,8 @@
 package org.meshportal.templates.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -15,7 +17,7 @@ import org.meshportal.model.errors.InputException;
 import org.meshportal.templates.action.ActionContext;
 import org.meshportal.templates.action.Workspace;
 
-/** fs:delete and fs:rename; both work strictly inside the workspace sandbox. */
+/** fs:delete, fs:rename and fs:readdir; all work strictly inside the workspace sandbox. */
 final class FsActions {
   private FsActions() {}
 
@@ -100,7 +102,55 @@ final class FsActions {
     }
   }
 
+  static final class ReadDir extends BaseAction {
+    ReadDir() {
+      super("fs:readdir", "Reads files and directories from the workspace", """
+          {"type":"object","required":["paths"],"properties":{
+            "paths":{"type":"array","items":{"type":"string","minLength":1},"description":"Workspace directories to list"},
+            "recursive":{"type":"boolean","default":false,"description":"Also list the contents of subdirectories"}}}""", """
+          {"type":"object","properties":{
+            "files":{"type":"array","items":{"$ref":"#/$defs/entry"}},
+            "folders":{"type":"array","items":{"$ref":"#/$defs/entry"}}},
+           "$defs":{"entry":{"type":"object","required":["name","path","fullPath"],"properties":{
+            "name":{"type":"string","description":"Name of the file or directory"},
+            "path":{"type":"string","description":"path to the file or directory relative to the workspace"},
+            "fullPath":{"type":"string","description":"full path to the file or directory"}}}}}""");
+    }
+
+    @Override
+    public boolean supportsDryRun() {
+      return true;
+    }
+
+    @Override
+    public void execute(ActionContext ctx) throws Exception {
+      Workspace ws = ctx.workspace();
+      boolean recursive = flag(ctx.input(), "recursive");
+      ArrayNode files = JSON.createArrayNode();
+      ArrayNode folders = JSON.createArrayNode();
+      for (JsonNode p : ctx.input().get("paths")) {
+        Path dir = ws.resolve(p.asText());
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          throw new InputException("Cannot read directory " + p.asText() + ": it does not exist or is not a directory");
+        }
+        List<Path> entries;
+        try (Stream<Path> s = recursive ? Files.walk(dir) : Files.list(dir)) {
+          entries = s.filter(x -> !x.equals(dir)).sorted().toList();
+        }
+        for (Path entry : entries) {
+          ObjectNode item = JSON.createObjectNode()
+              .put("name", entry.getFileName().toString())
+              .put("path", ws.relativize(entry))
+              .put("fullPath", entry.toString());
+          (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) ? folders : files).add(item);
+        }
+      }
+      ctx.output("files", files);
+      ctx.output("folders", folders);
+    }
+  }
+
   static List<BaseAction> all() {
-    return List.of(new Delete(), new Rename());
+    return List.of(new Delete(), new Rename(), new ReadDir());
   }
 }
