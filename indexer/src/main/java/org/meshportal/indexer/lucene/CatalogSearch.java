@@ -52,6 +52,8 @@ final class CatalogSearch {
   private static final float PREFIX_FACTOR = 0.7f;
   private static final float FUZZY_FACTOR = 0.3f;
   private static final int FUZZY_MIN_LENGTH = 4;
+  /** From this length a term may carry two typos; shorter ones one. */
+  private static final int FUZZY_TWO_EDITS_LENGTH = 8;
   private static final int FUZZY_MAX_EXPANSIONS = 16;
   private static final int MAX_PAGE = 1_000_000;
 
@@ -84,32 +86,19 @@ final class CatalogSearch {
     String term = request.term() == null ? "" : request.term().trim();
     List<String> tokens = tokens(term);
 
-    BooleanQuery.Builder query = new BooleanQuery.Builder();
-    if (tokens.isEmpty()) {
-      query.add(new MatchAllDocsQuery(), Occur.MUST);
-    } else {
-      for (int i = 0; i < tokens.size(); i++) {
-        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1), Occur.MUST);
-      }
-      String whole = term.toLowerCase(Locale.ROOT);
-      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_NAME, whole))),
-          EXACT_NAME_BOOST), Occur.SHOULD);
-      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_OTHER, whole))),
-          EXACT_IDENTIFIER_BOOST), Occur.SHOULD);
-    }
-    for (Map.Entry<String, List<String>> filter : request.filters().entrySet()) {
-      List<BytesRef> values = filter.getValue().stream()
-          .map(v -> new BytesRef(v.toLowerCase(Locale.ROOT))).toList();
-      query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
-    }
-
     Sort sort = tokens.isEmpty()
         ? new Sort(new SortField(IndexFields.REF, SortField.Type.STRING))
         : new Sort(SortField.FIELD_SCORE, new SortField(IndexFields.REF, SortField.Type.STRING));
     long wanted = (long) (page + 1) * size;
     int numHits = (int) Math.min(wanted, Math.max(1, searcher.getIndexReader().maxDoc()));
-    TopFieldDocs top = searcher.search(query.build(),
+    TopFieldDocs top = searcher.search(query(term, tokens, request.filters(), false),
         new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
+    if (top.totalHits.value() == 0 && !tokens.isEmpty()) {
+      // nothing found: try once more with typos allowed in the long text too (schema properties,
+      // contacts); too costly for every query, cheap for the few that would show nothing
+      top = searcher.search(query(term, tokens, request.filters(), true),
+          new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
+    }
     int total = (int) top.totalHits.value();
 
     List<SearchResult.Hit> hits = new ArrayList<>();
@@ -126,16 +115,38 @@ final class CatalogSearch {
     return new SearchResult(hits, next, previous, total);
   }
 
+  private Query query(String term, List<String> tokens, Map<String, List<String>> filters, boolean typosInLongText) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    if (tokens.isEmpty()) {
+      query.add(new MatchAllDocsQuery(), Occur.MUST);
+    } else {
+      for (int i = 0; i < tokens.size(); i++) {
+        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1, typosInLongText), Occur.MUST);
+      }
+      String whole = term.toLowerCase(Locale.ROOT);
+      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_NAME, whole))),
+          EXACT_NAME_BOOST), Occur.SHOULD);
+      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_OTHER, whole))),
+          EXACT_IDENTIFIER_BOOST), Occur.SHOULD);
+    }
+    for (Map.Entry<String, List<String>> filter : filters.entrySet()) {
+      List<BytesRef> values = filter.getValue().stream()
+          .map(v -> new BytesRef(v.toLowerCase(Locale.ROOT))).toList();
+      query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
+    }
+    return query.build();
+  }
+
   /**
    * Exact terms on every field; the last term also as a prefix (on the long-text field only from 3
-   * characters, where a short prefix would expand to much of its vocabulary); one-edit typos only
-   * on the name, tag and description fields and only for terms of 4+ characters, with the first
-   * character fixed and few expansions: building and running fuzzy automata over every field
-   * dominated the cost of a query.
+   * characters, where a short prefix would expand to much of its vocabulary); typos ({@link
+   * #maxEdits}) on the name, tag and description fields, and on the long text only in the retry
+   * after an empty result; first character fixed, few expansions: building and running fuzzy
+   * automata over every field dominated the cost of a query.
    */
-  private Query tokenQuery(String token, boolean last) {
+  private Query tokenQuery(String token, boolean last, boolean typosInLongText) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    boolean fuzzy = token.length() >= FUZZY_MIN_LENGTH;
+    int edits = maxEdits(token);
     for (Map.Entry<String, Float> field : FIELD_WEIGHTS.entrySet()) {
       Term t = new Term(field.getKey(), token);
       float weight = field.getValue();
@@ -144,11 +155,19 @@ final class CatalogSearch {
       if (last && (!longText || token.length() >= 3)) {
         b.add(new BoostQuery(new ConstantScoreQuery(new PrefixQuery(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
       }
-      if (fuzzy && !longText) {
-        b.add(new BoostQuery(new FuzzyQuery(t, 1, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR), Occur.SHOULD);
+      if (edits > 0 && (!longText || typosInLongText)) {
+        b.add(new BoostQuery(new FuzzyQuery(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR), Occur.SHOULD);
       }
     }
     return b.build();
+  }
+
+  /** Typos tolerated in a query term: none below 4 characters (too many neighbours), then one, from 8 two. */
+  static int maxEdits(String token) {
+    if (token.length() < FUZZY_MIN_LENGTH) {
+      return 0;
+    }
+    return token.length() < FUZZY_TWO_EDITS_LENGTH ? 1 : 2;
   }
 
   private byte[] searchDocument(int doc) throws IOException {
@@ -215,8 +234,8 @@ final class CatalogSearch {
       if (word.equals(t) || (i == tokens.size() - 1 && word.startsWith(t))) {
         return true;
       }
-      if (t.length() >= FUZZY_MIN_LENGTH && !word.isEmpty() && word.charAt(0) == t.charAt(0)
-          && editDistance(word, t, 1) <= 1) {
+      int edits = maxEdits(t);
+      if (edits > 0 && !word.isEmpty() && word.charAt(0) == t.charAt(0) && editDistance(word, t, edits) <= edits) {
         return true;
       }
     }
