@@ -13,12 +13,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.meshportal.indexer.ListRequest;
 import org.meshportal.indexer.SearchRequest;
 import org.meshportal.indexer.SearchResult;
+import org.meshportal.model.Entities;
+import org.meshportal.model.FieldProjection;
 
 /**
  * Relevance over a generated Platform Mesh repository: each judged query of
@@ -31,6 +36,7 @@ class SearchRelevanceTest {
   private static final double MIN_MRR = 0.98;
   private static final double MIN_PRECISION_AT_3 = 0.95;
   private static final int DEPTH = 10;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   static Path dir;
@@ -84,6 +90,56 @@ class SearchRelevanceTest {
     }
   }
 
+  @Test
+  void aKcpPathSegmentFindsEverythingUnderIt() throws Exception {
+    Set<String> under = new TreeSet<>();
+    for (byte[] bytes : corpus.index.list(new ListRequest(null, List.of(), null, null, null,
+        FieldProjection.of(List.of()))).items()) {
+      JsonNode entity = JSON.readTree(bytes);
+      String path = entity.path("metadata").path("annotations").path("kcp.io/path").asText("");
+      if (path.equals("root:orgs:acme") || path.startsWith("root:orgs:acme:")) {
+        under.add(Entities.ref(entity).canonical());
+      }
+    }
+    assertTrue(under.size() >= 10, "the generated repository has an acme org with accounts: " + under);
+    SearchResult result = corpus.index.search(new SearchRequest("acme", List.of(), Map.of(), null, 100, null));
+    Set<String> found = new TreeSet<>();
+    result.results().forEach(h -> found.add(refOfLocation(h.document().path("location").asText())));
+    assertTrue(found.containsAll(under), "missing: " + difference(under, found));
+  }
+
+  @Test
+  void theWholeKcpPathIsAnExactFilter() {
+    SearchResult result = corpus.index.search(new SearchRequest("", List.of(),
+        Map.of("kcp.io/path", List.of("root:orgs:acme:team-analytics")), null, 100, null));
+    List<String> refs = result.results().stream()
+        .map(h -> refOfLocation(h.document().path("location").asText())).sorted().toList();
+    assertEquals(List.of("group:platform-mesh/acme.team-analytics",
+        "resource:platform-mesh/acme.team-analytics-workspace"), refs, "no ancestors, no children");
+    assertEquals(0, corpus.index.search(new SearchRequest("", List.of(),
+        Map.of("kcp.io/path", List.of("acme")), null, 100, null)).numberOfResults(), "a segment is no path");
+  }
+
+  @Test
+  void documentsLinkToTheEntityPageAndHighlightInTheStockShape() {
+    SearchResult result = corpus.index.search(new SearchRequest("contoso redis", List.of(),
+        Map.of("kind", List.of("API")), null, 10, new SearchRequest.Highlight("<em>", "</em>", 100)));
+    SearchResult.Hit first = result.results().get(0);
+    assertEquals("/catalog/platform-mesh/api/redis-provider_redis.platform-mesh.example.io",
+        first.document().path("location").asText());
+    assertEquals("<em>Contoso</em> Managed <em>Redis</em> cache", first.highlightFields().get("title"));
+    assertTrue(first.highlightFields().get("text").contains("<em>Redis</em>"), first.highlightFields().toString());
+    for (SearchResult.Hit hit : result.results()) {
+      assertEquals("API", hit.document().path("kind").asText());
+    }
+  }
+
+  private static Set<String> difference(Set<String> a, Set<String> b) {
+    Set<String> d = new TreeSet<>(a);
+    d.removeAll(b);
+    return d;
+  }
+
   /** 1 / rank of the first relevant result in the top {@link #DEPTH}, else 0. */
   static double reciprocalRank(List<String> top, List<String> expected) {
     for (int i = 0; i < top.size(); i++) {
@@ -134,7 +190,7 @@ class SearchRelevanceTest {
 
   private static JsonNode judged() throws Exception {
     try (InputStream in = SearchRelevanceTest.class.getResourceAsStream("/search/judged-queries.json")) {
-      return new ObjectMapper().readTree(in);
+      return JSON.readTree(in);
     }
   }
 }

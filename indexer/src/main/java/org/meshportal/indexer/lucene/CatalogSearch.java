@@ -94,8 +94,8 @@ final class CatalogSearch {
     TopFieldDocs top = searcher.search(query(term, tokens, request.filters(), false),
         new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
     if (top.totalHits.value() == 0 && !tokens.isEmpty()) {
-      // nothing found: try once more with typos allowed in the long text too (schema properties,
-      // contacts); too costly for every query, cheap for the few that would show nothing
+      // nothing found: try once more with two typos in long terms and typos in the long text
+      // (schema properties, contacts); too costly for every query, fine for the few that find nothing
       top = searcher.search(query(term, tokens, request.filters(), true),
           new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
     }
@@ -115,13 +115,13 @@ final class CatalogSearch {
     return new SearchResult(hits, next, previous, total);
   }
 
-  private Query query(String term, List<String> tokens, Map<String, List<String>> filters, boolean typosInLongText) {
+  private Query query(String term, List<String> tokens, Map<String, List<String>> filters, boolean widened) {
     BooleanQuery.Builder query = new BooleanQuery.Builder();
     if (tokens.isEmpty()) {
       query.add(new MatchAllDocsQuery(), Occur.MUST);
     } else {
       for (int i = 0; i < tokens.size(); i++) {
-        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1, typosInLongText), Occur.MUST);
+        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1, widened), Occur.MUST);
       }
       String whole = term.toLowerCase(Locale.ROOT);
       query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_NAME, whole))),
@@ -139,14 +139,15 @@ final class CatalogSearch {
 
   /**
    * Exact terms on every field; the last term also as a prefix (on the long-text field only from 3
-   * characters, where a short prefix would expand to much of its vocabulary); typos ({@link
-   * #maxEdits}) on the name, tag and description fields, and on the long text only in the retry
-   * after an empty result; first character fixed, few expansions: building and running fuzzy
-   * automata over every field dominated the cost of a query.
+   * characters, where a short prefix would expand to much of its vocabulary); one typo on the name,
+   * tag and description fields for terms of 4+ characters, first character fixed, few expansions.
+   * The {@code widened} retry after an empty result allows {@link #maxEdits} typos and typos in the
+   * long text too: fuzzy automata (a two-edit one costs several one-edit ones) were most of the cost
+   * of a query, so the common path builds only the cheap ones.
    */
-  private Query tokenQuery(String token, boolean last, boolean typosInLongText) {
+  private Query tokenQuery(String token, boolean last, boolean widened) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    int edits = maxEdits(token);
+    int edits = widened ? maxEdits(token) : Math.min(1, maxEdits(token));
     for (Map.Entry<String, Float> field : FIELD_WEIGHTS.entrySet()) {
       Term t = new Term(field.getKey(), token);
       float weight = field.getValue();
@@ -155,14 +156,15 @@ final class CatalogSearch {
       if (last && (!longText || token.length() >= 3)) {
         b.add(new BoostQuery(new ConstantScoreQuery(new PrefixQuery(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
       }
-      if (edits > 0 && (!longText || typosInLongText)) {
-        b.add(new BoostQuery(new FuzzyQuery(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR), Occur.SHOULD);
+      if (edits > 0 && (!longText || widened)) {
+        b.add(new BoostQuery(new FuzzyQuery(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR),
+            Occur.SHOULD);
       }
     }
     return b.build();
   }
 
-  /** Typos tolerated in a query term: none below 4 characters (too many neighbours), then one, from 8 two. */
+  /** Typos a term may carry: none below 4 characters (too many neighbours), then one, from 8 two. */
   static int maxEdits(String token) {
     if (token.length() < FUZZY_MIN_LENGTH) {
       return 0;
