@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.meshportal.model.Entities;
 
 /**
@@ -30,6 +31,16 @@ record CatalogDocument(
   /** How much of an API definition is searchable: enough for its title and intro, not the whole spec. */
   private static final int DEFINITION_TEXT_LIMIT = 4096;
   private static final String KCP_PATH = "kcp.io/path";
+  /** Platform Mesh annotations whose values (comma-separated lists) are searched like tags. */
+  private static final Set<String> MESH_FACTS = Set.of(
+      "platform-mesh.io/name", "platform-mesh.io/apiexport-name", "platform-mesh.io/api-group",
+      "platform-mesh.io/resources", "platform-mesh.io/permission-claims");
+  /** Of those, the ones a user may type whole (an API group, an export name) for the exact boost. */
+  private static final Set<String> MESH_IDENTIFIERS = Set.of(
+      "platform-mesh.io/name", "platform-mesh.io/apiexport-name", "platform-mesh.io/api-group");
+  /** Machine data that would only add noise words (JSON of bindings, counts). */
+  private static final Set<String> MESH_NOISE = Set.of(
+      "platform-mesh.io/bindings", "platform-mesh.io/binding-count");
 
   static CatalogDocument of(JsonNode entity) {
     JsonNode metadata = entity.path("metadata");
@@ -103,7 +114,8 @@ record CatalogDocument(
       if (value == null || value.isEmpty()) {
         continue;
       }
-      if (a.getKey().equals(KCP_PATH)) {
+      String key = a.getKey();
+      if (key.equals(KCP_PATH)) {
         kcpPath = value;
         other.add(value);
         exact.add(value.toLowerCase(Locale.ROOT));
@@ -112,7 +124,17 @@ record CatalogDocument(
             exact.add(segment.toLowerCase(Locale.ROOT));
           }
         }
-      } else if (a.getKey().contains("platform-mesh.io/")) {
+      } else if (MESH_FACTS.contains(key)) {
+        // short identifying facts weigh like tags: in the long text they drown in the API definition
+        for (String item : value.split(",")) {
+          addIfPresent(tags, item.strip());
+        }
+        if (MESH_IDENTIFIERS.contains(key)) {
+          for (String item : value.split(",")) {
+            addIfPresent(exact, item.strip().toLowerCase(Locale.ROOT));
+          }
+        }
+      } else if (key.contains("platform-mesh.io/") && !MESH_NOISE.contains(key)) {
         other.add(value);
       }
     }

@@ -52,6 +52,8 @@ final class CatalogSearch {
   private static final float PREFIX_FACTOR = 0.7f;
   private static final float FUZZY_FACTOR = 0.3f;
   private static final int FUZZY_MIN_LENGTH = 4;
+  /** From this length a term may carry two typos; shorter ones one. */
+  private static final int FUZZY_TWO_EDITS_LENGTH = 8;
   private static final int FUZZY_MAX_EXPANSIONS = 16;
   private static final int MAX_PAGE = 1_000_000;
 
@@ -84,36 +86,27 @@ final class CatalogSearch {
     String term = request.term() == null ? "" : request.term().trim();
     List<String> tokens = tokens(term);
 
-    BooleanQuery.Builder query = new BooleanQuery.Builder();
-    if (tokens.isEmpty()) {
-      query.add(new MatchAllDocsQuery(), Occur.MUST);
-    } else {
-      for (int i = 0; i < tokens.size(); i++) {
-        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1), Occur.MUST);
-      }
-      String whole = term.toLowerCase(Locale.ROOT);
-      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_NAME, whole))),
-          EXACT_NAME_BOOST), Occur.SHOULD);
-      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_OTHER, whole))),
-          EXACT_IDENTIFIER_BOOST), Occur.SHOULD);
-    }
-    for (Map.Entry<String, List<String>> filter : request.filters().entrySet()) {
-      List<BytesRef> values = filter.getValue().stream()
-          .map(v -> new BytesRef(v.toLowerCase(Locale.ROOT))).toList();
-      query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
-    }
-
     if (size == 0) {
       // The search page asks for counts only (one request per result type).
-      return new SearchResult(List.of(), null, null, searcher.count(query.build()));
+      int count = searcher.count(query(term, tokens, request.filters(), false));
+      if (count == 0 && !tokens.isEmpty()) {
+        count = searcher.count(query(term, tokens, request.filters(), true));
+      }
+      return new SearchResult(List.of(), null, null, count);
     }
     Sort sort = tokens.isEmpty()
         ? new Sort(new SortField(IndexFields.REF, SortField.Type.STRING))
         : new Sort(SortField.FIELD_SCORE, new SortField(IndexFields.REF, SortField.Type.STRING));
     long wanted = (long) (page + 1) * size;
     int numHits = (int) Math.min(wanted, Math.max(1, searcher.getIndexReader().maxDoc()));
-    TopFieldDocs top = searcher.search(query.build(),
+    TopFieldDocs top = searcher.search(query(term, tokens, request.filters(), false),
         new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
+    if (top.totalHits.value() == 0 && !tokens.isEmpty()) {
+      // nothing found: try once more with two typos in long terms and typos in the long text
+      // (schema properties, contacts); too costly for every query, fine for the few that find nothing
+      top = searcher.search(query(term, tokens, request.filters(), true),
+          new TopFieldCollectorManager(sort, numHits, null, Integer.MAX_VALUE));
+    }
     int total = (int) top.totalHits.value();
 
     List<SearchResult.Hit> hits = new ArrayList<>();
@@ -130,16 +123,39 @@ final class CatalogSearch {
     return new SearchResult(hits, next, previous, total);
   }
 
+  private Query query(String term, List<String> tokens, Map<String, List<String>> filters, boolean widened) {
+    BooleanQuery.Builder query = new BooleanQuery.Builder();
+    if (tokens.isEmpty()) {
+      query.add(new MatchAllDocsQuery(), Occur.MUST);
+    } else {
+      for (int i = 0; i < tokens.size(); i++) {
+        query.add(tokenQuery(tokens.get(i), i == tokens.size() - 1, widened), Occur.MUST);
+      }
+      String whole = term.toLowerCase(Locale.ROOT);
+      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_NAME, whole))),
+          EXACT_NAME_BOOST), Occur.SHOULD);
+      query.add(new BoostQuery(new ConstantScoreQuery(new TermQuery(new Term(IndexFields.EXACT_OTHER, whole))),
+          EXACT_IDENTIFIER_BOOST), Occur.SHOULD);
+    }
+    for (Map.Entry<String, List<String>> filter : filters.entrySet()) {
+      List<BytesRef> values = filter.getValue().stream()
+          .map(v -> new BytesRef(v.toLowerCase(Locale.ROOT))).toList();
+      query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
+    }
+    return query.build();
+  }
+
   /**
    * Exact terms on every field; the last term also as a prefix (on the long-text field only from 3
-   * characters, where a short prefix would expand to much of its vocabulary); one-edit typos only
-   * on the name, tag and description fields and only for terms of 4+ characters, with the first
-   * character fixed and few expansions: building and running fuzzy automata over every field
-   * dominated the cost of a query.
+   * characters, where a short prefix would expand to much of its vocabulary); one typo on the name,
+   * tag and description fields for terms of 4+ characters, first character fixed, few expansions.
+   * The {@code widened} retry after an empty result allows {@link #maxEdits} typos and typos in the
+   * long text too: fuzzy automata (a two-edit one costs several one-edit ones) were most of the cost
+   * of a query, so the common path builds only the cheap ones.
    */
-  private Query tokenQuery(String token, boolean last) {
+  private Query tokenQuery(String token, boolean last, boolean widened) {
     BooleanQuery.Builder b = new BooleanQuery.Builder();
-    boolean fuzzy = token.length() >= FUZZY_MIN_LENGTH;
+    int edits = widened ? maxEdits(token) : Math.min(1, maxEdits(token));
     for (Map.Entry<String, Float> field : FIELD_WEIGHTS.entrySet()) {
       Term t = new Term(field.getKey(), token);
       float weight = field.getValue();
@@ -148,11 +164,20 @@ final class CatalogSearch {
       if (last && (!longText || token.length() >= 3)) {
         b.add(new BoostQuery(new ConstantScoreQuery(new PrefixQuery(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
       }
-      if (fuzzy && !longText) {
-        b.add(new BoostQuery(new FuzzyQuery(t, 1, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR), Occur.SHOULD);
+      if (edits > 0 && (!longText || widened)) {
+        b.add(new BoostQuery(new FuzzyQuery(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR),
+            Occur.SHOULD);
       }
     }
     return b.build();
+  }
+
+  /** Typos a term may carry: none below 4 characters (too many neighbours), then one, from 8 two. */
+  static int maxEdits(String token) {
+    if (token.length() < FUZZY_MIN_LENGTH) {
+      return 0;
+    }
+    return token.length() < FUZZY_TWO_EDITS_LENGTH ? 1 : 2;
   }
 
   private byte[] searchDocument(int doc) throws IOException {
@@ -219,8 +244,8 @@ final class CatalogSearch {
       if (word.equals(t) || (i == tokens.size() - 1 && word.startsWith(t))) {
         return true;
       }
-      if (t.length() >= FUZZY_MIN_LENGTH && !word.isEmpty() && word.charAt(0) == t.charAt(0)
-          && editDistance(word, t, 1) <= 1) {
+      int edits = maxEdits(t);
+      if (edits > 0 && !word.isEmpty() && word.charAt(0) == t.charAt(0) && editDistance(word, t, edits) <= edits) {
         return true;
       }
     }

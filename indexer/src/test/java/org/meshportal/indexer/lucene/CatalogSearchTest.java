@@ -69,6 +69,29 @@ class CatalogSearchTest {
   }
 
   @Test
+  void longTermsMayCarryTwoTyposAndTheLongTextOneWhenNothingElseMatches() {
+    assertEquals("payments-gateway", titles(search("pymentss")).get(0), "two edits from 'payments'");
+    assertEquals(List.of(), titles(search("pymt")), "short terms carry one typo at most");
+    assertEquals(List.of("acme-account"), titles(search("wildwset")), "a typo in an annotation value");
+  }
+
+  @Test
+  void meshFactsWeighLikeTagsAndAnApiGroupTypedWholeRanksItsApiFirst() {
+    ObjectNode api = TestEntities.entity("API", "redis-export");
+    api.putObject("spec").put("type", "openapi").put("definition", "configmaps ".repeat(200));
+    ((ObjectNode) api.get("metadata")).putObject("annotations")
+        .put("platform-mesh.io/api-group", "redis.example.io")
+        .put("platform-mesh.io/permission-claims", "secrets,configmaps(get|list)")
+        .put("platform-mesh.io/bindings", "[{\"claims\":[\"configmaps\"]}]");
+    ObjectNode consumer = component("redis-user", "service", "team-pay");
+    ((ObjectNode) consumer.get("metadata")).put("description", "Uses redis.example.io for example");
+    index.apply(List.of(api, consumer), List.of(), 2);
+    assertEquals("redis-export", titles(search("redis.example.io")).get(0));
+    assertEquals(List.of("redis-export"), titles(search("secrets")));
+    assertEquals(List.of(), titles(search("claims")), "bindings JSON is not searchable text");
+  }
+
+  @Test
   void nameOutranksDescriptionAndTagsCount() {
     List<String> titles = titles(search("payment"));
     assertEquals("Checkout UI", titles.get(titles.size() - 1), "a description match ranks below name matches");
