@@ -1,0 +1,92 @@
+package org.meshportal.catalog.gitops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.meshportal.gitsync.WebhookVerifier;
+
+/** A loopback HTTP client for the running server, with the helpers the GitOps tests need. */
+final class Http {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final String base;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  Http(String base) {
+    this.base = base;
+  }
+
+  record Response(int status, String body) {
+    JsonNode json() {
+      try {
+        return JSON.readTree(body);
+      } catch (IOException e) {
+        throw new AssertionError("not JSON (" + status + "): " + body, e);
+      }
+    }
+  }
+
+  Response get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  }
+
+  Response post(String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
+  /** The entity, or null when the catalog does not have it. */
+  JsonNode entity(String kind, String namespace, String name) {
+    Response r = get("/api/catalog/entities/by-name/" + kind + "/" + namespace + "/" + name);
+    return r.status() == 200 ? r.json() : null;
+  }
+
+  /** A GitHub push webhook for {@code cloneUrl}'s main branch, signed with {@code secret}. */
+  Response githubPush(String cloneUrl, String after, String secret) {
+    String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + after + "\",\"repository\":{\"clone_url\":\""
+        + cloneUrl + "\"}}";
+    String signature = "sha256=" + HexFormat.of().formatHex(
+        WebhookVerifier.hmacSha256(secret, body.getBytes(StandardCharsets.UTF_8)));
+    return post("/api/git-sync/webhooks", body, "X-GitHub-Event", "push", "X-Hub-Signature-256", signature);
+  }
+
+  /** Polls (bounded, 60 s) until {@code probe} returns non-null, and returns that. */
+  static <T> T await(Supplier<T> probe, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (T v = probe.get(); ; v = probe.get()) {
+      if (v != null) {
+        return v;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+  }
+
+  private Response send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Response(r.statusCode(), r.body());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
