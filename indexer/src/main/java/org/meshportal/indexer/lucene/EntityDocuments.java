@@ -43,7 +43,9 @@ final class EntityDocuments {
   final class Builder {
     private final Set<String> keys = new HashSet<>();
     private final Set<String> rows = new HashSet<>();
-    private final Set<String> originals = new HashSet<>();
+    private final Set<String> cased = new HashSet<>();
+    private final Set<String> casedLowers = new HashSet<>();
+    private final Set<String> plainRows = new HashSet<>();
 
     /** @param entityJson the entity's JSON (UTF-8) when the caller has it, else null */
     Document toDocument(JsonNode entity, byte[] entityJson, String ref) {
@@ -71,7 +73,9 @@ final class EntityDocuments {
     private void addRows(Document doc, JsonNode entity) {
       keys.clear();
       rows.clear();
-      originals.clear();
+      cased.clear();
+      casedLowers.clear();
+      plainRows.clear();
       for (FilterRows.Row row : FilterRows.of(entity)) {
         String key = row.lowerKey();
         if (keys.add(key)) {
@@ -81,15 +85,29 @@ final class EntityDocuments {
         if (value == null) {
           continue;
         }
-        String original = IndexFields.row(key, value);
-        if (originals.add(original)) {
-          doc.add(new StringField(IndexFields.ROW_ORIGINAL, original, Field.Store.NO));
-        }
         String lowerValue = row.lowerValue();
-        // most values are lowercase already: reuse the string rather than build it twice
-        String lower = lowerValue.equals(value) ? original : IndexFields.row(key, lowerValue);
-        if (rows.add(lower)) {
-          doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+        if (lowerValue.equals(value)) {
+          String lower = IndexFields.row(key, value);
+          plainRows.add(lower);
+          if (rows.add(lower)) {
+            doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+          }
+        } else {
+          String lower = IndexFields.row(key, lowerValue);
+          casedLowers.add(lower);
+          if (rows.add(lower)) {
+            doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+          }
+          String original = IndexFields.row(key, value);
+          if (cased.add(original)) {
+            doc.add(new StringField(IndexFields.ROW_ORIGINAL, original, Field.Store.NO));
+          }
+        }
+      }
+      // a lowercase value beside a cased variant of itself must be named too (see ROW_ORIGINAL)
+      for (String lower : casedLowers) {
+        if (plainRows.contains(lower)) {
+          doc.add(new StringField(IndexFields.ROW_ORIGINAL, lower, Field.Store.NO));
         }
       }
     }

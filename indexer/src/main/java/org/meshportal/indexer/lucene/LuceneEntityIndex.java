@@ -51,7 +51,7 @@ import org.meshportal.model.query.EntityPredicate;
  */
 public final class LuceneEntityIndex implements EntityIndex {
   /** Bump when documents change shape; an index with another version is opened empty. */
-  static final String SCHEMA_VERSION = "2";
+  static final String SCHEMA_VERSION = "3";
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
   private static final double RAM_BUFFER_MB = 64;
