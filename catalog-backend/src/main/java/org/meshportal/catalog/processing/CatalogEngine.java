@@ -584,8 +584,7 @@ public final class CatalogEngine {
     } catch (IllegalArgumentException ex) {
       return new Prepared(e, List.of(), null, ex.getMessage());
     }
-    byte[] bytes = bytes(e.entity());
-    String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
+    String hash = Hashes.sha1(Hashes.sha1Json(json, e.entity()) + "\n" + e.file() + "\n" + String.join("\n", e.parents()));
     return new Prepared(e, edges, hash, null);
   }
 
