@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.meshportal.model.FieldProjection;
 import org.meshportal.model.query.EntityPredicate;
 
@@ -29,6 +30,18 @@ public interface EntityIndex extends AutoCloseable {
    * is recorded with the commit so a restart can tell whether the index matches the store.
    */
   void apply(Collection<? extends JsonNode> upserts, Collection<String> deletedRefs, long storeGeneration);
+
+  /**
+   * Like {@link #apply}, but builds the batch while {@code commitStore} runs on the calling thread
+   * and makes it visible only after that returned the store generation to record. When
+   * {@code commitStore} throws, the batch is discarded and that exception is rethrown. When
+   * building the batch fails after the store committed, the index keeps its previous content and
+   * the failure is thrown; the caller then rebuilds the index from the store.
+   */
+  default void applyAfterStore(List<EntityUpsert> upserts, Collection<String> deletedRefs, LongSupplier commitStore) {
+    long generation = commitStore.getAsLong();
+    apply(upserts.stream().map(EntityUpsert::entity).toList(), deletedRefs, generation);
+  }
 
   /** Replaces the whole content (a rebuild from the store). */
   void replaceAll(Collection<? extends JsonNode> entities, long storeGeneration);

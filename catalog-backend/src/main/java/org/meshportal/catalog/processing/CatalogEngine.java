@@ -28,6 +28,7 @@ import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.catalog.store.LocationRecord;
 import org.meshportal.catalog.store.StoreBatch;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.indexer.EntityUpsert;
 import org.meshportal.model.Entities;
 import org.meshportal.model.EntityPolicy;
 import org.meshportal.model.Relation;
@@ -523,7 +524,8 @@ public final class CatalogEngine {
       }
       restitch.addAll(newOrphans);
       Map<String, byte[]> stored = store.bodies(restitch);
-      List<JsonNode> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
+      // the store and the index get the same bytes: every entity is serialised once
+      List<EntityUpsert> indexUpserts = new ArrayList<>(processed.size() + restitch.size());
       // stitching only reads engine state, so the entities of a generation are stitched in parallel
       List<Map.Entry<String, ObjectNode>> toStitch = new ArrayList<>(processed.entrySet());
       List<EntityRecord> rows = Parallel.map(toStitch,
@@ -534,7 +536,7 @@ public final class CatalogEngine {
         } else {
           batch.upsertEntity(rows.get(i));
         }
-        indexUpserts.add(toStitch.get(i).getValue());
+        indexUpserts.add(new EntityUpsert(toStitch.get(i).getValue(), rows.get(i).body()));
       }
       for (String ref : restitch) {
         byte[] old = stored.get(ref);
@@ -545,7 +547,7 @@ public final class CatalogEngine {
         byte[] body = stitch(entity, entities.get(ref));
         if (!java.util.Arrays.equals(old, body)) {
           batch.upsertEntity(record(entities.get(ref), body));
-          indexUpserts.add(entity);
+          indexUpserts.add(new EntityUpsert(entity, body));
         }
       }
       deletes.forEach(batch::deleteEntity);
@@ -553,20 +555,27 @@ public final class CatalogEngine {
         batch.replaceErrors(source, finalErrors);
       }
       long t1 = System.nanoTime();
-      long generation = store.commit(batch);
-      g.committed = true;
-      long t2 = System.nanoTime();
+      long[] committed = new long[2]; // generation, nanoTime of the store commit
       try {
-        index.apply(indexUpserts, deletes, generation);
+        // the index builds its batch while the store commits and shows it only after the commit
+        index.applyAfterStore(indexUpserts, deletes, () -> {
+          committed[0] = store.commit(batch);
+          committed[1] = System.nanoTime();
+          g.committed = true;
+          return committed[0];
+        });
       } catch (RuntimeException e) {
+        if (!g.committed) {
+          throw e;
+        }
         // the store has the generation; bring the index back in line with it rather than serve stale data
-        LOG.error("Index update for generation {} failed, rebuilding the index from the store", generation, e);
+        LOG.error("Index update for generation {} failed, rebuilding the index from the store", committed[0], e);
         rebuildIndex();
       }
-      long t3 = System.nanoTime();
-      LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, index {} ms",
-          generation, source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
-          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+      long t2 = System.nanoTime();
+      LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, store+index {} ms",
+          committed[0], source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
+          (committed[1] - t1) / 1_000_000, (t2 - t1) / 1_000_000);
     } finally {
       if (!g.committed) {
         g.rollback();
@@ -596,7 +605,6 @@ public final class CatalogEngine {
     } catch (IllegalArgumentException ex) {
       return new Prepared(e, List.of(), null, ex.getMessage());
     }
-    byte[] bytes = bytes(e.entity());
     String extra = "";
     if (!e.extraEdges().isEmpty()) {
       List<EntityState.Edge> all = new ArrayList<>(edges);
@@ -604,7 +612,7 @@ public final class CatalogEngine {
       edges = List.copyOf(new LinkedHashSet<>(all));
       extra = "\n" + EntityState.encodeEdges(EntityState.edgesOf(e.extraEdges()));
     }
-    String hash = Hashes.sha1(Hashes.sha1(bytes) + "\n" + e.file() + "\n" + String.join("\n", e.parents()) + extra);
+    String hash = Hashes.sha1(Hashes.sha1Json(json, e.entity()) + "\n" + e.file() + "\n" + String.join("\n", e.parents()) + extra);
     return new Prepared(e, edges, hash, null);
   }
 
@@ -742,8 +750,25 @@ public final class CatalogEngine {
     if (state.orphan()) {
       Entities.annotations(entity).put(Annotations.ORPHAN, "true");
     }
-    metadata.put("etag", Hashes.sha1(bytes(entity)));
+    metadata.put("etag", etag(state, relations, status));
     return bytes(entity);
+  }
+
+  /**
+   * The etag changes whenever the final entity does: it hashes what the final entity is made of
+   * (the processed entity's hash, uid, relations, status and orphan mark) instead of serialising
+   * the whole entity once more.
+   */
+  private static String etag(EntityState state, Collection<Relation> relations, List<ErrorRecord> status) {
+    StringBuilder sb = new StringBuilder(256);
+    sb.append(state.hash()).append('\n').append(state.uid()).append('\n').append(state.orphan());
+    for (Relation r : relations) {
+      sb.append('\n').append(r.type()).append('\t').append(r.targetRef());
+    }
+    for (ErrorRecord e : status) {
+      sb.append('\n').append(e.name()).append('\t').append(e.message());
+    }
+    return Hashes.sha1(sb.toString());
   }
 
   private static EntityRecord record(EntityState s, byte[] body) {

@@ -1,6 +1,12 @@
 package org.meshportal.catalog.processing;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -10,8 +16,23 @@ final class Hashes {
   private Hashes() {}
 
   static String sha1(byte[] bytes) {
+    return HexFormat.of().formatHex(sha1Digest().digest(bytes));
+  }
+
+  /** SHA-1 hex of a tree's JSON, streamed into the digest rather than serialised to an array first. */
+  static String sha1Json(ObjectMapper json, JsonNode tree) {
+    MessageDigest digest = sha1Digest();
+    try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+      json.writeValue(out, tree);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha1Digest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(bytes));
+      return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JDK", e);
     }

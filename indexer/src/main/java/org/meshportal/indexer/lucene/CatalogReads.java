@@ -7,10 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.MultiTerms;
 import org.apache.lucene.index.PostingsEnum;
@@ -401,32 +404,59 @@ final class CatalogReads {
   Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets) throws IOException {
     FixedBitSet matches = match(filter);
     Map<String, List<FacetCount>> out = new LinkedHashMap<>();
-    Terms terms = MultiTerms.getTerms(searcher.getIndexReader(), IndexFields.ROW_ORIGINAL);
+    Terms originals = MultiTerms.getTerms(searcher.getIndexReader(), IndexFields.ROW_ORIGINAL);
+    Terms rows = MultiTerms.getTerms(searcher.getIndexReader(), IndexFields.ROW);
     for (String facet : facets) {
-      List<FacetCount> counts = new ArrayList<>();
-      if (terms != null) {
-        BytesRef prefix = new BytesRef(IndexFields.rowPrefix(lower(facet)));
-        TermsEnum te = terms.iterator();
-        PostingsEnum pe = null;
-        if (te.seekCeil(prefix) != TermsEnum.SeekStatus.END) {
-          for (BytesRef term = te.term(); term != null && ReaderTables.startsWith(term, prefix); term = te.next()) {
-            pe = te.postings(pe, PostingsEnum.NONE);
-            int count = 0;
-            for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
-              if (matches.get(d)) {
-                count++;
-              }
-            }
-            if (count > 0) {
-              counts.add(new FacetCount(new String(term.bytes, term.offset + prefix.length,
-                  term.length - prefix.length, StandardCharsets.UTF_8), count));
-            }
-          }
+      BytesRef prefix = new BytesRef(IndexFields.rowPrefix(lower(facet)));
+      Map<String, Integer> counts = new HashMap<>();
+      // cased values first; the entities they name are not counted again under the lowercase form
+      Map<String, Set<Integer>> namedByLower = new HashMap<>();
+      forEachTerm(originals, prefix, (value, doc) -> {
+        counts.merge(value, 1, Integer::sum);
+        namedByLower.computeIfAbsent(lower(value), v -> new HashSet<>()).add(doc);
+      }, matches);
+      forEachTerm(rows, prefix, (value, doc) -> {
+        Set<Integer> named = namedByLower.get(value);
+        if (named == null || !named.contains(doc)) {
+          counts.merge(value, 1, Integer::sum);
         }
-      }
-      out.put(facet, counts);
+      }, matches);
+      List<FacetCount> list = new ArrayList<>(counts.size());
+      counts.forEach((value, count) -> list.add(new FacetCount(value, count)));
+      list.sort((x, y) -> ReaderTables.compareCodePoints(x.value(), y.value()));
+      out.put(facet, list);
     }
     return out;
+  }
+
+  private interface TermDoc {
+    void accept(String value, int doc);
+  }
+
+  /** Calls {@code action} for each (value after {@code prefix}, matching doc) of the field's terms. */
+  private static void forEachTerm(Terms terms, BytesRef prefix, TermDoc action, FixedBitSet matches)
+      throws IOException {
+    if (terms == null) {
+      return;
+    }
+    TermsEnum te = terms.iterator();
+    PostingsEnum pe = null;
+    if (te.seekCeil(prefix) == TermsEnum.SeekStatus.END) {
+      return;
+    }
+    for (BytesRef term = te.term(); term != null && ReaderTables.startsWith(term, prefix); term = te.next()) {
+      pe = te.postings(pe, PostingsEnum.NONE);
+      String value = null;
+      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+        if (matches.get(d)) {
+          if (value == null) {
+            value = new String(term.bytes, term.offset + prefix.length, term.length - prefix.length,
+                StandardCharsets.UTF_8);
+          }
+          action.accept(value, d);
+        }
+      }
+    }
   }
 
   private static String lower(String s) {

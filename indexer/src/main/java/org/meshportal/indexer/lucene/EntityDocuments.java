@@ -32,42 +32,83 @@ final class EntityDocuments {
   }
 
   Document toDocument(JsonNode entity, String ref) {
-    Document doc = new Document();
-    doc.add(new StringField(IndexFields.REF, ref, Field.Store.NO));
-    doc.add(new SortedDocValuesField(IndexFields.REF, new BytesRef(ref)));
-    String uid = Entities.uid(entity);
-    if (uid != null) {
-      doc.add(new StringField(IndexFields.UID, uid, Field.Store.NO));
-    }
-    try {
-      doc.add(new BinaryDocValuesField(IndexFields.JSON, new BytesRef(json.writeValueAsBytes(entity))));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException("Cannot serialise entity " + ref, e);
-    }
-    addRows(doc, entity);
-    addSearchFields(doc, CatalogDocument.of(entity));
-    return doc;
+    return builder().toDocument(entity, null, ref);
   }
 
-  private static void addRows(Document doc, JsonNode entity) {
-    Set<String> keys = new HashSet<>();
-    Set<String> rows = new HashSet<>();
-    Set<String> originals = new HashSet<>();
-    for (FilterRows.Row row : FilterRows.of(entity)) {
-      String key = row.lowerKey();
-      if (keys.add(key)) {
-        doc.add(new StringField(IndexFields.ROW_KEY, key, Field.Store.NO));
+  /** A builder for one thread: its scratch sets are reused from document to document. */
+  Builder builder() {
+    return new Builder();
+  }
+
+  final class Builder {
+    private final Set<String> keys = new HashSet<>();
+    private final Set<String> rows = new HashSet<>();
+    private final Set<String> cased = new HashSet<>();
+    private final Set<String> casedLowers = new HashSet<>();
+    private final Set<String> plainRows = new HashSet<>();
+
+    /** @param entityJson the entity's JSON (UTF-8) when the caller has it, else null */
+    Document toDocument(JsonNode entity, byte[] entityJson, String ref) {
+      Document doc = new Document();
+      doc.add(new StringField(IndexFields.REF, ref, Field.Store.NO));
+      doc.add(new SortedDocValuesField(IndexFields.REF, new BytesRef(ref)));
+      String uid = Entities.uid(entity);
+      if (uid != null) {
+        doc.add(new StringField(IndexFields.UID, uid, Field.Store.NO));
       }
-      if (row.value() == null) {
-        continue;
+      byte[] bytes = entityJson;
+      if (bytes == null) {
+        try {
+          bytes = json.writeValueAsBytes(entity);
+        } catch (JsonProcessingException e) {
+          throw new UncheckedIOException("Cannot serialise entity " + ref, e);
+        }
       }
-      String lower = IndexFields.row(key, row.lowerValue());
-      if (rows.add(lower)) {
-        doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+      doc.add(new BinaryDocValuesField(IndexFields.JSON, new BytesRef(bytes)));
+      addRows(doc, entity);
+      addSearchFields(doc, CatalogDocument.of(entity));
+      return doc;
+    }
+
+    private void addRows(Document doc, JsonNode entity) {
+      keys.clear();
+      rows.clear();
+      cased.clear();
+      casedLowers.clear();
+      plainRows.clear();
+      for (FilterRows.Row row : FilterRows.of(entity)) {
+        String key = row.lowerKey();
+        if (keys.add(key)) {
+          doc.add(new StringField(IndexFields.ROW_KEY, key, Field.Store.NO));
+        }
+        String value = row.value();
+        if (value == null) {
+          continue;
+        }
+        String lowerValue = row.lowerValue();
+        if (lowerValue.equals(value)) {
+          String lower = IndexFields.row(key, value);
+          plainRows.add(lower);
+          if (rows.add(lower)) {
+            doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+          }
+        } else {
+          String lower = IndexFields.row(key, lowerValue);
+          casedLowers.add(lower);
+          if (rows.add(lower)) {
+            doc.add(new StringField(IndexFields.ROW, lower, Field.Store.NO));
+          }
+          String original = IndexFields.row(key, value);
+          if (cased.add(original)) {
+            doc.add(new StringField(IndexFields.ROW_ORIGINAL, original, Field.Store.NO));
+          }
+        }
       }
-      String original = IndexFields.row(key, row.value());
-      if (originals.add(original)) {
-        doc.add(new StringField(IndexFields.ROW_ORIGINAL, original, Field.Store.NO));
+      // a lowercase value beside a cased variant of itself must be named too (see ROW_ORIGINAL)
+      for (String lower : casedLowers) {
+        if (plainRows.contains(lower)) {
+          doc.add(new StringField(IndexFields.ROW_ORIGINAL, lower, Field.Store.NO));
+        }
       }
     }
   }

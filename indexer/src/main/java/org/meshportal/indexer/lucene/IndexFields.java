@@ -14,7 +14,12 @@ final class IndexFields {
   static final String ROW_KEY = "rk";
   /** One term per non-null filter row: {@code lowerKey SEP lowerValue}. */
   static final String ROW = "rv";
-  /** One term per non-null filter row with the original-case value, for facets. */
+  /**
+   * Original-case values for facets, written only where {@link #ROW} cannot tell them: one term
+   * per row whose value has upper case, plus a row's lowercase value when the same entity also has
+   * a cased variant of it under the same key. Most values are lowercase, so this stays small; a
+   * {@link #ROW} value of an entity without such a term here is its original value.
+   */
   static final String ROW_ORIGINAL = "ro";
 
   /** Search: analysed text, from most to least important. */

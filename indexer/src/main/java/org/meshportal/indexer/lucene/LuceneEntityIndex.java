@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
@@ -29,6 +30,7 @@ import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.util.IOUtils;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.indexer.EntityUpsert;
 import org.meshportal.indexer.FacetCount;
 import org.meshportal.indexer.FullTextFilter;
 import org.meshportal.indexer.ListRequest;
@@ -49,10 +51,14 @@ import org.meshportal.model.query.EntityPredicate;
  */
 public final class LuceneEntityIndex implements EntityIndex {
   /** Bump when documents change shape; an index with another version is opened empty. */
-  static final String SCHEMA_VERSION = "2";
+  static final String SCHEMA_VERSION = "3";
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
   private static final double RAM_BUFFER_MB = 64;
+  /** Batches smaller than this are built on the calling thread after the store committed. */
+  private static final int PARALLEL_MIN_DOCS = 512;
+  /** Marks an upsert whose JSON the index serialises itself. */
+  private static final byte[] NO_JSON = new byte[0];
   /** Budget of the result cache of the current reader generation. */
   static final long RESULT_CACHE_BYTES = 32L << 20;
 
@@ -67,6 +73,7 @@ public final class LuceneEntityIndex implements EntityIndex {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long storeGeneration;
   private final long resultCacheBytes;
+  private final int builders = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
 
   private LuceneEntityIndex(Directory directory, IndexWriter writer, long storeGeneration, long resultCacheBytes)
       throws IOException {
@@ -140,25 +147,42 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   @Override
   public void apply(Collection<? extends JsonNode> upserts, Collection<String> deletedRefs, long storeGeneration) {
-    write(false, upserts, deletedRefs, storeGeneration);
+    write(false, unserialised(upserts), deletedRefs, () -> storeGeneration);
+  }
+
+  @Override
+  public void applyAfterStore(List<EntityUpsert> upserts, Collection<String> deletedRefs, LongSupplier commitStore) {
+    write(false, upserts, deletedRefs, commitStore);
   }
 
   @Override
   public void replaceAll(Collection<? extends JsonNode> entities, long storeGeneration) {
-    write(true, entities, List.of(), storeGeneration);
+    write(true, unserialised(entities), List.of(), () -> storeGeneration);
+  }
+
+  /** Entities whose JSON the index serialises itself (null bytes). */
+  private static List<EntityUpsert> unserialised(Collection<? extends JsonNode> entities) {
+    List<EntityUpsert> out = new ArrayList<>(entities.size());
+    for (JsonNode e : entities) {
+      out.add(new EntityUpsert(e, NO_JSON));
+    }
+    return out;
   }
 
   /**
-   * One batch, one commit, one refresh. Documents are built one at a time to keep memory flat; if
-   * building one fails, the uncommitted batch is rolled back and a fresh writer is opened, so no
-   * later commit can publish half of it.
+   * One batch, one commit, one refresh. A large batch is built on {@link #builders} threads while
+   * {@code generation} (the store commit) runs on the calling thread; each builder flushes its own
+   * segment, so the commit has little left to do. Nothing is visible before the refresh at the end.
+   * If building fails or the store refuses, the uncommitted batch is rolled back and a fresh writer
+   * is opened, so no later commit can publish half of it.
    */
-  private void write(boolean replace, Collection<? extends JsonNode> upserts, Collection<String> deletedRefs,
-      long generation) {
+  private void write(boolean replace, List<EntityUpsert> upserts, Collection<String> deletedRefs,
+      LongSupplier generation) {
     ensureOpen();
     writeLock.lock();
     try {
       ensureOpen();
+      long storeGen;
       try {
         if (replace) {
           writer.deleteAll();
@@ -166,31 +190,102 @@ public final class LuceneEntityIndex implements EntityIndex {
         for (String ref : deletedRefs) {
           writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
         }
-        // After deleteAll only a ref repeated within the batch needs the costlier update-by-term.
-        Set<String> added = replace ? new HashSet<>() : null;
-        for (JsonNode entity : upserts) {
-          String ref = EntityDocuments.refOf(entity);
-          if (added != null && added.add(ref)) {
-            writer.addDocument(documents.toDocument(entity, ref));
-          } else {
-            writer.updateDocument(new Term(IndexFields.REF, ref), documents.toDocument(entity, ref));
-          }
+        int threads = upserts.size() < PARALLEL_MIN_DOCS ? 0 : builders;
+        if (threads == 0) {
+          storeGen = generation.getAsLong();
+          addAll(replace, upserts, 0, 1);
+        } else {
+          storeGen = buildAlongside(replace, upserts, threads, generation);
         }
-      } catch (RuntimeException e) {
+      } catch (RuntimeException | IOException | Error e) {
         reopenAfterRollback();
         throw e;
       }
-      writer.setLiveCommitData(commitData(generation).entrySet());
+      writer.setLiveCommitData(commitData(storeGen).entrySet());
       writer.commit();
       searchers.maybeRefreshBlocking();
       // Reads from here on acquire the new reader and build fresh tables and an empty result
       // cache; dropping the old ones now frees their memory without waiting for the next read.
       tables.set(null);
-      this.storeGeneration = generation;
+      this.storeGeneration = storeGen;
     } catch (IOException e) {
       throw new UncheckedIOException("Writing the entity index failed: " + e.getMessage(), e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  /** Builds on {@code threads} platform threads (time-sliced, unlike virtual ones) while the store commits. */
+  private long buildAlongside(boolean replace, List<EntityUpsert> upserts, int threads, LongSupplier generation)
+      throws IOException {
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    List<Thread> started = new ArrayList<>(threads);
+    for (int i = 0; i < threads; i++) {
+      int part = i;
+      started.add(Thread.ofPlatform().name("index-builder-" + i).start(() -> {
+        try {
+          addAll(replace, upserts, part, threads);
+          writer.flushNextBuffer();
+        } catch (Throwable t) {
+          failure.compareAndSet(null, t);
+        }
+      }));
+    }
+    long storeGen;
+    try {
+      storeGen = generation.getAsLong();
+    } finally {
+      joinAll(started);
+    }
+    Throwable t = failure.get();
+    if (t instanceof IOException io) {
+      throw io;
+    } else if (t instanceof RuntimeException r) {
+      throw r;
+    } else if (t instanceof Error err) {
+      throw err;
+    } else if (t != null) {
+      throw new IllegalStateException(t);
+    }
+    return storeGen;
+  }
+
+  private static void joinAll(List<Thread> threads) {
+    boolean interrupted = false;
+    for (Thread thread : threads) {
+      while (true) {
+        try {
+          thread.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the builders use the writer: never leave them running
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Adds the upserts of one partition; partitions split by ref, so a ref repeated in a batch is
+   * applied in order by one thread. After deleteAll only a ref repeated within the batch needs the
+   * costlier update-by-term.
+   */
+  private void addAll(boolean replace, List<EntityUpsert> upserts, int part, int parts) throws IOException {
+    Set<String> added = replace ? new HashSet<>() : null;
+    EntityDocuments.Builder builder = documents.builder();
+    for (EntityUpsert upsert : upserts) {
+      String ref = EntityDocuments.refOf(upsert.entity());
+      if (parts > 1 && Math.floorMod(ref.hashCode(), parts) != part) {
+        continue;
+      }
+      byte[] json = upsert.json() == NO_JSON ? null : upsert.json();
+      if (added != null && added.add(ref)) {
+        writer.addDocument(builder.toDocument(upsert.entity(), json, ref));
+      } else {
+        writer.updateDocument(new Term(IndexFields.REF, ref), builder.toDocument(upsert.entity(), json, ref));
+      }
     }
   }
 

@@ -264,4 +264,44 @@ class CatalogReadsTest {
     assertEquals(List.of(new FacetCount("service", 1)),
         index.facets(new ValueIn("spec.owner", List.of("team-b")), List.of("spec.type")).get("spec.type").subList(0, 1));
   }
+
+  @Test
+  void facetsTellCaseVariantsApartWithinOneEntity() {
+    index.apply(List.of(component("delta", "service", "team-c", "Kotlin", "kotlin", "KOTLIN", "scala"),
+        component("echo", "service", "team-c", "kotlin")), List.of(), 2);
+    assertEquals(List.of(new FacetCount("KOTLIN", 1), new FacetCount("Kotlin", 1), new FacetCount("kotlin", 2),
+            new FacetCount("scala", 1)),
+        index.facets(new ValueIn("spec.owner", List.of("team-c")), List.of("metadata.tags")).get("metadata.tags"));
+    assertEquals(List.of(new FacetCount("kotlin", 1)),
+        index.facets(new ValueIn("metadata.name", List.of("echo")), List.of("metadata.tags")).get("metadata.tags"));
+  }
+
+  @Test
+  void largeBatchBuiltOnWorkerThreadsBecomesVisibleOnlyWithTheStoreCommit() {
+    List<org.meshportal.indexer.EntityUpsert> upserts = new ArrayList<>();
+    for (int i = 0; i < 1200; i++) {
+      ObjectNode e = component("bulk-" + i, "service", "team-bulk");
+      upserts.add(new org.meshportal.indexer.EntityUpsert(e, e.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+    int before = index.size();
+    IllegalStateException refused = assertThrows(IllegalStateException.class,
+        () -> index.applyAfterStore(upserts, List.of(), () -> {
+          throw new IllegalStateException("store refused");
+        }));
+    assertEquals("store refused", refused.getMessage());
+    assertEquals(before, index.size(), "a refused generation leaves nothing behind");
+
+    long[] sizeDuringStoreCommit = {-1};
+    index.applyAfterStore(upserts, List.of("component:default/alpha"), () -> {
+      sizeDuringStoreCommit[0] = index.size();
+      return 7;
+    });
+    assertEquals(before, sizeDuringStoreCommit[0], "nothing is visible before the store committed");
+    assertEquals(before + 1200 - 1, index.size());
+    assertEquals(7, index.storeGeneration());
+    assertTrue(index.byRef("component:default/bulk-1199").isPresent());
+    assertEquals(List.of(new FacetCount("team-bulk", 1200)),
+        index.facets(new MatchAll(), List.of("spec.owner")).get("spec.owner").stream()
+            .filter(f -> f.value().equals("team-bulk")).toList());
+  }
 }
