@@ -59,14 +59,15 @@ public final class MeshReader {
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
     Set<String> listed = new HashSet<>();
     for (String path : files.list()) {
+      if (cache.containsKey(path) && !changed.contains(path)) {
+        listed.add(path); // located when it was parsed; a path's location never changes
+        continue;
+      }
       WorkspaceLocator.Location where = locator.locate(path);
       if (where == null) {
         continue;
       }
       listed.add(path);
-      if (cache.containsKey(path) && !changed.contains(path)) {
-        continue;
-      }
       cache.put(path, parse(files, path, where));
     }
     cache.keySet().retainAll(listed);
@@ -75,6 +76,15 @@ public final class MeshReader {
     MeshResult result = deriver.derive(knownEntities == null ? List.of() : knownEntities);
     definitions = deriver.definitions;
     return result;
+  }
+
+  /**
+   * Whether a hand-written catalog entity can change what {@link #read} derives (it may be adopted in
+   * place of a derived one). A change to the catalog that touches no such entity and no mesh file
+   * leaves the result as it was.
+   */
+  public static boolean mayAdopt(JsonNode entity) {
+    return Known.mayAdopt(entity);
   }
 
   private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {
