@@ -457,8 +457,11 @@ final class MeshDeriver {
   // ---- APIs ----------------------------------------------------------------------------------
 
   private String apiRef(Export e, Provider p) {
-    return ref("api", Names.apiName(p.name(), e.name()));
+    // asked once per binding: naming runs regexes, so each export's ref is built once
+    return apiRefs.computeIfAbsent(e, x -> ref("api", Names.apiName(p.name(), e.name())));
   }
+
+  private final Map<Export, String> apiRefs = new java.util.IdentityHashMap<>();
 
   private void api(Export e, Provider p, List<String> allowed, List<String> consumers) {
     String raw = p.name() + "_" + e.name();

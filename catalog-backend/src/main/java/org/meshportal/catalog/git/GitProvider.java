@@ -410,13 +410,7 @@ final class GitProvider {
       List<ObjectNode> all = new ArrayList<>();
       List<ObjectNode> upserts = new ArrayList<>();
       for (CatalogFileReader.Output o : next.values()) {
-        for (ObjectNode e : o.entities()) {
-          String ref = CatalogFileReader.refOf(e);
-          if (ref != null) {
-            nextRefs.add(ref);
-          }
-        }
-        nextRefs.addAll(o.failedRefs());
+        nextRefs.addAll(o.refs());
         all.addAll(o.entities());
         if (reread.contains(o.path())) {
           upserts.addAll(o.entities());
