@@ -16,7 +16,8 @@
 #   (d) peak RSS of the server (VmHWM).
 # Prints a Markdown table.
 #
-# Environment: JAVA_HOME (JDK 21+), GEN (path of gen_mesh_repo.py), JAVA_OPTS (extra JVM flags),
+# Environment: JAVA_HOME (JDK 21+), GEN (path of gen_mesh_repo.py), XMX (server heap, default 512m),
+# JAVA_OPTS (extra JVM flags),
 # JFR=1 (record a JFR profile of the whole run; its path is printed), KEEP=1 (keep the work dir),
 # PORT (default: a free port), POLL_SECONDS (for (c), default 2).
 # Needs the jar: ./mvnw -q -o package -DskipTests
@@ -116,6 +117,8 @@ catalog:
 
 def start_server(poll_seconds, tag):
     cmd = [java]
+    # a bounded heap, as in production; JAVA_OPTS may override it (the last -Xmx wins)
+    cmd.append("-Xmx" + os.environ.get("XMX", "512m"))
     cmd += os.environ.get("JAVA_OPTS", "").split()
     if os.environ.get("JFR") == "1":
         cmd.append(f"-XX:StartFlightRecording=filename={work}/bench-{tag}.jfr,settings=profile,dumponexit=true")
@@ -340,7 +343,7 @@ jv = subprocess.run([java, "-version"], capture_output=True, text=True).stderr.s
 print(f"""
 ## Git provider benchmark, scale {scale} (seed 7, --with-bad)
 
-Machine: {cpus} cores, {int(mem) // 1024} MiB RAM; {jv}; JAVA_OPTS='{os.environ.get("JAVA_OPTS", "")}'.
+Machine: {cpus} cores, {int(mem) // 1024} MiB RAM; {jv}; -Xmx{os.environ.get("XMX", "512m")}, JAVA_OPTS='{os.environ.get("JAVA_OPTS", "")}'.
 Repository: {manifest["files"]} files, {manifest["bytes"] // (1 << 20)} MiB; expected ≥ {expected_min} entities, catalog holds {cold["count"]} (provider: {cold["status_count"]}, {cold["errors"]} processing errors listed).
 
 | Measure | Result |

@@ -25,18 +25,35 @@ final class Known {
     }
     fromFiles.forEach(d -> all.add(d.node()));
     for (JsonNode e : all) {
-      String kind = MeshDoc.text(e.path("kind"));
-      String name = MeshDoc.text(e.path("metadata").path("name"));
-      if (kind == null || name == null) {
-        continue;
+      if (!mayAdopt(e)) {
+        continue; // the caller passes every catalog entity; only a few kinds and names are ever looked up
       }
-      kind = kind.toLowerCase(Locale.ROOT);
+      String kind = MeshDoc.text(e.path("kind")).toLowerCase(Locale.ROOT);
+      String name = MeshDoc.text(e.path("metadata").path("name"));
       byKindAndName.computeIfAbsent(kind + "|" + name.toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(e);
       String path = MeshDoc.text(e.path("metadata").path("annotations").path(MeshDeriver.ANN_PATH));
       if ("system".equals(kind) && path != null) {
         systemsByPath.computeIfAbsent(path, k -> new ArrayList<>()).add(e);
       }
     }
+  }
+
+  /**
+   * Whether the reader may adopt this entity: the Domain {@code platform-mesh}, the Group
+   * {@code platform-owners}, or a System annotated with {@code kcp.io/path}. Any other entity does
+   * not change what the reader derives.
+   */
+  static boolean mayAdopt(JsonNode e) {
+    String kind = MeshDoc.text(e.path("kind"));
+    String name = MeshDoc.text(e.path("metadata").path("name"));
+    if (kind == null || name == null) {
+      return false;
+    }
+    if (kind.equalsIgnoreCase("system")) {
+      return MeshDoc.text(e.path("metadata").path("annotations").path(MeshDeriver.ANN_PATH)) != null;
+    }
+    return kind.equalsIgnoreCase("domain") && name.equalsIgnoreCase("platform-mesh")
+        || kind.equalsIgnoreCase("group") && name.equalsIgnoreCase("platform-owners");
   }
 
   /** The entity of that kind and name, preferring the default namespace, then the smallest ref. */

@@ -457,8 +457,11 @@ final class MeshDeriver {
   // ---- APIs ----------------------------------------------------------------------------------
 
   private String apiRef(Export e, Provider p) {
-    return ref("api", Names.apiName(p.name(), e.name()));
+    // asked once per binding: naming runs regexes, so each export's ref is built once
+    return apiRefs.computeIfAbsent(e, x -> ref("api", Names.apiName(p.name(), e.name())));
   }
+
+  private final Map<Export, String> apiRefs = new java.util.IdentityHashMap<>();
 
   private void api(Export e, Provider p, List<String> allowed, List<String> consumers) {
     String raw = p.name() + "_" + e.name();
@@ -752,7 +755,7 @@ final class MeshDeriver {
     if (Names.isWorkspaceName(org)) {
       labels.put(LABEL_ORG, org);
     }
-    labels.put(LABEL_ACCOUNT_TYPE, a.type().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-"));
+    labels.put(LABEL_ACCOUNT_TYPE, Names.labelChars(a.type()));
     decorate(group, a.path(), "Account", a.doc().name(), a.doc().file(), labels, search.toString());
     if (!bindings.isEmpty()) {
       group.with("metadata").with("annotations").put("platform-mesh.io/bindings", bindings.toString());
@@ -884,7 +887,7 @@ final class MeshDeriver {
       }
     }
     for (JsonNode v : meta.path("labels")) {
-      if (!v.isTextual() || v.asText().length() > 63 || !v.asText().matches("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")) {
+      if (!v.isTextual() || !Names.isLabelValue(v.asText())) {
         return "label value '" + v.asText() + "' is not valid";
       }
     }

@@ -3,20 +3,21 @@ package org.meshportal.mesh;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** One Kubernetes-style document of a file, with the workspace it applies in. */
-record MeshDoc(String file, int index, String apiVersion, String kind, ObjectNode node, String workspace, long fileSize) {
+/**
+ * One Kubernetes-style document of a file, with the workspace it applies in. Group, name and count
+ * key are taken once at parse time: every derivation looks them up many times.
+ */
+record MeshDoc(String file, int index, String apiVersion, String kind, ObjectNode node, String workspace, long fileSize,
+    String group, String name, String countKey) {
 
-  String group() {
+  MeshDoc(String file, int index, String apiVersion, String kind, ObjectNode node, String workspace, long fileSize) {
+    this(file, index, apiVersion, kind, node, workspace, fileSize, groupOf(apiVersion),
+        text(node.path("metadata").path("name")), apiVersion + "|" + kind);
+  }
+
+  private static String groupOf(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     return slash < 0 ? "" : apiVersion.substring(0, slash);
-  }
-
-  String countKey() {
-    return apiVersion + "|" + kind;
-  }
-
-  String name() {
-    return text(node.path("metadata").path("name"));
   }
 
   JsonNode spec() {

@@ -6,12 +6,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
@@ -34,7 +34,9 @@ public final class MeshReader {
   private final WorkspaceLocator locator;
   private final FileParser parser;
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, ParsedFile> cache = new TreeMap<>();
+  private final Map<String, ParsedFile> cache = new HashMap<>();
+  /** The cached paths, sorted: derivation sees files in path order. Null when paths came or went. */
+  private List<String> order;
   private Map<List<Object>, String> definitions = Map.of();
 
   public MeshReader(MeshOptions options) {
@@ -55,26 +57,46 @@ public final class MeshReader {
     Objects.requireNonNull(files, "files");
     if (changedPaths == null) {
       cache.clear();
+      order = null;
     }
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
     Set<String> listed = new HashSet<>();
     for (String path : files.list()) {
+      if (cache.containsKey(path) && !changed.contains(path)) {
+        listed.add(path); // located when it was parsed; a path's location never changes
+        continue;
+      }
       WorkspaceLocator.Location where = locator.locate(path);
       if (where == null) {
         continue;
       }
       listed.add(path);
-      if (cache.containsKey(path) && !changed.contains(path)) {
-        continue;
+      if (cache.put(path, parse(files, path, where)) == null) {
+        order = null;
       }
-      cache.put(path, parse(files, path, where));
     }
-    cache.keySet().retainAll(listed);
-    List<ParsedFile> parsed = new ArrayList<>(cache.values());
+    if (cache.size() != listed.size()) {
+      cache.keySet().retainAll(listed);
+      order = null;
+    }
+    if (order == null) {
+      order = cache.keySet().stream().sorted().toList();
+    }
+    List<ParsedFile> parsed = new ArrayList<>(order.size());
+    order.forEach(path -> parsed.add(cache.get(path)));
     MeshDeriver deriver = new MeshDeriver(options, json, parsed, changedPaths == null ? Map.of() : definitions);
     MeshResult result = deriver.derive(knownEntities == null ? List.of() : knownEntities);
     definitions = deriver.definitions;
     return result;
+  }
+
+  /**
+   * Whether a hand-written catalog entity can change what {@link #read} derives (it may be adopted in
+   * place of a derived one). A change to the catalog that touches no such entity and no mesh file
+   * leaves the result as it was.
+   */
+  public static boolean mayAdopt(JsonNode entity) {
+    return Known.mayAdopt(entity);
   }
 
   private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {

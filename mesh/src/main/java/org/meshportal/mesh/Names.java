@@ -18,6 +18,12 @@ final class Names {
   private static final Pattern TAG = Pattern.compile("^[a-z0-9:+#]+(?:-[a-z0-9:+#]+)*$");
   private static final Pattern NOT_NAME_CHARS = Pattern.compile("[^A-Za-z0-9._-]+");
   private static final Pattern SEPARATOR_RUNS = Pattern.compile("[-_.]{2,}");
+  private static final Pattern NOT_TAG_CHARS = Pattern.compile("[^a-z0-9:+#]+");
+  private static final Pattern DASH_RUNS = Pattern.compile("-{2,}");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+  private static final Pattern TRAILING_DASHES = Pattern.compile("-+$");
+  private static final Pattern LABEL_VALUE = Pattern.compile("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$");
+  private static final Pattern NOT_LABEL_CHARS = Pattern.compile("[^a-z0-9-]");
 
   private Names() {}
 
@@ -67,12 +73,22 @@ final class Names {
     if (raw == null) {
       return null;
     }
-    String s = raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9:+#]+", "-").replaceAll("-{2,}", "-");
-    s = s.replaceAll("^-+|-+$", "");
+    String s = NOT_TAG_CHARS.matcher(raw.toLowerCase(Locale.ROOT)).replaceAll("-");
+    s = EDGE_DASHES.matcher(DASH_RUNS.matcher(s).replaceAll("-")).replaceAll("");
     if (s.length() > MAX_NAME) {
-      s = s.substring(0, MAX_NAME).replaceAll("-+$", "");
+      s = TRAILING_DASHES.matcher(s.substring(0, MAX_NAME)).replaceAll("");
     }
     return !s.isEmpty() && TAG.matcher(s).matches() ? s : null;
+  }
+
+  /** A Kubernetes-style label value: at most 63 characters, alphanumeric at both ends. */
+  static boolean isLabelValue(String s) {
+    return s.length() <= MAX_NAME && LABEL_VALUE.matcher(s).matches();
+  }
+
+  /** Free text as a label value's characters: lower case, anything else to '-'. */
+  static String labelChars(String s) {
+    return NOT_LABEL_CHARS.matcher(s.toLowerCase(Locale.ROOT)).replaceAll("-");
   }
 
   static String sha1Hex(String text) {

@@ -16,6 +16,7 @@ import java.util.Set;
  */
 final class OpenApiBuilder {
 
+  private static final java.util.regex.Pattern NOT_KEY_CHARS = java.util.regex.Pattern.compile("[^A-Za-z0-9._-]");
   private final ObjectMapper json;
 
   OpenApiBuilder(ObjectMapper json) {
@@ -25,9 +26,9 @@ final class OpenApiBuilder {
   /** Component schema key of a kind and version, unique within one document. */
   static String componentName(ResourceSchema r, ResourceSchema.Version v, Set<String> taken) {
     String base = r.kind() + "_" + v.name();
-    String key = base.replaceAll("[^A-Za-z0-9._-]", "_");
+    String key = NOT_KEY_CHARS.matcher(base).replaceAll("_");
     if (!taken.add(key)) {
-      key = (r.group().replace('.', '_') + "_" + base).replaceAll("[^A-Za-z0-9._-]", "_");
+      key = NOT_KEY_CHARS.matcher(r.group().replace('.', '_') + "_" + base).replaceAll("_");
       taken.add(key);
     }
     return key;

@@ -1,6 +1,7 @@
 package org.meshportal.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -156,6 +157,19 @@ class MeshReaderTest {
     assertEquals("group:default/team-west", api.path("spec").path("owner").asText());
     assertTrue(r.adoptions().contains(new MeshAdoption("system:default/ww-system", "root:providers:wildwest", "provider-system")));
     assertTrue(r.adoptions().contains(new MeshAdoption("domain:default/platform-mesh", "", "domain")));
+  }
+
+  @Test
+  void only_the_platform_mesh_domain_owner_group_and_kcp_annotated_systems_may_be_adopted() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertTrue(MeshReader.mayAdopt(json.readTree("{\"kind\":\"Domain\",\"metadata\":{\"name\":\"platform-mesh\"}}")));
+    assertTrue(MeshReader.mayAdopt(json.readTree("{\"kind\":\"group\",\"metadata\":{\"name\":\"Platform-Owners\"}}")));
+    assertTrue(MeshReader.mayAdopt(json.readTree(
+        "{\"kind\":\"System\",\"metadata\":{\"name\":\"s\",\"annotations\":{\"kcp.io/path\":\"root:x\"}}}")));
+    assertFalse(MeshReader.mayAdopt(json.readTree("{\"kind\":\"System\",\"metadata\":{\"name\":\"s\"}}")));
+    assertFalse(MeshReader.mayAdopt(json.readTree("{\"kind\":\"Domain\",\"metadata\":{\"name\":\"customer\"}}")));
+    assertFalse(MeshReader.mayAdopt(json.readTree("{\"kind\":\"Component\",\"metadata\":{\"name\":\"platform-owners\"}}")));
+    assertFalse(MeshReader.mayAdopt(json.readTree("{\"kind\":\"Group\"}")));
   }
 
   @Test

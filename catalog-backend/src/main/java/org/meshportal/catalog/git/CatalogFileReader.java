@@ -42,9 +42,29 @@ final class CatalogFileReader {
    * @param targets repository paths or globs its Location entities point at
    * @param dependencies other files it read (placeholders): a change to them re-reads this file
    * @param failed the file as a whole could not be read: what it produced before stays
+   * @param refs refs of its entities and failed documents
    */
   record Output(String path, String origin, List<ObjectNode> entities, List<ProcessingError> errors,
-      Set<String> failedRefs, List<String> targets, Set<String> dependencies, boolean failed) {}
+      Set<String> failedRefs, List<String> targets, Set<String> dependencies, boolean failed, List<String> refs) {
+
+    Output(String path, String origin, List<ObjectNode> entities, List<ProcessingError> errors,
+        Set<String> failedRefs, List<String> targets, Set<String> dependencies, boolean failed) {
+      this(path, origin, entities, errors, failedRefs, targets, dependencies, failed, refsOf(entities, failedRefs));
+    }
+
+    /** Refs this file holds in the catalog: taken once, as every change collects them from all files. */
+    private static List<String> refsOf(List<ObjectNode> entities, Set<String> failedRefs) {
+      List<String> refs = new ArrayList<>(entities.size() + failedRefs.size());
+      for (ObjectNode e : entities) {
+        String ref = refOf(e);
+        if (ref != null) {
+          refs.add(ref);
+        }
+      }
+      refs.addAll(failedRefs);
+      return List.copyOf(refs);
+    }
+  }
 
   Output read(CommitReader files, String path, String origin, boolean optional) {
     String location = repo.location(path);

@@ -1,7 +1,6 @@
 package org.meshportal.catalog.git;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -60,15 +59,20 @@ final class GitProvider {
   private final List<Predicate<String>> entryMatchers;
   private final List<String> meshRoots;
   private final MeshReader meshReader;
-  private final ObjectMapper json = new ObjectMapper();
 
   // processing state, touched by the git-sync thread only
   private boolean primed;
   private Map<String, CatalogFileReader.Output> files = Map.of();
   private Set<String> entries = Set.of();
   private Set<String> meshPaths = Set.of();
-  private Map<String, String> meshHashes = Map.of();
+  /** Last derived mesh entities (with relations) by ref, to tell which changed without serializing them. */
+  private Map<String, ObjectNode> meshEntities = Map.of();
   private Map<String, List<ProcessingError>> meshErrors = Map.of();
+  /** The engine's refs of this source after the last applied change; null when not known. */
+  private Set<String> appliedRefs;
+  /** Location refs and mesh source annotations per path: building them runs several regexes. */
+  private final Map<String, String> locations = new HashMap<>();
+  private final Map<String, SourceAnnotations> annotations = new HashMap<>();
 
   // status, read by other threads
   private volatile HeldDeletions held;
@@ -99,11 +103,7 @@ final class GitProvider {
         .withKcpRoot(config.kcpRoot() == null ? MeshOptions.defaults().kcpRoot() : config.kcpRoot())
         .withFolderOverrides(config.kcpPathOverrides())
         .withNamespace(config.namespace())
-        .withSourceLocator(path -> {
-          SourceUrls u = repo.urls(path);
-          return new SourceAnnotations(u.managedByLocation(), u.managedByLocation(), u.sourceLocation(), u.viewUrl(),
-              u.editUrl());
-        }));
+        .withSourceLocator(this::sourceAnnotations));
     this.entityCount = engine.refsOfSource(source).size();
   }
 
@@ -113,6 +113,27 @@ final class GitProvider {
 
   String source() {
     return source;
+  }
+
+  private String location(String path) {
+    bound(locations);
+    return locations.computeIfAbsent(path, repo::location);
+  }
+
+  private SourceAnnotations sourceAnnotations(String path) {
+    bound(annotations);
+    return annotations.computeIfAbsent(path, p -> {
+      SourceUrls u = repo.urls(p);
+      return new SourceAnnotations(u.managedByLocation(), u.managedByLocation(), u.sourceLocation(), u.viewUrl(),
+          u.editUrl());
+    });
+  }
+
+  /** Paths of deleted files stay in the memo; a repository churning through many names resets it. */
+  private static void bound(Map<String, ?> memo) {
+    if (memo.size() > 1_000_000) {
+      memo.clear();
+    }
   }
 
   // ---------------------------------------------------------------- status
@@ -185,7 +206,8 @@ final class GitProvider {
       lastError = e.getMessage();
       throw e;
     } catch (Exception | Error e) {
-      primed = false; // the mesh parse cache may be ahead of the catalog now
+      primed = false;
+      appliedRefs = null; // the mesh parse cache may be ahead of the catalog now
       lastError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw e;
     }
@@ -203,10 +225,11 @@ final class GitProvider {
     final Map<String, List<String>> globs = new HashMap<>();
     Set<String> nextEntries;
     Set<String> nextMeshPaths = Set.of();
-    Map<String, String> nextMeshHashes = Map.of();
+    Map<String, ObjectNode> nextMeshEntities = Map.of();
     Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
+    /** The mesh tree was derived again (else its entities and errors are those of the last change). */
+    boolean meshDerived;
     final List<ObjectNode> meshUpserts = new ArrayList<>();
-    final List<ObjectNode> meshAll = new ArrayList<>();
 
     Pass(ChangeSet change, CommitReader reader, boolean full) {
       this.change = change;
@@ -292,6 +315,13 @@ final class GitProvider {
       if (meshReader == null) {
         return;
       }
+      if (!full && !meshAffected()) {
+        nextMeshPaths = meshPaths;
+        nextMeshEntities = meshEntities;
+        nextMeshErrors = meshErrors;
+        return;
+      }
+      meshDerived = true;
       nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
       List<String> listed = List.copyOf(nextMeshPaths);
       MeshFiles meshFiles = new MeshFiles() {
@@ -306,10 +336,14 @@ final class GitProvider {
         }
       };
       List<JsonNode> known = new ArrayList<>();
-      next.values().forEach(o -> known.addAll(o.entities()));
+      next.values().forEach(o -> o.entities().forEach(e -> {
+        if (MeshReader.mayAdopt(e)) {
+          known.add(e);
+        }
+      }));
       MeshResult result = meshReader.read(meshFiles, full ? null : dirty, known);
       Map<String, List<RelationRules.Edge>> edges = forwardEdges(result.relations());
-      Map<String, String> hashes = new HashMap<>();
+      Map<String, ObjectNode> derived = new LinkedHashMap<>();
       for (ObjectNode entity : result.entities()) {
         String ref = CatalogFileReader.refOf(entity);
         List<RelationRules.Edge> own = edges.getOrDefault(ref, List.of());
@@ -317,21 +351,48 @@ final class GitProvider {
           ArrayNode relations = entity.putArray("relations");
           own.forEach(e -> relations.addObject().put("type", e.forward()).put("targetRef", e.target()));
         }
-        String hash = hash(entity);
-        hashes.put(ref, hash);
-        meshAll.add(entity);
-        if (full || !hash.equals(meshHashes.get(ref))) {
+        derived.put(ref, entity);
+        ObjectNode before = meshEntities.get(ref);
+        // deep equality of the trees: far cheaper than serializing every entity to compare hashes
+        if (full || before == null || !before.equals(entity)) {
           meshUpserts.add(entity);
         }
       }
       Map<String, List<ProcessingError>> errors = new HashMap<>();
       for (MeshProblem p : result.errors()) {
-        String location = repo.location(p.file());
+        String location = location(p.file());
         errors.computeIfAbsent(location, l -> new ArrayList<>()).add(new ProcessingError(source, location,
             p.document() >= 0 ? p.document() : null, null, "InputError", p.message()));
       }
-      nextMeshHashes = hashes;
+      nextMeshEntities = derived;
       nextMeshErrors = errors;
+    }
+
+    /**
+     * Whether this change can alter what the mesh reader derives: a changed path under a mesh
+     * root, or a catalog file re-read or dropped that holds (or held) an entity the reader may adopt.
+     */
+    private boolean meshAffected() {
+      for (String path : dirty) {
+        if (underMeshRoot(path)) {
+          return true;
+        }
+      }
+      for (String path : reread) {
+        if (mayAdoptAny(files.get(path)) || mayAdoptAny(next.get(path))) {
+          return true;
+        }
+      }
+      for (Map.Entry<String, CatalogFileReader.Output> e : files.entrySet()) {
+        if (!next.containsKey(e.getKey()) && mayAdoptAny(e.getValue())) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    private static boolean mayAdoptAny(CatalogFileReader.Output output) {
+      return output != null && output.entities().stream().anyMatch(MeshReader::mayAdopt);
     }
 
     private Set<String> listMesh() {
@@ -349,23 +410,17 @@ final class GitProvider {
       List<ObjectNode> all = new ArrayList<>();
       List<ObjectNode> upserts = new ArrayList<>();
       for (CatalogFileReader.Output o : next.values()) {
-        for (ObjectNode e : o.entities()) {
-          String ref = CatalogFileReader.refOf(e);
-          if (ref != null) {
-            nextRefs.add(ref);
-          }
-        }
-        nextRefs.addAll(o.failedRefs());
+        nextRefs.addAll(o.refs());
         all.addAll(o.entities());
         if (reread.contains(o.path())) {
           upserts.addAll(o.entities());
         }
       }
-      nextRefs.addAll(nextMeshHashes.keySet());
-      all.addAll(meshAll);
+      nextRefs.addAll(nextMeshEntities.keySet());
+      all.addAll(nextMeshEntities.values());
       upserts.addAll(meshUpserts);
 
-      Set<String> current = engine.refsOfSource(source);
+      Set<String> current = full || appliedRefs == null ? engine.refsOfSource(source) : appliedRefs;
       List<String> deletes = current.stream().filter(r -> !nextRefs.contains(r)).sorted().toList();
       guard(current.size(), deletes);
 
@@ -378,17 +433,24 @@ final class GitProvider {
         return;
       }
       Set<String> touched = new HashSet<>();
-      reread.forEach(p -> touched.add(repo.location(p)));
-      files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(repo.location(p)));
-      touched.addAll(meshErrors.keySet());
-      touched.addAll(nextMeshErrors.keySet());
+      reread.forEach(p -> touched.add(location(p)));
+      files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(location(p)));
+      if (meshDerived) {
+        touched.addAll(meshErrors.keySet());
+        touched.addAll(nextMeshErrors.keySet());
+      }
       List<ProcessingError> errors = new ArrayList<>();
       for (CatalogFileReader.Output o : next.values()) {
-        if (touched.contains(repo.location(o.path()))) {
+        if (!o.errors().isEmpty() && touched.contains(location(o.path()))) {
           errors.addAll(o.errors());
         }
       }
-      nextMeshErrors.forEach((location, list) -> errors.addAll(list));
+      // untouched locations keep their errors in the engine; a touched one gets all of its errors again
+      nextMeshErrors.forEach((location, list) -> {
+        if (touched.contains(location)) {
+          errors.addAll(list);
+        }
+      });
       engine.applyProviderDelta(config.providerId(), upserts, deletes, touched, errors, state);
     }
 
@@ -408,12 +470,13 @@ final class GitProvider {
       files = next;
       entries = nextEntries;
       meshPaths = nextMeshPaths;
-      meshHashes = nextMeshHashes;
+      meshEntities = nextMeshEntities;
       meshErrors = nextMeshErrors;
       primed = true;
       held = null;
       confirmedCommit = null;
-      entityCount = engine.refsOfSource(source).size();
+      appliedRefs = engine.refsOfSource(source);
+      entityCount = appliedRefs.size();
     }
   }
 
@@ -440,15 +503,6 @@ final class GitProvider {
           .add(new RelationRules.Edge(r.sourceRef(), r.type(), r.targetRef(), reverse));
     }
     return out;
-  }
-
-  private String hash(ObjectNode entity) {
-    try {
-      byte[] bytes = json.writeValueAsBytes(entity);
-      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(bytes));
-    } catch (IOException | java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String trim(String folder) {
