@@ -109,6 +109,25 @@ await check('catalog-graph', async () => {
   return 'api and owner nodes drawn';
 });
 
+await check('template-task-shows-live-logs-and-output-links', async () => {
+  await page.goto(`${BASE}/create/templates/default/example-service`);
+  const name = page.getByLabel('Name', { exact: false }).first();
+  await name.waitFor();
+  await name.fill(`portal-check-${Date.now() % 100000}`);
+  for (let i = 0; i < 5 && !(await page.getByRole('button', { name: /^create$/i }).count()); i++) {
+    await page.getByRole('button', { name: /^(next|review)$/i }).first().click();
+  }
+  await page.getByRole('button', { name: /^create$/i }).first().click();
+  await page.waitForURL(u => /\/create\/tasks\/[^/]+/.test(u.pathname));
+  await page.getByText(/Log a message/).first().waitFor();
+  const link = page.getByRole('link', { name: /Open the pet store service/ }).first();
+  await link.waitFor();
+  await link.click();
+  await page.waitForURL(u => u.pathname.toLowerCase() === '/catalog/default/component/petstore-service');
+  await page.getByRole('heading', { name: 'petstore-service' }).first().waitFor();
+  return 'steps logged, output link opens the entity';
+});
+
 // ---- Platform Mesh entities derived from the demo mesh repository (mirrored by git-sync)
 const MESH_API = '/catalog/platform-mesh/api/postgres-provider_postgres.demo.example.io';
 
