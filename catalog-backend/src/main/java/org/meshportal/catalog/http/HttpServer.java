@@ -23,6 +23,7 @@ import org.meshportal.catalog.auth.UserTokens;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.LocationService;
 import org.meshportal.indexer.EntityIndex;
+import org.meshportal.model.errors.ServiceUnavailableException;
 import org.meshportal.openapi.OpenApiDocuments;
 
 /**
@@ -94,7 +95,14 @@ public final class HttpServer implements AutoCloseable {
             ctx.skipRemainingHandlers();
           }
         });
-        routing.before("/api/*", ctx -> authenticate(ctx, authenticator, openRoutes));
+        routing.before("/api/*", ctx -> {
+          // Until the catalog has started (e.g. while the index is rebuilt from the store) an
+          // answer would show an empty or partial catalog; say so instead, as Backstage does.
+          if (readiness.get() == Readiness.STARTING) {
+            throw new ServiceUnavailableException("Backend has not started yet");
+          }
+          authenticate(ctx, authenticator, openRoutes);
+        });
         routing.get(LIVENESS, ctx -> json.write(ctx, 200, Map.of("status", "ok")));
         routing.get(READINESS, this::readiness);
         for (Plugin plugin : plugins) {

@@ -31,8 +31,12 @@ class ServerBasicsTest {
       assertEquals("{\"message\":\"Backend has not started yet\",\"status\":\"error\"}", before.body());
       assertTrue(before.header("content-type").startsWith("application/json"));
       assertEquals(200, s.get("/.backstage/health/v1/liveness").status());
+      TestServer.Response early = s.get("/api/auth/guest/refresh");
+      assertEquals(503, early.status());
+      assertEquals("ServiceUnavailableError", early.json().path("error").path("name").asText(), early.body());
 
       server.markReady();
+      assertEquals(200, s.get("/api/auth/guest/refresh").status());
       TestServer.Response ready = s.get("/.backstage/health/v1/readiness");
       assertEquals(200, ready.status());
       assertEquals("{\"status\":\"ok\"}", ready.body());
