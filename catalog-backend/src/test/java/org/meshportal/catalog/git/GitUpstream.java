@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /** A real upstream repository driven with the git CLI, filled by the mesh repository generator. */
 final class GitUpstream {
@@ -17,7 +16,7 @@ final class GitUpstream {
     this.dir = dir;
   }
 
-  /** The generator script, found by walking up from the working directory; the test is skipped without it. */
+  /** The generator script, found by walking up from the working directory; the tests fail without it. */
   static Path generator() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
       Path candidate = p.resolve("shared/datasets/gen_mesh_repo.py");
@@ -25,8 +24,7 @@ final class GitUpstream {
         return candidate;
       }
     }
-    Assumptions.abort("shared/datasets/gen_mesh_repo.py not found above the working directory");
-    return null;
+    throw new IllegalStateException("shared/datasets/gen_mesh_repo.py not found above the working directory; the tests need the project's shared folder beside the clone");
   }
 
   static GitUpstream generate(Path dir, double scale, boolean withBad) {

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * A generated Platform Mesh repository as a bare upstream (what the server pulls from and pushes
@@ -76,8 +75,7 @@ final class MeshRepo {
         return candidate;
       }
     }
-    Assumptions.abort("shared/datasets/gen_mesh_repo.py not found above the working directory");
-    return null;
+    throw new IllegalStateException("shared/datasets/gen_mesh_repo.py not found above the working directory; the tests need the project's shared folder beside the clone");
   }
 
   private static String run(Path cwd, String... cmd) {
