@@ -34,11 +34,25 @@ public record RepoLocation(
    * @throws IllegalArgumentException when the target climbs above the repository root
    */
   public RepoLocation resolve(String target) {
+    try {
+      return new RepoLocation(kind, webUrl, cloneUrl, branch, resolvePath(path, target));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("target '" + target + "' leaves the repository of " + blobUrl());
+    }
+  }
+
+  /**
+   * Resolves {@code target} against the repository file {@code from} (a path relative to the
+   * repository root); {@code /x} is from the root.
+   *
+   * @throws IllegalArgumentException when the target climbs above the repository root
+   */
+  public static String resolvePath(String from, String target) {
     Deque<String> parts = new ArrayDeque<>();
     if (!target.startsWith("/")) {
-      int slash = path.lastIndexOf('/');
+      int slash = from.lastIndexOf('/');
       if (slash > 0) {
-        for (String s : path.substring(0, slash).split("/")) {
+        for (String s : from.substring(0, slash).split("/")) {
           parts.addLast(s);
         }
       }
@@ -49,15 +63,14 @@ public record RepoLocation(
       }
       if (s.equals("..")) {
         if (parts.isEmpty()) {
-          throw new IllegalArgumentException(
-              "target '" + target + "' leaves the repository of " + blobUrl());
+          throw new IllegalArgumentException("target '" + target + "' of " + from + " leaves the repository");
         }
         parts.removeLast();
       } else {
         parts.addLast(s);
       }
     }
-    return new RepoLocation(kind, webUrl, cloneUrl, branch, String.join("/", parts));
+    return String.join("/", parts);
   }
 
   /** The web URL of this file. */

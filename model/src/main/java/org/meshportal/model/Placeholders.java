@@ -38,6 +38,27 @@ public final class Placeholders {
   }
 
   /** {@link #substitute(JsonNode, FileReader, YamlDocuments.Limits)} with the default YAML limits. */
+  /**
+   * Whether any object key in the tree starts with {@code $}. Substitution copies the whole tree,
+   * and most documents have no such key, so callers check this first.
+   */
+  public static boolean mayContain(JsonNode node) {
+    if (node.isObject()) {
+      for (var e : node.properties()) {
+        if (e.getKey().startsWith("$") || mayContain(e.getValue())) {
+          return true;
+        }
+      }
+    } else if (node.isArray()) {
+      for (JsonNode item : node) {
+        if (mayContain(item)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   public static JsonNode substitute(JsonNode tree, FileReader reader) {
     return substitute(tree, reader, YamlDocuments.Limits.ofMaxBytes(YamlDocuments.DEFAULT_MAX_BYTES));
   }

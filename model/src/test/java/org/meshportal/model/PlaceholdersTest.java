@@ -100,4 +100,11 @@ class PlaceholdersTest {
         () -> Placeholders.substitute(Json.parse("{\"d\":{\"$text\":\"x\"}}"), ref -> null));
     assertEquals("Placeholder $text could not read location x, no content", e.getMessage());
   }
+
+  @Test
+  void may_contain_finds_dollar_keys_at_any_depth_only() throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper m = new com.fasterxml.jackson.databind.ObjectMapper();
+    org.junit.jupiter.api.Assertions.assertTrue(Placeholders.mayContain(m.readTree("{\"spec\":{\"list\":[{\"definition\":{\"$text\":\"./a\"}}]}}")));
+    org.junit.jupiter.api.Assertions.assertFalse(Placeholders.mayContain(m.readTree("{\"spec\":{\"list\":[\"$text\"],\"a\":\"$b\"}}")));
+  }
 }

@@ -101,7 +101,7 @@ final class CatalogFileReader {
     for (YamlDocuments.Document doc : docs) {
       String ref = refOf(doc.entity());
       JsonNode resolved = doc.entity();
-      if (hasPlaceholders(resolved)) {
+      if (Placeholders.mayContain(resolved)) {
         try {
           resolved = Placeholders.substitute(resolved, target -> readPlaceholder(files, path, target, dependencies));
         } catch (RuntimeException e) {
@@ -188,22 +188,6 @@ final class CatalogFileReader {
     return a.isObject() ? (ObjectNode) a : m.putObject("annotations");
   }
 
-  private static boolean hasPlaceholders(JsonNode node) {
-    if (node.isObject()) {
-      for (var e : node.properties()) {
-        if (e.getKey().startsWith("$") || hasPlaceholders(e.getValue())) {
-          return true;
-        }
-      }
-    } else if (node.isArray()) {
-      for (JsonNode item : node) {
-        if (hasPlaceholders(item)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   /** The canonical ref of a document when kind and name are plain strings, else null. */
   static String refOf(JsonNode tree) {

@@ -28,28 +28,6 @@ final class RepoGlobs {
    * @throws IllegalArgumentException when it climbs above the root
    */
   static String resolve(String from, String target) {
-    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
-    if (!target.startsWith("/")) {
-      int slash = from.lastIndexOf('/');
-      if (slash > 0) {
-        for (String s : from.substring(0, slash).split("/")) {
-          parts.addLast(s);
-        }
-      }
-    }
-    for (String s : target.split("/")) {
-      if (s.isEmpty() || s.equals(".")) {
-        continue;
-      }
-      if (s.equals("..")) {
-        if (parts.isEmpty()) {
-          throw new IllegalArgumentException("target '" + target + "' of " + from + " leaves the repository");
-        }
-        parts.removeLast();
-      } else {
-        parts.addLast(s);
-      }
-    }
-    return String.join("/", parts);
+    return org.meshportal.gitsync.RepoLocation.resolvePath(from, target);
   }
 }

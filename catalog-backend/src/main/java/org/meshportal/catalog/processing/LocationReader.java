@@ -351,7 +351,7 @@ final class LocationReader {
     }
     JsonNode resolved = tree;
     try {
-      if (mayHavePlaceholders(tree)) {
+      if (Placeholders.mayContain(tree)) {
         resolved = Placeholders.substitute(tree, reader, limits);
       }
     } catch (RuntimeException e) {
@@ -381,23 +381,6 @@ final class LocationReader {
     }
   }
 
-  /** Substitution copies the whole tree; most documents have no {@code $}-key at all. */
-  private static boolean mayHavePlaceholders(JsonNode node) {
-    if (node.isObject()) {
-      for (var e : node.properties()) {
-        if (e.getKey().startsWith("$") || mayHavePlaceholders(e.getValue())) {
-          return true;
-        }
-      }
-    } else if (node.isArray()) {
-      for (JsonNode item : node) {
-        if (mayHavePlaceholders(item)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   private static void rejected(Pass pass, String fileRef, int index, String ref, String locationRef, String name, String message) {
     if (ref != null) {
