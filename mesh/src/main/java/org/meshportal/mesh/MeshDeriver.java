@@ -89,12 +89,12 @@ final class MeshDeriver {
     Map<String, Provider> providers = providers(exports, known, domainRef);
     Map<String, List<String>> allowed = policies(exports);
     Map<String, Account> accounts = accounts();
-    Map<String, List<String>> consumers = new HashMap<>();
     Map<String, Set<String>> boundGroups = bindings(accounts, exports, providers, consumers);
     for (Export e : exports.values()) {
       api(e, providers.get(e.ws()), allowed.getOrDefault(key(e.ws(), e.name()), List.of()),
           consumers.getOrDefault(apiRef(e, providers.get(e.ws())), List.of()));
     }
+    apisDerived = exports.size();
     instances(accounts, boundGroups, exports, providers);
     index.others.values().forEach(list -> list.forEach(d -> {
       if (!used.contains(d)) {
@@ -115,6 +115,64 @@ final class MeshDeriver {
   }
 
   private final Set<MeshDoc> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+  /** Consumer groups per API ref, as the bindings gave them; kept by the reader for {@link #rederiveApis}. */
+  final Map<String, List<String>> consumers = new HashMap<>();
+  /** How many API entities this deriver built (tests check that a schema change rebuilds only its API). */
+  int apisDerived;
+
+  /**
+   * Re-derives only the APIs whose schemas come from {@code changedFiles}, on top of the previous
+   * result. Valid only when the changed files hold APIResourceSchemas whose names, groups, kinds and
+   * plurals are unchanged (the caller checks): such a change alters nothing but those APIs. Returns
+   * null when it finds anything it cannot patch in place; the caller then derives everything.
+   */
+  MeshResult rederiveApis(MeshResult previous, List<? extends JsonNode> knownEntities,
+      Map<String, List<String>> previousConsumers, Set<String> changedFiles) {
+    Known known = new Known(knownEntities, index.backstage);
+    Map<String, Export> exports = exports();
+    String domainRef = domain(known);
+    Map<String, Provider> providers = providers(exports, known, domainRef);
+    Map<String, List<String>> allowed = policies(exports);
+    // the domain and provider entities just built are unchanged; only the APIs below are new
+    entities.clear();
+    sources.clear();
+    Set<String> refs = new java.util.HashSet<>();
+    for (Export e : exports.values()) {
+      if (!refs.add(apiRef(e, providers.get(e.ws())))) {
+        return null; // two exports clash on one API ref: which one wins depends on the whole run
+      }
+    }
+    int problemsBefore = problems.size();
+    for (Export e : exports.values()) {
+      if (e.schemas().stream().anyMatch(s -> changedFiles.contains(s.source().file()))) {
+        Provider p = providers.get(e.ws());
+        String ref = apiRef(e, p);
+        List<String> apiConsumers = previousConsumers.getOrDefault(ref, List.of());
+        consumers.put(ref, apiConsumers);
+        api(e, p, allowed.getOrDefault(key(e.ws(), e.name()), List.of()), apiConsumers);
+        apisDerived++;
+      }
+    }
+    if (problems.size() != problemsBefore) {
+      return null;
+    }
+    Map<String, ObjectNode> patched = new TreeMap<>();
+    previous.entities().forEach(e -> patched.put(ref(e.path("kind").asText().toLowerCase(Locale.ROOT),
+        e.path("metadata").path("name").asText()), e));
+    Map<String, List<String>> files = new TreeMap<>(previous.sourceFiles());
+    for (Map.Entry<String, ObjectNode> e : entities.entrySet()) {
+      if (!patched.containsKey(e.getKey())) {
+        return null; // the API was not in the previous result (it clashed or was invalid there)
+      }
+      patched.put(e.getKey(), e.getValue());
+      files.put(e.getKey(), List.copyOf(sources.getOrDefault(e.getKey(), Set.of())));
+    }
+    previousConsumers.forEach(consumers::putIfAbsent);
+    return new MeshResult(List.copyOf(patched.values()), previous.relations(), previous.problems(),
+        previous.documentCounts(), previous.skippedCounts(), java.util.Collections.unmodifiableMap(files),
+        previous.adoptions());
+  }
 
   // ---- exports and schemas ------------------------------------------------------------------
 

@@ -15,8 +15,10 @@ import java.util.Set;
 
 /**
  * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
- * them. Parsed files are cached, so after a change only the changed files are parsed again; the
- * mapping itself is always recomputed over everything (it is fast).
+ * them. Parsed files are cached, so after a change only the changed files are parsed again. The
+ * mapping is recomputed over everything, except for the common edit of an APIResourceSchema's
+ * content (same name, group, kind and plural): then only the APIs built from it are derived again
+ * and the rest of the previous result is kept.
  *
  * <p>One instance per repository. Not thread-safe: the caller serializes calls (one sync at a time).
  * Never throws for bad repository content; every problem is reported in {@link MeshResult#problems()}.
@@ -38,6 +40,12 @@ public final class MeshReader {
   /** The cached paths, sorted: derivation sees files in path order. Null when paths came or went. */
   private List<String> order;
   private Map<List<Object>, String> definitions = Map.of();
+  /** The previous result and what it was derived with, for patching it after a schema edit. */
+  private MeshResult previous;
+  private List<JsonNode> previousKnown = List.of();
+  private Map<String, List<String>> previousConsumers = Map.of();
+  /** API entities built by the last {@link #read}; lets tests see that an edit was not a full derivation. */
+  int lastApisDerived;
 
   public MeshReader(MeshOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -61,6 +69,7 @@ public final class MeshReader {
     }
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
     Set<String> listed = new HashSet<>();
+    boolean schemaEditsOnly = changedPaths != null && previous != null && !changed.isEmpty();
     for (String path : files.list()) {
       if (cache.containsKey(path) && !changed.contains(path)) {
         listed.add(path); // located when it was parsed; a path's location never changes
@@ -71,23 +80,75 @@ public final class MeshReader {
         continue;
       }
       listed.add(path);
-      if (cache.put(path, parse(files, path, where)) == null) {
+      ParsedFile fresh = parse(files, path, where);
+      ParsedFile old = cache.put(path, fresh);
+      if (old == null) {
         order = null;
       }
+      schemaEditsOnly = schemaEditsOnly && old != null && schemaEditOnly(old, fresh);
     }
     if (cache.size() != listed.size()) {
       cache.keySet().retainAll(listed);
       order = null;
     }
+    // a path that came or went resets the order; changed paths outside the mesh are not listed and do not matter
+    schemaEditsOnly = schemaEditsOnly && order != null;
     if (order == null) {
       order = cache.keySet().stream().sorted().toList();
     }
     List<ParsedFile> parsed = new ArrayList<>(order.size());
     order.forEach(path -> parsed.add(cache.get(path)));
+    List<JsonNode> known = knownEntities == null ? List.of() : List.copyOf(knownEntities);
+    if (schemaEditsOnly && known.equals(previousKnown)) {
+      MeshDeriver deriver = new MeshDeriver(options, json, parsed, definitions);
+      MeshResult patched = deriver.rederiveApis(previous, known, previousConsumers, changed);
+      if (patched != null) {
+        Map<List<Object>, String> merged = new java.util.HashMap<>(definitions);
+        merged.putAll(deriver.definitions);
+        return remember(patched, deriver, known, merged);
+      }
+    }
     MeshDeriver deriver = new MeshDeriver(options, json, parsed, changedPaths == null ? Map.of() : definitions);
-    MeshResult result = deriver.derive(knownEntities == null ? List.of() : knownEntities);
-    definitions = deriver.definitions;
+    MeshResult result = deriver.derive(known);
+    return remember(result, deriver, known, deriver.definitions);
+  }
+
+  private MeshResult remember(MeshResult result, MeshDeriver deriver, List<JsonNode> known,
+      Map<List<Object>, String> defs) {
+    previous = result;
+    previousKnown = known;
+    previousConsumers = deriver.consumers;
+    definitions = defs;
+    lastApisDerived = deriver.apisDerived;
     return result;
+  }
+
+  /**
+   * Whether a re-parsed file differs from its previous version only inside APIResourceSchemas, in a
+   * way that changes nothing but the APIs built from them: the same documents by kind and name, the
+   * same group, kind and plural, no problems, and small enough that no size warning can appear.
+   */
+  private boolean schemaEditOnly(ParsedFile old, ParsedFile fresh) {
+    if (!old.problems().isEmpty() || !fresh.problems().isEmpty() || old.workspace() == null
+        || !old.workspace().equals(fresh.workspace()) || old.documents().size() != fresh.documents().size()) {
+      return false;
+    }
+    for (int i = 0; i < old.documents().size(); i++) {
+      MeshDoc a = old.documents().get(i);
+      MeshDoc b = fresh.documents().get(i);
+      if (!"APIResourceSchema".equals(b.kind()) || !"apis.kcp.io".equals(b.group())
+          || !a.countKey().equals(b.countKey()) || !Objects.equals(a.name(), b.name())
+          || !Objects.equals(a.workspace(), b.workspace()) || a.index() != b.index()
+          || a.fileSize() > options.maxSchemaBytes() || b.fileSize() > options.maxSchemaBytes()) {
+        return false;
+      }
+      ResourceSchema x = ResourceSchema.fromApiResourceSchema(a);
+      ResourceSchema y = ResourceSchema.fromApiResourceSchema(b);
+      if (!x.group().equals(y.group()) || !Objects.equals(x.kind(), y.kind()) || !Objects.equals(x.plural(), y.plural())) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -2,6 +2,7 @@ package org.meshportal.mesh;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -219,5 +220,53 @@ class GeneratedRepoReadTest {
       }
     }
     return out;
+  }
+
+  @org.junit.jupiter.api.Test
+  void a_schema_edit_rederives_only_its_api_and_matches_a_full_derivation() throws Exception {
+    GeneratedRepo repo = GeneratedRepo.generate(tmp.resolve("repo"), 7, 1, true);
+    MeshReader reader = new MeshReader(MeshOptions.defaults());
+    MeshResult before = reader.read(repo.files(), null, List.of());
+    String schemaFile;
+    try (var walk = java.nio.file.Files.walk(repo.root)) {
+      schemaFile = walk.filter(p -> p.toString().endsWith(".yaml")).map(p -> repo.root.relativize(p).toString().replace('\\', '/'))
+          .filter(p -> p.startsWith("kcp/")).sorted()
+          .filter(p -> readText(repo.root.resolve(p)).contains("kind: APIResourceSchema")
+              && readText(repo.root.resolve(p)).contains("description:")
+              && !readText(repo.root.resolve(p)).contains("kind: APIExport"))
+          .findFirst().orElseThrow();
+    }
+    Path file = repo.root.resolve(schemaFile);
+    String text = readText(file);
+    int at = text.indexOf("description:") + "description:".length();
+    java.nio.file.Files.writeString(file, text.substring(0, at) + " zanzibarpelican" + text.substring(at));
+
+    MeshResult patched = reader.read(repo.files(), Set.of(schemaFile), List.of());
+    assertEquals(1, reader.lastApisDerived, "only the API built from " + schemaFile + " is derived again");
+    assertNotEquals(before.entities(), patched.entities());
+    assertTrue(patched.entities().stream().anyMatch(e -> e.toString().contains("zanzibarpelican")));
+
+    MeshResult full = new MeshReader(MeshOptions.defaults()).read(repo.files(), null, List.of());
+    assertEquals(full.entities(), patched.entities());
+    assertEquals(full.relations(), patched.relations());
+    assertEquals(full.problems(), patched.problems());
+    assertEquals(full.sourceFiles(), patched.sourceFiles());
+    assertEquals(full.documentCounts(), patched.documentCounts());
+    assertEquals(full.skippedCounts(), patched.skippedCounts());
+    assertEquals(full.adoptions(), patched.adoptions());
+
+    // a structural edit (the schema's group) is not patched in place: everything is derived again
+    java.nio.file.Files.writeString(file, readText(file).replaceFirst("\n  group: ", "\n  group: x"));
+    MeshResult structural = reader.read(repo.files(), Set.of(schemaFile), List.of());
+    assertEquals(ofKind(structural, "API").size(), reader.lastApisDerived);
+    assertEquals(new MeshReader(MeshOptions.defaults()).read(repo.files(), null, List.of()).entities(), structural.entities());
+  }
+
+  private static String readText(Path p) {
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }
