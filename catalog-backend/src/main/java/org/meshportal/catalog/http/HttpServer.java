@@ -24,7 +24,6 @@ import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.LocationService;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.model.errors.ServiceUnavailableException;
-import org.meshportal.openapi.OpenApiDocuments;
 
 /**
  * The one HTTP server: a router per Backstage plugin under {@code /api/<plugin>}, health probes at
