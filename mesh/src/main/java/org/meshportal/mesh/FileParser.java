@@ -1,22 +1,24 @@
 package org.meshportal.mesh;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.meshportal.model.YamlDocuments;
 
-/** Turns one file's bytes into documents, or into problems naming the file and document. */
+/**
+ * Turns one file's bytes into documents, or into problems naming the file and document. Reading
+ * is the catalog's safe YAML reader ({@link YamlDocuments}): size limit, strict UTF-8, no
+ * duplicate keys, bounded aliases and nesting.
+ */
 final class FileParser {
+  private static final int MAX_DEPTH = 64;
+  private static final int MAX_ALIASES = 50;
+  private static final int MAX_ALIASED_NODES = 100_000;
 
-  private final SafeYaml yaml = new SafeYaml(50, 64);
-  private final long maxFileBytes;
+  private final YamlDocuments.Limits limits;
 
   FileParser(long maxFileBytes) {
-    this.maxFileBytes = maxFileBytes;
+    this.limits = new YamlDocuments.Limits(maxFileBytes, MAX_DEPTH, MAX_ALIASES, MAX_ALIASED_NODES);
   }
 
   static ParsedFile failed(String path, String workspace, String message) {
@@ -25,45 +27,22 @@ final class FileParser {
   }
 
   ParsedFile parse(String path, String workspace, byte[] bytes) {
-    if (bytes.length > maxFileBytes) {
-      return failed(path, workspace, "file is " + bytes.length + " bytes, over the limit of " + maxFileBytes + " bytes");
-    }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
-    } catch (CharacterCodingException e) {
-      return failed(path, workspace, "file is not valid UTF-8");
-    }
-    if (text.startsWith("\uFEFF")) {
-      text = text.substring(1);
-    }
-    SafeYaml.Parsed parsed = yaml.parse(text, path);
+    YamlDocuments.Result parsed = YamlDocuments.parse(bytes, limits);
     List<MeshDoc> docs = new ArrayList<>();
     List<MeshProblem> problems = new ArrayList<>();
-    for (int i = 0; i < parsed.documents().size(); i++) {
-      JsonNode node = parsed.documents().get(i);
-      if (node.isNull() || node.isMissingNode()) {
-        continue;
-      }
-      if (!(node instanceof ObjectNode object)) {
-        problems.add(new MeshProblem(MeshProblem.Severity.ERROR, path, i,
-            "document is a " + node.getNodeType().name().toLowerCase() + ", expected a mapping with apiVersion and kind"));
-        continue;
-      }
+    for (YamlDocuments.Problem p : parsed.problems()) {
+      problems.add(new MeshProblem(MeshProblem.Severity.ERROR, path, p.index(), p.describe()));
+    }
+    for (YamlDocuments.Document d : parsed.documents()) {
+      ObjectNode object = d.entity();
       String apiVersion = MeshDoc.text(object.path("apiVersion"));
       String kind = MeshDoc.text(object.path("kind"));
       if (apiVersion == null || kind == null) {
-        problems.add(new MeshProblem(MeshProblem.Severity.WARNING, path, i,
+        problems.add(new MeshProblem(MeshProblem.Severity.WARNING, path, d.index(),
             "document has no apiVersion or kind; skipped"));
         continue;
       }
-      docs.add(new MeshDoc(path, i, apiVersion, kind, object, workspace, bytes.length));
-    }
-    if (parsed.error() != null) {
-      problems.add(new MeshProblem(MeshProblem.Severity.ERROR, path, parsed.errorDocument(), parsed.error()));
+      docs.add(new MeshDoc(path, d.index(), apiVersion, kind, object, workspace, bytes.length));
     }
     return new ParsedFile(path, workspace, List.copyOf(docs), List.copyOf(problems));
   }
