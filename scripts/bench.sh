@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: the jar and the real Backstage backend (../shared/compat/reference-backend)
-# driven by ../shared/compat/bench.mjs on the same generated data, one after the other.
+# on the same generated data, one after the other. Each server is driven by ../shared/compat/bench.mjs
+# (ingest, then its latency scenarios through the official catalog client) and then by loadbench
+# (the same latency scenarios from a lean Java client whose own cost per request is far smaller).
 #
 #   bash scripts/bench.sh [N=10000] [OUT_DIR=bench-out]      (needs the jar; first run installs
 #                                                              the reference backend, ~390 MB)
@@ -14,7 +16,11 @@ OUT="$(mkdir -p "${2:-$ROOT/bench-out}" && cd "${2:-$ROOT/bench-out}" && pwd)"
 CACHE="${BENCH_CACHE:-$ROOT/.bench-cache}"   # npm installs and data, reused between runs
 source .ci/jdk.sh
 JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
-test -f "$JAR" || { echo "build the jar first: ./mvnw -q package -DskipTests" >&2; exit 1; }
+LOADBENCH="$ROOT/loadbench/target/loadbench.jar"
+test -f "$JAR" -a -f "$LOADBENCH" || { echo "build the jars first: ./mvnw -q package -DskipTests" >&2; exit 1; }
+loadbench() { # BASE_URL NAME
+  java ${LOADBENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -jar "$LOADBENCH" "$1" --data "$DATA" --json "$OUT/$2-lb-n$N.json" | tee "$OUT/$2-lb-n$N.txt"
+}
 
 mkdir -p "$CACHE"
 if [[ ! -d "$CACHE/compat/node_modules" ]]; then
@@ -41,6 +47,8 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/.backstage/health/v1/readin
   kill -0 $PID 2>/dev/null || { tail -n 30 "$OUT/ours-server.log"; exit 1; }; sleep 0.2
 done
 (cd "$CACHE/compat" && node bench.mjs "http://localhost:$PORT" --data "$DATA" --pid $PID --json "$OUT/ours-n$N.json") | tee "$OUT/ours-n$N.txt"
+loadbench "http://localhost:$PORT" ours
+grep VmHWM "/proc/$PID/status" | tee "$OUT/ours-vmhwm-n$N.txt"
 kill $PID; wait $PID 2>/dev/null || true
 
 if [[ "${SKIP_REFERENCE:-0}" != "1" ]]; then
@@ -50,6 +58,7 @@ if [[ "${SKIP_REFERENCE:-0}" != "1" ]]; then
   RPID="$(cd "$REF" && PORT=$PORT ./start.sh)"
   trap 'kill $RPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
   (cd "$CACHE/compat" && node bench.mjs "http://localhost:$PORT" --data "$DATA" --pid "$RPID" --json "$OUT/reference-n$N.json") | tee "$OUT/reference-n$N.txt"
+  loadbench "http://localhost:$PORT" reference
   (cd "$REF" && PORT=$PORT ./stop.sh) || kill "$RPID"
 fi
 python3 "$ROOT/scripts/bench_table.py" "$OUT" "$N" | tee "$OUT/comparison-n$N.md"
