@@ -252,7 +252,9 @@ final class YamlTreeReader {
       }
       ObjectNode object = (ObjectNode) parent.node;
       if (parent.expectingKey) {
-        String key = keyText(value);
+        // keys repeat across every document (apiVersion, metadata, name…): one shared copy each
+        // instead of one per occurrence keeps the trees a bulk ingest holds much smaller
+        String key = keyText(value).intern();
         if (object.has(key)) {
           throw new DocumentFailure("Map keys must be unique; \"" + key + "\" appears more than once", mark);
         }
