@@ -190,17 +190,21 @@ final class GitProvider {
     try {
       Pass pass = new Pass(change, reader, ahead, full);
       pass.readCatalogFiles();
+      long t1 = System.nanoTime();
       pass.readMesh();
+      long t2 = System.nanoTime();
       pass.apply();
+      long t3 = System.nanoTime();
       pass.commit();
       filesRead = reader.reads();
       applyMillis = (System.nanoTime() - t0) / 1_000_000;
       appliedCommit = change.toCommit();
       appliedAt = clock.instant();
       lastError = null;
-      LOG.info("Git provider {}: applied {} ({}) in {} ms, {} files read, {} entities", config.id(),
-          shortId(change.toCommit()), full ? "full" : change.changes().size() + " changed paths", applyMillis,
-          filesRead, entityCount);
+      LOG.info("Git provider {}: applied {} ({}) in {} ms (catalog files {} ms, mesh {} ms, engine {} ms), {} files read,"
+          + " {} entities", config.id(), shortId(change.toCommit()),
+          full ? "full" : change.changes().size() + " changed paths", applyMillis, (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, filesRead, entityCount);
     } catch (DeletionsHeldException e) {
       primed = false;
       lastError = e.getMessage();
