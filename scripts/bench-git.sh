@@ -20,7 +20,8 @@
 # Environment: JAVA_HOME (JDK 21+), GEN (path of gen_mesh_repo.py), XMX (server heap, default 512m),
 # JAVA_OPTS (extra JVM flags),
 # JFR=1 (record a JFR profile of the whole run; its path is printed), KEEP=1 (keep the work dir),
-# PORT (default: a free port), POLL_SECONDS (for (c), default 2).
+# PORT (default: a free port), POLL_SECONDS (for (c), default 2),
+# COLD_ONLY=1 (stop after (a) and print only the cold-start rows and the peak RSS).
 # Needs the jar: ./mvnw -q -o package -DskipTests
 set -euo pipefail
 
@@ -198,6 +199,23 @@ cold = dict(server_up=ms(t0, t_http), applied=ms(t0, t_applied), queryable=ms(t0
             errors=len(st.get("processingErrors") or []))
 rss_cold = vm_hwm(proc.pid)
 print(f"cold: {cold}", file=sys.stderr)
+if os.environ.get("COLD_ONLY") == "1":
+    stop_server(proc)
+    print(f"""
+## Git provider cold sync, scale {scale} (seed 7, --with-bad); -Xmx{os.environ.get("XMX", "512m")}, JAVA_OPTS='{os.environ.get("JAVA_OPTS", "")}'
+
+| Measure | Result |
+| --- | --- |
+| (a) server start → HTTP up | {cold["server_up"]} ms |
+| (a) server start → commit applied (status OK) | {cold["applied"]} ms |
+| (a) server start → {expected_min}+ entities queryable | {cold["queryable"]} ms |
+| (a) first sync: fetch (clone) / read+apply ({cold["files"]} files) | {cold["fetch"]} ms / {cold["apply"]} ms |
+| (a) entities (catalog / provider), processing errors | {cold["count"]} / {cold["status_count"]}, {cold["errors"]} |
+| (d) peak RSS (VmHWM) after cold sync | {rss_cold} MiB |
+""")
+    if os.environ.get("JFR") == "1":
+        print(f"JFR recording: {work}/bench-cold.jfr (set KEEP=1 to keep it)")
+    sys.exit(0)
 
 # ---------- change generators ----------
 rng = random.Random(7)

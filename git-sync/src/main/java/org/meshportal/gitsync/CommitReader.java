@@ -1,6 +1,9 @@
 package org.meshportal.gitsync;
 
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -14,6 +17,19 @@ public interface CommitReader extends AutoCloseable {
 
   /** The bytes of a file at this commit, or empty when there is no such file. */
   Optional<byte[]> read(String path);
+
+  /**
+   * The bytes of many files at once, keyed by the path as given; paths with no such file are left
+   * out. Gives the same bytes as {@link #read} for each path, but an implementation may find them
+   * all in one pass over the tree instead of one lookup per path.
+   */
+  default Map<String, byte[]> readAll(Collection<String> paths) {
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (String path : paths) {
+      read(path).ifPresent(bytes -> out.put(path, bytes));
+    }
+    return out;
+  }
 
   /**
    * Paths of all files at this commit matching a glob, sorted. Glob syntax is that of

@@ -24,6 +24,14 @@ public interface MeshFiles {
     return -1;
   }
 
+  /**
+   * Whether {@link #read} and {@link #size} may be called from several threads at once; the
+   * reader then parses many files in parallel.
+   */
+  default boolean concurrentReads() {
+    return false;
+  }
+
   /** An in-memory file set; the map is copied. */
   static MeshFiles of(Map<String, byte[]> files) {
     Map<String, byte[]> copy = new TreeMap<>(files);
@@ -40,6 +48,11 @@ public interface MeshFiles {
           throw new UncheckedIOException(new IOException("no such file: " + path));
         }
         return bytes;
+      }
+
+      @Override
+      public boolean concurrentReads() {
+        return true;
       }
 
       @Override

@@ -31,6 +31,8 @@ import java.util.Set;
  * }</pre>
  */
 public final class MeshReader {
+  /** Fewer files than this are parsed on the calling thread: threads would cost more than they save. */
+  private static final int PARALLEL_MIN_FILES = 64;
 
   private final MeshOptions options;
   private final WorkspaceLocator locator;
@@ -70,6 +72,8 @@ public final class MeshReader {
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
     Set<String> listed = new HashSet<>();
     boolean schemaEditsOnly = changedPaths != null && previous != null && !changed.isEmpty();
+    List<String> toParse = new ArrayList<>();
+    List<WorkspaceLocator.Location> places = new ArrayList<>();
     for (String path : files.list()) {
       if (cache.containsKey(path) && !changed.contains(path)) {
         listed.add(path); // located when it was parsed; a path's location never changes
@@ -80,7 +84,13 @@ public final class MeshReader {
         continue;
       }
       listed.add(path);
-      ParsedFile fresh = parse(files, path, where);
+      toParse.add(path);
+      places.add(where);
+    }
+    List<ParsedFile> parsedNow = parseAll(files, toParse, places);
+    for (int i = 0; i < toParse.size(); i++) {
+      String path = toParse.get(i);
+      ParsedFile fresh = parsedNow.get(i);
       ParsedFile old = cache.put(path, fresh);
       if (old == null) {
         order = null;
@@ -158,6 +168,18 @@ public final class MeshReader {
    */
   public static boolean mayAdopt(JsonNode entity) {
     return Known.mayAdopt(entity);
+  }
+
+  /** Parses in list order, or in parallel when the files allow it and there are many (a first read). */
+  private List<ParsedFile> parseAll(MeshFiles files, List<String> paths, List<WorkspaceLocator.Location> places) {
+    if (!files.concurrentReads() || paths.size() < PARALLEL_MIN_FILES) {
+      List<ParsedFile> out = new ArrayList<>(paths.size());
+      for (int i = 0; i < paths.size(); i++) {
+        out.add(parse(files, paths.get(i), places.get(i)));
+      }
+      return out;
+    }
+    return InParallel.map(paths.size(), i -> parse(files, paths.get(i), places.get(i)));
   }
 
   private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {

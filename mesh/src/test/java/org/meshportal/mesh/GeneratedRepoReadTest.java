@@ -269,4 +269,40 @@ class GeneratedRepoReadTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void parsing_in_parallel_gives_what_parsing_in_order_gives() throws Exception {
+    GeneratedRepo repo = GeneratedRepo.generate(tmp.resolve("repo"), 7, 1, true);
+    MeshFiles inOrder = repo.files();
+    assertFalse(inOrder.concurrentReads());
+    MeshFiles concurrent = new MeshFiles() {
+      @Override
+      public List<String> list() {
+        return inOrder.list();
+      }
+
+      @Override
+      public byte[] read(String path) throws java.io.IOException {
+        return inOrder.read(path);
+      }
+
+      @Override
+      public long size(String path) {
+        return inOrder.size(path);
+      }
+
+      @Override
+      public boolean concurrentReads() {
+        return true;
+      }
+    };
+    assertTrue(concurrent.list().size() > 64, "enough files for the parallel path");
+
+    MeshResult serial = new MeshReader(MeshOptions.defaults()).read(inOrder, null, List.of());
+    MeshResult parallel = new MeshReader(MeshOptions.defaults()).read(concurrent, null, List.of());
+
+    assertFalse(serial.entities().isEmpty());
+    assertFalse(serial.errors().isEmpty(), "the bad files are reported");
+    assertEquals(serial, parallel);
+  }
 }

@@ -50,10 +50,22 @@ final class YamlTreeReader {
     this.limits = limits;
   }
 
+  /**
+   * Reads without positions first (snakeyaml then allocates no mark per token, a large share of
+   * its work); only when something is wrong, and a message must name a line, is the text read
+   * again with them. A clean file, the usual case, is read once.
+   */
   Values read(String text) {
+    Values fast = read(text, false);
+    boolean clean = fast.problems().isEmpty()
+        && fast.values().stream().allMatch(v -> v.node().isObject() || v.node().isNull());
+    return clean ? fast : read(text, true);
+  }
+
+  private Values read(String text, boolean marks) {
     LoadSettings settings = LoadSettings.builder()
         .setCodePointLimit((int) Math.min(Integer.MAX_VALUE, Math.max(limits.maxBytes(), 1)))
-        .setUseMarks(true)
+        .setUseMarks(marks)
         .setParseComments(false)
         .build();
     List<Value> values = new ArrayList<>();
@@ -252,7 +264,9 @@ final class YamlTreeReader {
       }
       ObjectNode object = (ObjectNode) parent.node;
       if (parent.expectingKey) {
-        String key = keyText(value);
+        // keys repeat across every document (apiVersion, metadata, name…): one shared copy each
+        // instead of one per occurrence keeps the trees a bulk ingest holds much smaller
+        String key = keyText(value).intern();
         if (object.has(key)) {
           throw new DocumentFailure("Map keys must be unique; \"" + key + "\" appears more than once", mark);
         }
@@ -285,7 +299,7 @@ final class YamlTreeReader {
     if (explicit.isPresent()) {
       tag = new Tag(explicit.get());
     } else if (event.getTag().isEmpty() && event.isPlain()) {
-      tag = resolver.resolve(value, true);
+      tag = plainTag(value);
     } else {
       tag = Tag.STR;
     }
@@ -336,6 +350,22 @@ final class YamlTreeReader {
       return f.numberNode(n.intValue());
     }
     return n.bitLength() < 64 ? f.numberNode(n.longValue()) : f.numberNode(n);
+  }
+
+  /**
+   * The core schema's tag of a plain scalar. Its null, bool, int and float forms all start with a
+   * digit, sign, dot, tilde or one of n/N/t/T/f/F, so a value starting with any other letter is a
+   * string: most keys and values skip the resolver's regular expressions.
+   */
+  Tag plainTag(String value) {
+    if (!value.isEmpty()) {
+      char c = value.charAt(0);
+      boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+      if (letter && "nNtTfF".indexOf(c) < 0) {
+        return Tag.STR;
+      }
+    }
+    return resolver.resolve(value, true);
   }
 
   /** JSON has no infinity or NaN; they become null, as JSON.stringify makes them. */

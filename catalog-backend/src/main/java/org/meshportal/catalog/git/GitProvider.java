@@ -6,10 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +17,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.meshportal.catalog.processing.CatalogEngine;
+import org.meshportal.catalog.processing.Parallel;
 import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.gitsync.ChangeKind;
 import org.meshportal.gitsync.ChangeSet;
@@ -186,21 +185,26 @@ final class GitProvider {
   void onChange(ChangeSet change, CommitReader commit) throws Exception {
     long t0 = System.nanoTime();
     boolean full = change.fullResync() || !primed;
-    CountingCommitReader reader = new CountingCommitReader(commit);
+    PrefetchedCommitReader ahead = new PrefetchedCommitReader(commit);
+    CountingCommitReader reader = new CountingCommitReader(ahead);
     try {
-      Pass pass = new Pass(change, reader, full);
+      Pass pass = new Pass(change, reader, ahead, full);
       pass.readCatalogFiles();
+      long t1 = System.nanoTime();
       pass.readMesh();
+      long t2 = System.nanoTime();
       pass.apply();
+      long t3 = System.nanoTime();
       pass.commit();
       filesRead = reader.reads();
       applyMillis = (System.nanoTime() - t0) / 1_000_000;
       appliedCommit = change.toCommit();
       appliedAt = clock.instant();
       lastError = null;
-      LOG.info("Git provider {}: applied {} ({}) in {} ms, {} files read, {} entities", config.id(),
-          shortId(change.toCommit()), full ? "full" : change.changes().size() + " changed paths", applyMillis,
-          filesRead, entityCount);
+      LOG.info("Git provider {}: applied {} ({}) in {} ms (catalog files {} ms, mesh {} ms, engine {} ms), {} files read,"
+          + " {} entities", config.id(), shortId(change.toCommit()),
+          full ? "full" : change.changes().size() + " changed paths", applyMillis, (t1 - t0) / 1_000_000,
+          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, filesRead, entityCount);
     } catch (DeletionsHeldException e) {
       primed = false;
       lastError = e.getMessage();
@@ -216,7 +220,9 @@ final class GitProvider {
   /** One change set's work; nothing is kept unless {@link #commit()} runs. */
   private final class Pass {
     final ChangeSet change;
+    /** Reads files for the parsers (thread-safe); {@link #ahead} fills it in bulk beforehand. */
     final CommitReader reader;
+    final PrefetchedCommitReader ahead;
     final boolean full;
     final Set<String> dirty = new HashSet<>();
     final boolean structural;
@@ -231,9 +237,10 @@ final class GitProvider {
     boolean meshDerived;
     final List<ObjectNode> meshUpserts = new ArrayList<>();
 
-    Pass(ChangeSet change, CommitReader reader, boolean full) {
+    Pass(ChangeSet change, CommitReader reader, PrefetchedCommitReader ahead, boolean full) {
       this.change = change;
       this.reader = reader;
+      this.ahead = ahead;
       this.full = full;
       boolean moves = false;
       for (FileChange c : change.changes()) {
@@ -248,37 +255,66 @@ final class GitProvider {
       this.structural = full || moves;
     }
 
+    /**
+     * Follows Location targets from the entry files breadth-first. Each level's files are read in
+     * one batch and parsed in parallel, then taken in queue order, so the result (which origin
+     * claims a file first, the order of outputs) is that of reading them one by one.
+     */
     void readCatalogFiles() {
       nextEntries = full ? listEntries() : updated(entries, p -> entryMatchers.stream().anyMatch(m -> m.test(p)));
-      Deque<String[]> queue = new ArrayDeque<>();
-      new TreeSet<>(nextEntries).forEach(e -> queue.add(new String[] {e, e}));
-      while (!queue.isEmpty()) {
-        String[] item = queue.poll();
-        String path = item[0];
-        String origin = item[1];
-        if (next.containsKey(path)) {
-          continue;
-        }
-        CatalogFileReader.Output cached = full ? null : files.get(path);
-        CatalogFileReader.Output out = cached;
-        if (cached == null || dirty.contains(path) || !cached.origin().equals(origin)
-            || cached.dependencies().stream().anyMatch(dirty::contains)) {
-          out = fileReader.read(reader, path, origin, false);
-          CatalogFileReader.Output before = files.get(path);
-          if (out.failed() && before != null) {
-            // a file that no longer reads keeps what it produced before, with the new errors
-            out = new CatalogFileReader.Output(path, origin, before.entities(), out.errors(), before.failedRefs(),
-                before.targets(), before.dependencies(), true);
-          }
-          reread.add(path);
-        }
-        next.put(path, out);
-        for (String target : out.targets()) {
-          for (String p : RepoGlobs.isGlob(target) ? expand(target) : List.of(target)) {
-            queue.add(new String[] {p, origin});
+      List<String[]> level = new ArrayList<>();
+      new TreeSet<>(nextEntries).forEach(e -> level.add(new String[] {e, e}));
+      while (!level.isEmpty()) {
+        Map<String, String> origins = new LinkedHashMap<>();
+        for (String[] item : level) {
+          if (!next.containsKey(item[0])) {
+            origins.putIfAbsent(item[0], item[1]);
           }
         }
+        List<String> toRead = new ArrayList<>();
+        origins.forEach((path, origin) -> {
+          CatalogFileReader.Output cached = full ? null : files.get(path);
+          if (cached == null || dirty.contains(path) || !cached.origin().equals(origin)
+              || cached.dependencies().stream().anyMatch(dirty::contains)) {
+            toRead.add(path);
+          }
+        });
+        if (toRead.size() > 1) {
+          ahead.prefetch(toRead);
+        }
+        List<CatalogFileReader.Output> read = Parallel.map(toRead, path -> readFile(path, origins.get(path)));
+        Map<String, CatalogFileReader.Output> fresh = new HashMap<>();
+        for (int i = 0; i < toRead.size(); i++) {
+          fresh.put(toRead.get(i), read.get(i));
+        }
+        level.clear();
+        origins.forEach((path, origin) -> {
+          CatalogFileReader.Output out = fresh.get(path);
+          if (out != null) {
+            reread.add(path);
+          } else {
+            out = files.get(path);
+          }
+          next.put(path, out);
+          for (String target : out.targets()) {
+            for (String p : RepoGlobs.isGlob(target) ? expand(target) : List.of(target)) {
+              level.add(new String[] {p, origin});
+            }
+          }
+        });
       }
+      ahead.forget();
+    }
+
+    private CatalogFileReader.Output readFile(String path, String origin) {
+      CatalogFileReader.Output out = fileReader.read(reader, path, origin, false);
+      CatalogFileReader.Output before = files.get(path);
+      if (out.failed() && before != null) {
+        // a file that no longer reads keeps what it produced before, with the new errors
+        out = new CatalogFileReader.Output(path, origin, before.entities(), out.errors(), before.failedRefs(),
+            before.targets(), before.dependencies(), true);
+      }
+      return out;
     }
 
     private Set<String> listEntries() {
@@ -324,6 +360,9 @@ final class GitProvider {
       meshDerived = true;
       nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
       List<String> listed = List.copyOf(nextMeshPaths);
+      if (full) {
+        ahead.prefetch(listed); // every file is parsed: one pass over the tree instead of a lookup each
+      }
       MeshFiles meshFiles = new MeshFiles() {
         @Override
         public List<String> list() {
@@ -334,6 +373,11 @@ final class GitProvider {
         public byte[] read(String path) throws IOException {
           return reader.read(path).orElseThrow(() -> new IOException("no such file: " + path));
         }
+
+        @Override
+        public boolean concurrentReads() {
+          return true;
+        }
       };
       List<JsonNode> known = new ArrayList<>();
       next.values().forEach(o -> o.entities().forEach(e -> {
@@ -342,6 +386,7 @@ final class GitProvider {
         }
       }));
       MeshResult result = meshReader.read(meshFiles, full ? null : dirty, known);
+      ahead.forget();
       Map<String, List<RelationRules.Edge>> edges = forwardEdges(result.relations());
       Map<String, ObjectNode> derived = new LinkedHashMap<>();
       for (ObjectNode entity : result.entities()) {

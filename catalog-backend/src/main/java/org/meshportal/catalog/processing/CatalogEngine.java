@@ -297,33 +297,84 @@ public final class CatalogEngine {
         out.failedRefs().add(e.entityRef().toLowerCase(java.util.Locale.ROOT));
       }
     }
-    for (JsonNode node : input) {
-      if (!(node instanceof ObjectNode entity)) {
-        out.errors().add(new ErrorRecord(source, null, null, null, null, "InputError", "Provider entity is not an object"));
-        continue;
+    // copying and validating needs no engine state: done in parallel, merged in input order
+    List<ProviderEntity> checked = Parallel.map(input, node -> checkProviderEntity(source, node));
+    for (ProviderEntity c : checked) {
+      out.errors().addAll(c.errors());
+      if (c.failedRef() != null) {
+        out.failedRefs().add(c.failedRef());
       }
-      ObjectNode copy = entity.deepCopy();
-      String file = Entities.annotation(copy, Annotations.MANAGED_BY_LOCATION);
-      List<RelationRules.Edge> extraEdges;
-      try {
-        extraEdges = ProviderRelations.take(copy);
-      } catch (RuntimeException e) {
-        out.errors().add(new ErrorRecord(source, file, null, null, null, "InputError", e.getMessage()));
-        continue;
+      if (c.emitted() != null) {
+        out.entities().add(c.emitted());
       }
-      List<EntityPolicy.Problem> problems = policy.validate(copy);
-      if (!problems.isEmpty()) {
-        String ref = Entities.name(copy).isEmpty() ? null : Entities.ref(copy).canonical();
-        if (ref != null) {
-          out.failedRefs().add(ref);
-        }
-        problems.forEach(p -> out.errors().add(new ErrorRecord(source, file, null, ref, null, p.name(), p.message())));
-        continue;
-      }
-      policy.normalize(copy);
-      out.entities().add(new EmittedEntity(copy, Entities.ref(copy).canonical(), List.of(), file, extraEdges));
     }
     return out;
+  }
+
+  /** One provider entity: ready to emit, or its errors (and the ref whose last good version stays). */
+  private record ProviderEntity(EmittedEntity emitted, List<ErrorRecord> errors, String failedRef) {}
+
+  private ProviderEntity checkProviderEntity(String source, JsonNode node) {
+    if (!(node instanceof ObjectNode entity)) {
+      return new ProviderEntity(null,
+          List.of(new ErrorRecord(source, null, null, null, null, "InputError", "Provider entity is not an object")), null);
+    }
+    ObjectNode copy = copyForProcessing(entity);
+    String file = Entities.annotation(copy, Annotations.MANAGED_BY_LOCATION);
+    List<RelationRules.Edge> extraEdges;
+    try {
+      extraEdges = ProviderRelations.take(copy);
+    } catch (RuntimeException e) {
+      return new ProviderEntity(null,
+          List.of(new ErrorRecord(source, file, null, null, null, "InputError", e.getMessage())), null);
+    }
+    List<EntityPolicy.Problem> problems = policy.validate(copy);
+    if (!problems.isEmpty()) {
+      String ref = Entities.name(copy).isEmpty() ? null : Entities.ref(copy).canonical();
+      List<ErrorRecord> errors = new ArrayList<>(problems.size());
+      problems.forEach(p -> errors.add(new ErrorRecord(source, file, null, ref, null, p.name(), p.message())));
+      return new ProviderEntity(null, errors, ref);
+    }
+    policy.normalize(copy);
+    return new ProviderEntity(new EmittedEntity(copy, Entities.ref(copy).canonical(), List.of(), file, extraEdges),
+        List.of(), null);
+  }
+
+  /**
+   * A copy that processing may change without touching the provider's tree (providers keep what
+   * they emitted, to compare with the next commit). Processing changes only the top level, the
+   * metadata, its annotations and arrays in spec (sorted by normalisation); other subtrees are
+   * shared, read-only, which keeps a bulk apply's memory and time down.
+   */
+  static ObjectNode copyForProcessing(ObjectNode entity) {
+    ObjectNode copy = shallowCopy(entity);
+    if (copy.get("metadata") instanceof ObjectNode metadata) {
+      ObjectNode m = shallowCopy(metadata);
+      copy.set("metadata", m);
+      for (String field : List.of("annotations", "labels")) {
+        if (m.get(field) instanceof ObjectNode values) {
+          m.set(field, shallowCopy(values));
+        }
+      }
+    }
+    if (copy.get("spec") instanceof ObjectNode spec) {
+      ObjectNode s = shallowCopy(spec);
+      copy.set("spec", s);
+      for (Map.Entry<String, JsonNode> field : spec.properties()) {
+        if (field.getValue() instanceof ArrayNode array) {
+          s.set(field.getKey(), array.deepCopy());
+        }
+      }
+    }
+    return copy;
+  }
+
+  private static ObjectNode shallowCopy(ObjectNode node) {
+    ObjectNode copy = node.objectNode();
+    for (Map.Entry<String, JsonNode> field : node.properties()) {
+      copy.set(field.getKey(), field.getValue());
+    }
+    return copy;
   }
 
   // ---------------------------------------------------------------- deletes by uid

@@ -1,50 +1,66 @@
 package org.meshportal.catalog.processing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
-/** Maps a list in order, in one chunk per processor (CPU-bound work on virtual threads). */
-final class Parallel {
-  private static final int MIN_CHUNK = 256;
+/**
+ * Maps a list in order on one virtual thread per processor (CPU-bound work). Workers take small
+ * chunks in turn, so items of uneven cost (a 200 KB file beside 1 KB ones) still keep every
+ * processor busy; the result is in input order whatever the timing.
+ */
+public final class Parallel {
+  private static final int MIN_ITEMS = 64;
+  private static final int CHUNKS_PER_WORKER = 8;
 
   private Parallel() {}
 
-  static <T, R> List<R> map(List<T> items, Function<T, R> f) {
-    int chunks = Math.min(Runtime.getRuntime().availableProcessors(), Math.max(1, items.size() / MIN_CHUNK));
-    if (chunks <= 1) {
+  public static <T, R> List<R> map(List<T> items, Function<T, R> f) {
+    int workers = Math.min(Runtime.getRuntime().availableProcessors(), items.size() / MIN_ITEMS);
+    if (workers <= 1) {
       List<R> out = new ArrayList<>(items.size());
       items.forEach(i -> out.add(f.apply(i)));
       return out;
     }
-    int size = (items.size() + chunks - 1) / chunks;
+    int chunk = Math.max(1, items.size() / (workers * CHUNKS_PER_WORKER));
+    Object[] results = new Object[items.size()];
+    AtomicInteger nextChunk = new AtomicInteger();
     try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
-      List<Future<List<R>>> futures = new ArrayList<>(chunks);
-      for (int from = 0; from < items.size(); from += size) {
-        List<T> part = items.subList(from, Math.min(items.size(), from + size));
+      List<Future<?>> futures = new ArrayList<>(workers);
+      for (int w = 0; w < workers; w++) {
         futures.add(executor.submit(() -> {
-          List<R> out = new ArrayList<>(part.size());
-          part.forEach(i -> out.add(f.apply(i)));
-          return out;
+          for (int from = nextChunk.getAndIncrement() * chunk; from < items.size();
+              from = nextChunk.getAndIncrement() * chunk) {
+            for (int i = from, end = Math.min(items.size(), from + chunk); i < end; i++) {
+              results[i] = f.apply(items.get(i));
+            }
+          }
+          return null;
         }));
       }
-      List<R> out = new ArrayList<>(items.size());
-      for (Future<List<R>> future : futures) {
-        out.addAll(future.get());
+      for (Future<?> future : futures) {
+        future.get();
       }
-      return out;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("Interrupted while processing entities", e);
+      throw new IllegalStateException("Interrupted while processing in parallel", e);
     } catch (ExecutionException e) {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
+      if (e.getCause() instanceof Error err) {
+        throw err;
+      }
       throw new IllegalStateException(e.getCause());
     }
+    @SuppressWarnings("unchecked")
+    List<R> out = (List<R>) Arrays.asList(results);
+    return new ArrayList<>(out);
   }
 }

@@ -5,7 +5,11 @@ import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jgit.lib.FileMode;
 import org.eclipse.jgit.lib.ObjectId;
@@ -14,6 +18,7 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.PathFilterGroup;
 import org.meshportal.gitsync.CommitReader;
 import org.meshportal.gitsync.GitSyncException;
 import org.meshportal.gitsync.GitSyncException.Reason;
@@ -67,6 +72,47 @@ final class JGitCommitReader implements CommitReader {
     } catch (IOException e) {
       throw new GitSyncException(Reason.IO, "cannot read " + clean + " at " + commit(), e);
     }
+  }
+
+  /**
+   * One recursive walk limited to the wanted paths (the filter skips subtrees that hold none of
+   * them) instead of a {@link TreeWalk#forPath} per file, which parses every tree on the way again.
+   */
+  @Override
+  public Map<String, byte[]> readAll(Collection<String> paths) {
+    Map<String, List<String>> asked = new HashMap<>();
+    for (String path : paths) {
+      String clean = normalize(path);
+      if (!clean.isEmpty()) {
+        asked.computeIfAbsent(clean, c -> new ArrayList<>(1)).add(path);
+      }
+    }
+    Map<String, byte[]> found = new HashMap<>();
+    if (!asked.isEmpty()) {
+      try (TreeWalk walk = new TreeWalk(reader)) {
+        walk.addTree(tree);
+        walk.setRecursive(true);
+        walk.setFilter(PathFilterGroup.createFromStrings(asked.keySet()));
+        while (walk.next()) {
+          String path = walk.getPathString();
+          // the filter also lets through entries below a wanted path (a wanted "a" that is a folder)
+          if (asked.containsKey(path) && isFile(walk.getFileMode(0))) {
+            found.put(path, reader.open(walk.getObjectId(0)).getBytes());
+          }
+        }
+      } catch (IOException e) {
+        throw new GitSyncException(Reason.IO, "cannot read " + asked.size() + " files at " + commit(), e);
+      }
+    }
+    Map<String, byte[]> out = new LinkedHashMap<>();
+    for (String path : paths) {
+      String clean = normalize(path);
+      byte[] bytes = found.get(clean);
+      if (bytes != null) {
+        out.put(path, bytes);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -41,11 +41,13 @@ final class EntityDocuments {
   }
 
   final class Builder {
-    private final Set<String> keys = new HashSet<>();
-    private final Set<String> rows = new HashSet<>();
-    private final Set<String> cased = new HashSet<>();
-    private final Set<String> casedLowers = new HashSet<>();
-    private final Set<String> plainRows = new HashSet<>();
+    /** Scratch sets that grew past this are replaced, not cleared: clearing costs their capacity, every time. */
+    private static final int SCRATCH_KEEP = 512;
+    private Set<String> keys = new HashSet<>();
+    private Set<String> rows = new HashSet<>();
+    private Set<String> cased = new HashSet<>();
+    private Set<String> casedLowers = new HashSet<>();
+    private Set<String> plainRows = new HashSet<>();
 
     /** @param entityJson the entity's JSON (UTF-8) when the caller has it, else null */
     Document toDocument(JsonNode entity, byte[] entityJson, String ref) {
@@ -70,12 +72,20 @@ final class EntityDocuments {
       return doc;
     }
 
+    private static Set<String> emptied(Set<String> set) {
+      if (set.size() > SCRATCH_KEEP) {
+        return new HashSet<>();
+      }
+      set.clear();
+      return set;
+    }
+
     private void addRows(Document doc, JsonNode entity) {
-      keys.clear();
-      rows.clear();
-      cased.clear();
-      casedLowers.clear();
-      plainRows.clear();
+      keys = emptied(keys);
+      rows = emptied(rows);
+      cased = emptied(cased);
+      casedLowers = emptied(casedLowers);
+      plainRows = emptied(plainRows);
       for (FilterRows.Row row : FilterRows.of(entity)) {
         String key = row.lowerKey();
         if (keys.add(key)) {

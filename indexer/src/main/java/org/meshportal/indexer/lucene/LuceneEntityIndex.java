@@ -54,7 +54,7 @@ public final class LuceneEntityIndex implements EntityIndex {
   static final String SCHEMA_VERSION = "3";
   static final String SCHEMA_KEY = "schemaVersion";
   static final String GENERATION_KEY = "storeGeneration";
-  private static final double RAM_BUFFER_MB = 64;
+  private static final double RAM_BUFFER_MB = 24;
   /** Batches smaller than this are built on the calling thread after the store committed. */
   private static final int PARALLEL_MIN_DOCS = 512;
   /** Marks an upsert whose JSON the index serialises itself. */
@@ -187,15 +187,19 @@ public final class LuceneEntityIndex implements EntityIndex {
         if (replace) {
           writer.deleteAll();
         }
+        // into an empty index (a first ingest) documents are added, as after deleteAll: no delete
+        // term per document for the flush to resolve
+        boolean fresh = replace || (deletedRefs.isEmpty() && !writer.hasUncommittedChanges()
+            && writer.getDocStats().maxDoc == 0);
         for (String ref : deletedRefs) {
           writer.deleteDocuments(new Term(IndexFields.REF, ref.toLowerCase(Locale.ROOT)));
         }
         int threads = upserts.size() < PARALLEL_MIN_DOCS ? 0 : builders;
         if (threads == 0) {
           storeGen = generation.getAsLong();
-          addAll(replace, upserts, 0, 1);
+          addAll(fresh, upserts, 0, 1);
         } else {
-          storeGen = buildAlongside(replace, upserts, threads, generation);
+          storeGen = buildAlongside(fresh, upserts, threads, generation);
         }
       } catch (RuntimeException | IOException | Error e) {
         reopenAfterRollback();
@@ -216,7 +220,7 @@ public final class LuceneEntityIndex implements EntityIndex {
   }
 
   /** Builds on {@code threads} platform threads (time-sliced, unlike virtual ones) while the store commits. */
-  private long buildAlongside(boolean replace, List<EntityUpsert> upserts, int threads, LongSupplier generation)
+  private long buildAlongside(boolean fresh, List<EntityUpsert> upserts, int threads, LongSupplier generation)
       throws IOException {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> started = new ArrayList<>(threads);
@@ -224,7 +228,7 @@ public final class LuceneEntityIndex implements EntityIndex {
       int part = i;
       started.add(Thread.ofPlatform().name("index-builder-" + i).start(() -> {
         try {
-          addAll(replace, upserts, part, threads);
+          addAll(fresh, upserts, part, threads);
           writer.flushNextBuffer();
         } catch (Throwable t) {
           failure.compareAndSet(null, t);
@@ -269,11 +273,11 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   /**
    * Adds the upserts of one partition; partitions split by ref, so a ref repeated in a batch is
-   * applied in order by one thread. After deleteAll only a ref repeated within the batch needs the
-   * costlier update-by-term.
+   * applied in order by one thread. Into an empty index ({@code fresh}) only a ref repeated within
+   * the batch needs the costlier update-by-term.
    */
-  private void addAll(boolean replace, List<EntityUpsert> upserts, int part, int parts) throws IOException {
-    Set<String> added = replace ? new HashSet<>() : null;
+  private void addAll(boolean fresh, List<EntityUpsert> upserts, int part, int parts) throws IOException {
+    Set<String> added = fresh ? new HashSet<>() : null;
     EntityDocuments.Builder builder = documents.builder();
     for (EntityUpsert upsert : upserts) {
       String ref = EntityDocuments.refOf(upsert.entity());
