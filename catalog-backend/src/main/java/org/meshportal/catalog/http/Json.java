@@ -6,18 +6,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import org.meshportal.model.errors.InputException;
 
 /** JSON reading and writing at the HTTP edge; entity bytes from the index are copied, not re-parsed. */
 final class Json {
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
-  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  /** Bodies from this size on are gzipped for clients that accept it (as the server's own filter does). */
+  static final int MIN_COMPRESSED_BYTES = 16 * 1024;
+  private static final long GZIP_MEMO_BYTES = 32L << 20;
 
   private final ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private final GzipBodies gzipBodies = new GzipBodies(GZIP_MEMO_BYTES);
 
   ObjectMapper mapper() {
     return mapper;
@@ -52,6 +54,32 @@ final class Json {
     ctx.status(status).contentType(CONTENT_TYPE).result(json);
   }
 
+  /**
+   * Writes an item body; a large one is sent gzipped when the client accepts gzip, reusing the
+   * compressed form kept under {@code memoKey} when the body is unchanged.
+   */
+  void writeItems(Context ctx, int status, String memoKey, ItemsBody body) {
+    ctx.status(status).contentType(CONTENT_TYPE);
+    if (body.size() >= MIN_COMPRESSED_BYTES && acceptsGzip(ctx.header("Accept-Encoding"))) {
+      // Set before the result is written, so the server's compression leaves these bytes alone.
+      ctx.header("Content-Encoding", "gzip");
+      sized(ctx, gzipBodies.gzip(memoKey, body));
+    } else {
+      sized(ctx, body.plain());
+    }
+  }
+
+  /** A length up front spares the server chunked framing of bodies larger than its buffer. */
+  private static void sized(Context ctx, byte[] body) {
+    ctx.header("Content-Length", Integer.toString(body.length));
+    ctx.result(body);
+  }
+
+  /** The same test the server's compression applies: the header names gzip. */
+  static boolean acceptsGzip(String acceptEncoding) {
+    return acceptEncoding != null && acceptEncoding.contains("gzip");
+  }
+
   byte[] bytes(Object value) {
     try {
       return mapper.writeValueAsBytes(value);
@@ -60,24 +88,12 @@ final class Json {
     }
   }
 
-  /** {@code [a,b,...]} from pre-serialised items; null items become {@code null}. */
-  static void writeArray(ByteArrayOutputStream out, List<byte[]> items) {
-    out.write('[');
-    for (int i = 0; i < items.size(); i++) {
-      if (i > 0) {
-        out.write(',');
-      }
-      byte[] item = items.get(i);
-      out.writeBytes(item == null ? NULL : item);
+  /** A value as JSON text. */
+  String text(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a response", e);
     }
-    out.write(']');
-  }
-
-  static ByteArrayOutputStream buffer(List<byte[]> items) {
-    int size = 64;
-    for (byte[] item : items) {
-      size += item == null ? 5 : item.length + 1;
-    }
-    return new ByteArrayOutputStream(size);
   }
 }
