@@ -54,6 +54,16 @@ class CatalogSearchTest {
   }
 
   @Test
+  void repeatedSearchIsAnsweredOnceUntilTheNextWrite() {
+    SearchResult first = search("payment");
+    assertTrue(first == search("payment"), "the same question is answered from the generation's cache");
+    index.apply(List.of(component("payment-batch", "service", "team-pay")), List.of(), 2);
+    SearchResult after = search("payment");
+    assertTrue(titles(after).contains("payment-batch"), "a write is visible to the next search");
+    assertEquals(first.numberOfResults() + 1, after.numberOfResults());
+  }
+
+  @Test
   void exactNameRanksFirst() {
     List<String> titles = titles(search("payment-service"));
     assertEquals("payment-service", titles.get(0));
