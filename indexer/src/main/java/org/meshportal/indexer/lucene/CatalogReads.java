@@ -69,6 +69,11 @@ final class CatalogReads {
   }
 
   private int docByKey(String field, String value) throws IOException {
+    ReaderTables.Refs refs = field.equals(IndexFields.REF) ? tables.refsIfBuilt() : null;
+    if (refs != null) {
+      // an in-memory binary search instead of a term dictionary seek per segment
+      return refs.docOf(value);
+    }
     BytesRef term = new BytesRef(value);
     for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
       Terms terms = leaf.reader().terms(field);
