@@ -40,14 +40,14 @@ final class GzipBodies {
     this.maxBytes = maxBytes;
   }
 
-  /** The gzipped body, compressed now unless the same body was compressed under {@code key}. */
-  byte[] gzip(String key, ItemsBody body) {
-    synchronized (this) {
-      Entry e = entries.get(key);
-      if (e != null && e.matches(body)) {
-        return e.gzip();
-      }
-    }
+  /** The gzipped body kept under {@code key} if it is still this body, else null. */
+  synchronized byte[] reused(String key, ItemsBody body) {
+    Entry e = entries.get(key);
+    return e != null && e.matches(body) ? e.gzip() : null;
+  }
+
+  /** Compresses {@code body} and keeps the result under {@code key} for the next same read. */
+  byte[] compress(String key, ItemsBody body) {
     byte[] gzip = body.gzip();
     long cost = ENTRY_OVERHEAD + gzip.length + body.size() + ITEM_OVERHEAD * body.items().size() + 2L * key.length();
     if (cost <= maxBytes / 4) {

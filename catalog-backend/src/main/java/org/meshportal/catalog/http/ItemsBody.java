@@ -21,20 +21,13 @@ final class ItemsBody {
   private final byte[] head;
   private final List<byte[]> items;
   private final byte[] tail;
-  private final int size;
+  /** Computed on first use: it reads every item's length, a memory access per item a reused body avoids. */
+  private int size = -1;
 
   ItemsBody(byte[] head, List<byte[]> items, byte[] tail) {
     this.head = head;
     this.items = items;
     this.tail = tail;
-    long total = (long) head.length + tail.length + 2 + Math.max(0, items.size() - 1);
-    for (byte[] item : items) {
-      total += item == null ? NULL.length : item.length;
-    }
-    if (total > Integer.MAX_VALUE - 16) {
-      throw new IllegalStateException("response body too large: " + total + " bytes");
-    }
-    this.size = (int) total;
   }
 
   byte[] head() {
@@ -50,11 +43,21 @@ final class ItemsBody {
   }
 
   int size() {
+    if (size < 0) {
+      long total = (long) head.length + tail.length + 2 + Math.max(0, items.size() - 1);
+      for (byte[] item : items) {
+        total += item == null ? NULL.length : item.length;
+      }
+      if (total > Integer.MAX_VALUE - 16) {
+        throw new IllegalStateException("response body too large: " + total + " bytes");
+      }
+      size = (int) total;
+    }
     return size;
   }
 
   byte[] plain() {
-    byte[] out = new byte[size];
+    byte[] out = new byte[size()];
     int at = put(out, 0, head);
     out[at++] = '[';
     for (int i = 0; i < items.size(); i++) {
@@ -71,7 +74,7 @@ final class ItemsBody {
 
   byte[] gzip() {
     // Large bodies compress about tenfold; start the buffer near that.
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.max(512, size / 8));
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream(Math.max(512, size() / 8));
     try (OutputStream gz = new LevelledGzip(buffer, GZIP_LEVEL)) {
       gz.write(head);
       gz.write('[');

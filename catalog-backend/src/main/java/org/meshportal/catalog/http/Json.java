@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.javalin.http.Context;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.meshportal.model.errors.InputException;
@@ -51,7 +52,12 @@ final class Json {
   }
 
   void writeBytes(Context ctx, int status, byte[] json) {
-    ctx.status(status).contentType(CONTENT_TYPE).result(json);
+    ctx.status(status).contentType(CONTENT_TYPE);
+    if (json.length >= MIN_COMPRESSED_BYTES) {
+      ctx.result(json); // through the server's compression
+    } else {
+      sized(ctx, json);
+    }
   }
 
   /**
@@ -60,19 +66,35 @@ final class Json {
    */
   void writeItems(Context ctx, int status, String memoKey, ItemsBody body) {
     ctx.status(status).contentType(CONTENT_TYPE);
-    if (body.size() >= MIN_COMPRESSED_BYTES && acceptsGzip(ctx.header("Accept-Encoding"))) {
-      // Set before the result is written, so the server's compression leaves these bytes alone.
-      ctx.header("Content-Encoding", "gzip");
-      sized(ctx, gzipBodies.gzip(memoKey, body));
-    } else {
-      sized(ctx, body.plain());
+    if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+      // Reuse is checked first: it compares item identities only, where sizing reads every item.
+      byte[] gzip = gzipBodies.reused(memoKey, body);
+      if (gzip == null && body.size() >= MIN_COMPRESSED_BYTES) {
+        gzip = gzipBodies.compress(memoKey, body);
+      }
+      if (gzip != null) {
+        // Set before the result is written, so the server's compression leaves these bytes alone.
+        ctx.header("Content-Encoding", "gzip");
+        sized(ctx, gzip);
+        return;
+      }
     }
+    sized(ctx, body.plain());
   }
 
-  /** A length up front spares the server chunked framing of bodies larger than its buffer. */
+  /**
+   * Writes the whole body in one call with its length up front: the server then sends it as the
+   * complete response at once, where a result stream is copied over in small pieces, and bodies
+   * larger than its buffer would go out chunked.
+   */
   private static void sized(Context ctx, byte[] body) {
-    ctx.header("Content-Length", Integer.toString(body.length));
-    ctx.result(body);
+    HttpServletResponse res = ctx.res();
+    res.setContentLength(body.length);
+    try {
+      res.getOutputStream().write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The same test the server's compression applies: the header names gzip. */
