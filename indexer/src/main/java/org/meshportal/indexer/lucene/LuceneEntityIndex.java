@@ -69,6 +69,7 @@ public final class LuceneEntityIndex implements EntityIndex {
   private final ObjectMapper json = new ObjectMapper();
   private final EntityDocuments documents = new EntityDocuments(json);
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final SearchQueryParts searchParts = new SearchQueryParts();
   private final AtomicReference<ReaderTables> tables = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long storeGeneration;
@@ -410,7 +411,7 @@ public final class LuceneEntityIndex implements EntityIndex {
     return read(s -> {
       SearchResult hit = s.results().get(key);
       if (hit == null) {
-        hit = new CatalogSearch(s.searcher(), json).search(request);
+        hit = new CatalogSearch(s.searcher(), json, searchParts).search(request);
         s.results().put(key, hit, SEARCH_HIT_BYTES * hit.results().size());
       }
       return hit;
