@@ -79,6 +79,20 @@ class CatalogSearchTest {
   }
 
   @Test
+  void typoAutomataSharedBetweenSearchesFindTheSameEntities() {
+    List<String> first = titles(search("paymnt"));
+    assertTrue(first.contains("payment-service"), first.toString());
+    // other questions (not answered from the result cache) with the same term reuse its automata
+    for (int limit = 1; limit <= 3; limit++) {
+      SearchResult again = index.search(new SearchRequest("paymnt", List.of("software-catalog"), Map.of(), null, 25 + limit, null));
+      assertEquals(first, titles(again));
+    }
+    SearchResult ui = index.search(new SearchRequest("paymnt", List.of("software-catalog"),
+        Map.of("kind", List.of("component")), null, 25, null));
+    assertEquals(first.stream().filter(t -> !t.equals("Jane Doe")).toList(), titles(ui));
+  }
+
+  @Test
   void longTermsMayCarryTwoTyposAndTheLongTextOneWhenNothingElseMatches() {
     assertEquals("payments-gateway", titles(search("pymentss")).get(0), "two edits from 'payments'");
     assertEquals(List.of(), titles(search("pymt")), "short terms carry one typo at most");
