@@ -17,7 +17,7 @@ final class Json {
 
   /** Bodies from this size on are gzipped for clients that accept it (as the server's own filter does). */
   static final int MIN_COMPRESSED_BYTES = 16 * 1024;
-  private static final long GZIP_MEMO_BYTES = 32L << 20;
+  private static final long GZIP_MEMO_BYTES = 16L << 20;
 
   private final ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
   private final GzipBodies gzipBodies = new GzipBodies(GZIP_MEMO_BYTES);
