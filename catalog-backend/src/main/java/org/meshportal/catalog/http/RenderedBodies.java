@@ -1,5 +1,6 @@
 package org.meshportal.catalog.http;
 
+import java.lang.ref.WeakReference;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,7 +19,8 @@ final class RenderedBodies<R> {
   private long bytes;
   private final LinkedHashMap<String, Entry<R>> entries = new LinkedHashMap<>(64, 0.75f, true);
 
-  private record Entry<R>(R result, byte[] body, long cost) {}
+  /** The result is held weakly: an entry must not keep alive what the index's cache has let go. */
+  private record Entry<R>(WeakReference<R> result, byte[] body, long cost) {}
 
   RenderedBodies(long maxBytes, Function<R, byte[]> render) {
     this.maxBytes = maxBytes;
@@ -28,14 +30,14 @@ final class RenderedBodies<R> {
   byte[] body(String key, R result) {
     synchronized (this) {
       Entry<R> e = entries.get(key);
-      if (e != null && e.result() == result) {
+      if (e != null && e.result().get() == result) {
         return e.body();
       }
     }
     byte[] body = render.apply(result);
     long cost = ENTRY_OVERHEAD + body.length + 2L * key.length();
     if (cost <= maxBytes / 4) {
-      put(key, new Entry<>(result, body, cost));
+      put(key, new Entry<>(new WeakReference<>(result), body, cost));
     }
     return body;
   }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Large item bodies: gzipped for clients that ask, the same JSON as plain, and never stale after a write. */
+/**
+ * Large item bodies gzipped for clients that ask, the same JSON as plain; reused bodies (gzip,
+ * search JSON) never stale after a write.
+ */
 class CompressedReadsHttpTest {
   private static final int COMPONENTS = 40;
 
@@ -92,6 +95,22 @@ class CompressedReadsHttpTest {
     byte[] page = plain("GET", query, null);
     assertArrayEquals(page, gunzipped("GET", query, null));
     assertTrue(TestServer.MAPPER.readTree(page).at("/pageInfo/nextCursor").isTextual());
+  }
+
+  @Test
+  void a_repeated_search_is_answered_the_same_until_a_write_changes_it() {
+    String path = "/api/search/query?term=big&types%5B0%5D=software-catalog&pageLimit=100";
+    TestServer.Response first = s.get(path, "Authorization", auth);
+    assertEquals(200, first.status(), first.body());
+    assertEquals(COMPONENTS, first.json().get("numberOfResults").asInt());
+    assertEquals(first.body(), s.get(path, "Authorization", auth).body());
+
+    String uid = s.get("/api/catalog/entities/by-name/component/default/big-03", "Authorization", auth)
+        .json().at("/metadata/uid").asText();
+    assertEquals(204, s.send("DELETE", "/api/catalog/entities/by-uid/" + uid, null, "Authorization", auth).status());
+    TestServer.Response after = s.get(path, "Authorization", auth);
+    assertEquals(COMPONENTS - 1, after.json().get("numberOfResults").asInt());
+    assertFalse(after.body().contains("big-03"));
   }
 
   private byte[] plain(String method, String path, String body) {
