@@ -67,6 +67,7 @@ public interface EntityIndex extends AutoCloseable {
   /** Facet key as requested → values in original case, sorted by value. */
   Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets);
 
+  /** The result may be shared with other callers asking the same question: read it, do not modify it. */
   SearchResult search(SearchRequest request);
 
   @Override

@@ -3,7 +3,6 @@ package org.meshportal.catalog.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +27,10 @@ import org.meshportal.model.errors.NotFoundException;
 
 /** {@code /api/catalog}: entity reads from the index, writes and locations through the services. */
 final class CatalogPlugin implements Plugin {
+  private static final byte[] NOTHING = {};
+  private static final byte[] ITEMS_HEAD = "{\"items\":".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] OBJECT_END = {'}'};
+
   private final EntityIndex index;
   private final EntityService entities;
   private final LocationService locations;
@@ -49,8 +52,10 @@ final class CatalogPlugin implements Plugin {
   public void addRoutes(PluginRoutes r) {
     r.post("/refresh", this::refresh)
         .get("/entities", this::listEntities)
-        .get("/entities/by-query", ctx -> renderQuery(ctx, index.query(CatalogParams.parseQueryRequest(ctx.queryParamMap()))))
-        .post("/entities/by-query", ctx -> renderQuery(ctx, index.query(CatalogBodies.parseQuery(json.body(ctx)))))
+        .get("/entities/by-query",
+            ctx -> renderQuery(ctx, getKey(ctx), index.query(CatalogParams.parseQueryRequest(ctx.queryParamMap()))))
+        .post("/entities/by-query",
+            ctx -> renderQuery(ctx, bodyKey(ctx), index.query(CatalogBodies.parseQuery(json.body(ctx)))))
         .post("/entities/by-refs", this::byRefs)
         .get("/entities/by-uid/{uid}", this::byUid)
         .delete("/entities/by-uid/{uid}", ctx -> {
@@ -96,9 +101,13 @@ final class CatalogPlugin implements Plugin {
     if (result.nextAfter() != null) {
       ctx.header("Link", "<" + nextLink(ctx.queryParamMap(), result.nextAfter()) + ">; rel=\"next\"");
     }
-    ByteArrayOutputStream out = Json.buffer(result.items());
-    Json.writeArray(out, result.items());
-    json.writeBytes(ctx, 200, out.toByteArray());
+    json.writeItems(ctx, 200, getKey(ctx), new ItemsBody(NOTHING, result.items(), NOTHING));
+  }
+
+  /** Names a GET read for the gzip memo: its path and query string. */
+  private static String getKey(Context ctx) {
+    String query = ctx.queryString();
+    return query == null ? ctx.path() : ctx.path() + '?' + query;
   }
 
   /** The same query with {@code offset} removed and {@code after} set. */
@@ -119,23 +128,16 @@ final class CatalogPlugin implements Plugin {
     return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
-  private void renderQuery(Context ctx, QueryResult result) {
-    ByteArrayOutputStream out = Json.buffer(result.items());
-    out.writeBytes("{\"items\":".getBytes(StandardCharsets.UTF_8));
-    Json.writeArray(out, result.items());
-    out.writeBytes((",\"totalItems\":" + result.totalItems() + ",\"pageInfo\":{").getBytes(StandardCharsets.UTF_8));
-    boolean comma = false;
+  private void renderQuery(Context ctx, String memoKey, QueryResult result) {
+    StringBuilder tail = new StringBuilder(",\"totalItems\":").append(result.totalItems()).append(",\"pageInfo\":{");
     if (result.nextCursor() != null) {
-      out.writeBytes("\"nextCursor\":".getBytes(StandardCharsets.UTF_8));
-      out.writeBytes(json.bytes(result.nextCursor()));
-      comma = true;
+      tail.append("\"nextCursor\":").append(json.text(result.nextCursor()));
     }
     if (result.prevCursor() != null) {
-      out.writeBytes((comma ? ",\"prevCursor\":" : "\"prevCursor\":").getBytes(StandardCharsets.UTF_8));
-      out.writeBytes(json.bytes(result.prevCursor()));
+      tail.append(result.nextCursor() != null ? ",\"prevCursor\":" : "\"prevCursor\":").append(json.text(result.prevCursor()));
     }
-    out.writeBytes("}}".getBytes(StandardCharsets.UTF_8));
-    json.writeBytes(ctx, 200, out.toByteArray());
+    tail.append("}}");
+    json.writeItems(ctx, 200, memoKey, new ItemsBody(ITEMS_HEAD, result.items(), tail.toString().getBytes(StandardCharsets.UTF_8)));
   }
 
   private void byRefs(Context ctx) {
@@ -143,11 +145,12 @@ final class CatalogPlugin implements Plugin {
     List<byte[]> items = request.entityRefs().isEmpty()
         ? List.of()
         : index.byRefs(request.entityRefs(), request.filter(), request.fields());
-    ByteArrayOutputStream out = Json.buffer(items);
-    out.writeBytes("{\"items\":".getBytes(StandardCharsets.UTF_8));
-    Json.writeArray(out, items);
-    out.write('}');
-    json.writeBytes(ctx, 200, out.toByteArray());
+    json.writeItems(ctx, 200, bodyKey(ctx), new ItemsBody(ITEMS_HEAD, items, OBJECT_END));
+  }
+
+  /** Names a POST read for the gzip memo: its path, query string and body. */
+  private static String bodyKey(Context ctx) {
+    return getKey(ctx) + '\n' + ctx.body();
   }
 
   private void byUid(Context ctx) {

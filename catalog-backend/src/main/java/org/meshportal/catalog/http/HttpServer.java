@@ -36,7 +36,6 @@ public final class HttpServer implements AutoCloseable {
   static final String PRINCIPAL = "meshportal.principal";
   private static final String LIVENESS = "/.backstage/health/v1/liveness";
   private static final String READINESS = "/.backstage/health/v1/readiness";
-  private static final int MIN_COMPRESSED_BYTES = 16 * 1024;
 
   private final HttpSettings settings;
   private final Json json = new Json();
@@ -75,7 +74,7 @@ public final class HttpServer implements AutoCloseable {
       // entity read; level 1 keeps most of the size win for the large lists, and single entities
       // and small pages are sent as they are.
       CompressionStrategy compression = new CompressionStrategy(null, new Gzip(1));
-      compression.setDefaultMinSizeForCompression(MIN_COMPRESSED_BYTES);
+      compression.setDefaultMinSizeForCompression(Json.MIN_COMPRESSED_BYTES);
       config.http.customCompression(compression);
       config.jetty.defaultHost = settings.host();
       config.jetty.defaultPort = settings.port();

@@ -6,18 +6,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.javalin.http.Context;
-import java.io.ByteArrayOutputStream;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.List;
 import org.meshportal.model.errors.InputException;
 
 /** JSON reading and writing at the HTTP edge; entity bytes from the index are copied, not re-parsed. */
 final class Json {
   static final String CONTENT_TYPE = "application/json; charset=utf-8";
-  private static final byte[] NULL = {'n', 'u', 'l', 'l'};
+
+  /** Bodies from this size on are gzipped for clients that accept it (as the server's own filter does). */
+  static final int MIN_COMPRESSED_BYTES = 16 * 1024;
+  private static final long GZIP_MEMO_BYTES = 16L << 20;
 
   private final ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  private final GzipBodies gzipBodies = new GzipBodies(GZIP_MEMO_BYTES);
 
   ObjectMapper mapper() {
     return mapper;
@@ -49,7 +52,54 @@ final class Json {
   }
 
   void writeBytes(Context ctx, int status, byte[] json) {
-    ctx.status(status).contentType(CONTENT_TYPE).result(json);
+    ctx.status(status).contentType(CONTENT_TYPE);
+    if (json.length >= MIN_COMPRESSED_BYTES) {
+      ctx.result(json); // through the server's compression
+    } else {
+      sized(ctx, json);
+    }
+  }
+
+  /**
+   * Writes an item body; a large one is sent gzipped when the client accepts gzip, reusing the
+   * compressed form kept under {@code memoKey} when the body is unchanged.
+   */
+  void writeItems(Context ctx, int status, String memoKey, ItemsBody body) {
+    ctx.status(status).contentType(CONTENT_TYPE);
+    if (acceptsGzip(ctx.header("Accept-Encoding"))) {
+      // Reuse is checked first: it compares item identities only, where sizing reads every item.
+      byte[] gzip = gzipBodies.reused(memoKey, body);
+      if (gzip == null && body.size() >= MIN_COMPRESSED_BYTES) {
+        gzip = gzipBodies.compress(memoKey, body);
+      }
+      if (gzip != null) {
+        // Set before the result is written, so the server's compression leaves these bytes alone.
+        ctx.header("Content-Encoding", "gzip");
+        sized(ctx, gzip);
+        return;
+      }
+    }
+    sized(ctx, body.plain());
+  }
+
+  /**
+   * Writes the whole body in one call with its length up front: the server then sends it as the
+   * complete response at once, where a result stream is copied over in small pieces, and bodies
+   * larger than its buffer would go out chunked.
+   */
+  private static void sized(Context ctx, byte[] body) {
+    HttpServletResponse res = ctx.res();
+    res.setContentLength(body.length);
+    try {
+      res.getOutputStream().write(body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The same test the server's compression applies: the header names gzip. */
+  static boolean acceptsGzip(String acceptEncoding) {
+    return acceptEncoding != null && acceptEncoding.contains("gzip");
   }
 
   byte[] bytes(Object value) {
@@ -60,24 +110,12 @@ final class Json {
     }
   }
 
-  /** {@code [a,b,...]} from pre-serialised items; null items become {@code null}. */
-  static void writeArray(ByteArrayOutputStream out, List<byte[]> items) {
-    out.write('[');
-    for (int i = 0; i < items.size(); i++) {
-      if (i > 0) {
-        out.write(',');
-      }
-      byte[] item = items.get(i);
-      out.writeBytes(item == null ? NULL : item);
+  /** A value as JSON text. */
+  String text(Object value) {
+    try {
+      return mapper.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a response", e);
     }
-    out.write(']');
-  }
-
-  static ByteArrayOutputStream buffer(List<byte[]> items) {
-    int size = 64;
-    for (byte[] item : items) {
-      size += item == null ? 5 : item.length + 1;
-    }
-    return new ByteArrayOutputStream(size);
   }
 }

@@ -32,16 +32,20 @@ final class SearchParams {
       throw new InputException("Invalid query string: pageLimit must be at most " + settings.maxPageLimit());
     }
     String cursor = CatalogParams.first(params, "pageCursor");
-    SearchRequest.Highlight highlight = settings.highlight()
-        ? new SearchRequest.Highlight(settings.preTag(), settings.postTag(), settings.fragmentDelimiterLength())
-        : null;
     return new SearchRequest(
         term,
         types(params),
         filters(params),
         cursor == null || cursor.isEmpty() ? null : cursor,
         pageLimit == null ? settings.defaultPageLimit() : pageLimit,
-        highlight);
+        highlight(settings));
+  }
+
+  /** The highlighting every search asks for, or null when it is turned off. */
+  static SearchRequest.Highlight highlight(SearchSettings settings) {
+    return settings.highlight()
+        ? new SearchRequest.Highlight(settings.preTag(), settings.postTag(), settings.fragmentDelimiterLength())
+        : null;
   }
 
   private static List<String> types(Map<String, List<String>> params) {

@@ -11,14 +11,18 @@ import org.meshportal.indexer.SearchResult;
 
 /** {@code /api/search}: {@code GET /query} over the entity index. */
 final class SearchPlugin implements Plugin {
+  private static final long RENDERED_BYTES = 8L << 20;
   private final EntityIndex index;
   private final SearchSettings settings;
   private final Json json;
+  private final RenderedBodies<SearchResult> rendered;
 
   SearchPlugin(EntityIndex index, SearchSettings settings, Json json) {
     this.index = index;
     this.settings = settings;
     this.json = json;
+    SearchRequest.Highlight highlight = SearchParams.highlight(settings);
+    this.rendered = new RenderedBodies<>(RENDERED_BYTES, result -> json.bytes(render(result, highlight)));
   }
 
   @Override
@@ -34,7 +38,8 @@ final class SearchPlugin implements Plugin {
   private void query(Context ctx) {
     SearchRequest request = SearchParams.parse(ctx.queryParamMap(), settings);
     SearchResult result = index.search(request);
-    json.write(ctx, 200, render(result, request.highlight()));
+    String query = ctx.queryString();
+    json.writeBytes(ctx, 200, rendered.body(query == null ? "" : query, result));
   }
 
   static Map<String, Object> render(SearchResult result, SearchRequest.Highlight highlight) {
@@ -44,8 +49,11 @@ final class SearchPlugin implements Plugin {
       item.put("type", hit.type());
       item.put("document", hit.document());
       if (highlight != null && hit.highlightFields() != null) {
-        item.put("highlight", Map.of(
-            "preTag", highlight.preTag(), "postTag", highlight.postTag(), "fields", hit.highlightFields()));
+        Map<String, Object> marks = new LinkedHashMap<>();
+        marks.put("preTag", highlight.preTag());
+        marks.put("postTag", highlight.postTag());
+        marks.put("fields", hit.highlightFields());
+        item.put("highlight", marks);
       }
       item.put("rank", hit.rank());
       results.add(item);

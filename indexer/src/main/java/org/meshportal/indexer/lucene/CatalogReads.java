@@ -69,25 +69,57 @@ final class CatalogReads {
   }
 
   private int docByKey(String field, String value) throws IOException {
-    BytesRef term = new BytesRef(value);
-    for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
-      Terms terms = leaf.reader().terms(field);
+    return new KeyLookup(field).doc(value);
+  }
+
+  /**
+   * Finds live documents by a keyword field's value. The ref field is answered from the reader's
+   * refs table when a read has built it; otherwise each segment's terms are sought, with one terms
+   * enum per segment reused for every value of a batch.
+   */
+  private final class KeyLookup {
+    private final ReaderTables.Refs refs;
+    private final String field;
+    private TermsEnum[] terms;
+    private PostingsEnum[] postings;
+
+    KeyLookup(String field) {
+      this.field = field;
+      this.refs = field.equals(IndexFields.REF) ? tables.refsIfBuilt() : null;
+    }
+
+    int doc(String value) throws IOException {
+      if (refs != null) {
+        // an in-memory binary search instead of a term dictionary seek per segment
+        return refs.docOf(value);
+      }
+      List<LeafReaderContext> leaves = searcher.getIndexReader().leaves();
       if (terms == null) {
-        continue;
-      }
-      TermsEnum te = terms.iterator();
-      if (!te.seekExact(term)) {
-        continue;
-      }
-      Bits live = leaf.reader().getLiveDocs();
-      PostingsEnum pe = te.postings(null, PostingsEnum.NONE);
-      for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
-        if (live == null || live.get(d)) {
-          return leaf.docBase + d;
+        terms = new TermsEnum[leaves.size()];
+        postings = new PostingsEnum[leaves.size()];
+        for (int i = 0; i < terms.length; i++) {
+          Terms t = leaves.get(i).reader().terms(field);
+          terms[i] = t == null ? null : t.iterator();
         }
       }
+      BytesRef term = new BytesRef(value);
+      for (int i = 0; i < terms.length; i++) {
+        TermsEnum te = terms[i];
+        if (te == null || !te.seekExact(term)) {
+          continue;
+        }
+        LeafReaderContext leaf = leaves.get(i);
+        Bits live = leaf.reader().getLiveDocs();
+        PostingsEnum pe = te.postings(postings[i], PostingsEnum.NONE);
+        postings[i] = pe;
+        for (int d = pe.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = pe.nextDoc()) {
+          if (live == null || live.get(d)) {
+            return leaf.docBase + d;
+          }
+        }
+      }
+      return -1;
     }
-    return -1;
   }
 
   private byte[] storedJson(int doc) throws IOException {
@@ -108,9 +140,10 @@ final class CatalogReads {
     FixedBitSet allowed = filter == null || filter instanceof EntityPredicate.MatchAll ? null : match(filter);
     int[] docs = new int[refs.size()];
     int found = 0;
+    KeyLookup lookup = new KeyLookup(IndexFields.REF);
     for (int i = 0; i < docs.length; i++) {
       String ref = refs.get(i);
-      int doc = ref == null ? -1 : docByKey(IndexFields.REF, ref.toLowerCase(Locale.ROOT));
+      int doc = ref == null ? -1 : lookup.doc(ref.toLowerCase(Locale.ROOT));
       docs[i] = doc < 0 || (allowed != null && !allowed.get(doc)) ? -1 : doc;
       found += docs[i] < 0 ? 0 : 1;
     }

@@ -20,10 +20,8 @@ import org.apache.lucene.search.BooleanClause.Occur;
 import org.apache.lucene.search.BooleanQuery;
 import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.ConstantScoreQuery;
-import org.apache.lucene.search.FuzzyQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.PrefixQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.Sort;
@@ -65,11 +63,14 @@ final class CatalogSearch {
 
   private final IndexSearcher searcher;
   private final ObjectMapper json;
-  private final Analyzer analyzer = new SearchAnalyzer();
+  private final Analyzer analyzer;
+  private final SearchQueryParts parts;
 
-  CatalogSearch(IndexSearcher searcher, ObjectMapper json) {
+  CatalogSearch(IndexSearcher searcher, ObjectMapper json, SearchQueryParts parts) {
     this.searcher = searcher;
     this.json = json;
+    this.parts = parts;
+    this.analyzer = parts.analyzer();
   }
 
   SearchResult search(SearchRequest request) throws IOException {
@@ -162,10 +163,10 @@ final class CatalogSearch {
       boolean longText = field.getKey().equals(IndexFields.TEXT_OTHER);
       b.add(new BoostQuery(new TermQuery(t), weight), Occur.SHOULD);
       if (last && (!longText || token.length() >= 3)) {
-        b.add(new BoostQuery(new ConstantScoreQuery(new PrefixQuery(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
+        b.add(new BoostQuery(new ConstantScoreQuery(parts.prefix(t)), weight * PREFIX_FACTOR), Occur.SHOULD);
       }
       if (edits > 0 && (!longText || widened)) {
-        b.add(new BoostQuery(new FuzzyQuery(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR),
+        b.add(new BoostQuery(parts.fuzzy(t, edits, 1, FUZZY_MAX_EXPANSIONS, true), weight * FUZZY_FACTOR),
             Occur.SHOULD);
       }
     }

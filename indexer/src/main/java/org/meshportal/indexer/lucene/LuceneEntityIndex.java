@@ -69,6 +69,7 @@ public final class LuceneEntityIndex implements EntityIndex {
   private final ObjectMapper json = new ObjectMapper();
   private final EntityDocuments documents = new EntityDocuments(json);
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final SearchQueryParts searchParts = new SearchQueryParts();
   private final AtomicReference<ReaderTables> tables = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile long storeGeneration;
@@ -398,9 +399,27 @@ public final class LuceneEntityIndex implements EntityIndex {
     return fields == null ? List.of() : fields.fields();
   }
 
+  private record SearchKey(SearchRequest request) {}
+
+  /** Rough heap bytes of one cached hit (document tree, highlight strings). */
+  private static final long SEARCH_HIT_BYTES = 2048;
+
+  /**
+   * Cached per reader generation like the catalog reads; the same result object is handed to
+   * every caller asking the same question (callers only render it), which lets the HTTP layer
+   * reuse its rendering too.
+   */
   @Override
   public SearchResult search(SearchRequest request) {
-    return read(s -> new CatalogSearch(s.searcher(), json).search(request));
+    SearchKey key = new SearchKey(request);
+    return read(s -> {
+      SearchResult hit = s.results().get(key);
+      if (hit == null) {
+        hit = new CatalogSearch(s.searcher(), json, searchParts).search(request);
+        s.results().put(key, hit, SEARCH_HIT_BYTES * hit.results().size());
+      }
+      return hit;
+    });
   }
 
   private interface Read<T> {

@@ -62,6 +62,12 @@ final class ReaderTables {
       return i >= 0 ? 2L * i + 1 : 2L * (-i - 1);
     }
 
+    /** The live document of a (lowercased) ref, or -1. */
+    int docOf(String ref) {
+      int i = binarySearch(sorted, ref);
+      return i >= 0 ? docOfOrd[i] : -1;
+    }
+
     long rankOfDoc(int doc) {
       return 2L * ordOfDoc[doc] + 1;
     }
@@ -94,6 +100,11 @@ final class ReaderTables {
       refs = r;
     }
     return r;
+  }
+
+  /** The refs table if a read has built it already, else null (not worth building for one lookup). */
+  Refs refsIfBuilt() {
+    return refs;
   }
 
   ValueRanks ranks(String lowerKey) throws IOException {

@@ -251,6 +251,27 @@ class CatalogReadsTest {
   }
 
   @Test
+  void refLookupsAgreeBeforeAndAfterAListBuiltTheRefsTableAndAcrossWrites() {
+    List<String> refs = List.of("component:default/delta", "Component:default/Bravo", "component:default/missing",
+        "api:default/echo-api", "component:default/aaa", "component:default/zzz");
+    List<String> before = names(index.byRefs(refs, null, ALL_FIELDS));
+    assertEquals(java.util.Arrays.asList("delta", "Bravo", null, "echo-api", null, null), before);
+    matching(new MatchAll()); // builds the refs table of this reader
+    assertEquals(before.reversed(), names(index.byRefs(refs.reversed(), null, ALL_FIELDS)));
+    assertEquals("Bravo", parse(index.byRef("component:default/BRAVO")).path("metadata").path("name").asText());
+    assertTrue(index.byRef("component:default/bravo2").isEmpty());
+
+    index.apply(List.of(component("delta", "library", "team-c")), List.of("component:default/bravo"), 2);
+    List<String> expected = java.util.Arrays.asList("delta", null, null, "echo-api", null, null);
+    assertEquals(expected, names(index.byRefs(refs, null, ALL_FIELDS)), "term seeks across segments, deletes honoured");
+    matching(new MatchAll());
+    // another question, so the result cache does not answer it
+    assertEquals(expected.reversed(), names(index.byRefs(refs.reversed(), null, ALL_FIELDS)), "the same from the refs table");
+    assertTrue(index.byRef("component:default/bravo").isEmpty(), "deleted");
+    assertEquals("library", parse(index.byRef("component:default/delta")).path("spec").path("type").asText());
+  }
+
+  @Test
   void facetsCountOriginalCaseValuesPerEntity() {
     Map<String, List<FacetCount>> facets = index.facets(new MatchAll(),
         List.of("kind", "metadata.tags", "relations.ownedBy", "spec.nothing", "metadata.annotations.example.com/long"));

@@ -54,6 +54,16 @@ class CatalogSearchTest {
   }
 
   @Test
+  void repeatedSearchIsAnsweredOnceUntilTheNextWrite() {
+    SearchResult first = search("payment");
+    assertTrue(first == search("payment"), "the same question is answered from the generation's cache");
+    index.apply(List.of(component("payment-batch", "service", "team-pay")), List.of(), 2);
+    SearchResult after = search("payment");
+    assertTrue(titles(after).contains("payment-batch"), "a write is visible to the next search");
+    assertEquals(first.numberOfResults() + 1, after.numberOfResults());
+  }
+
+  @Test
   void exactNameRanksFirst() {
     List<String> titles = titles(search("payment-service"));
     assertEquals("payment-service", titles.get(0));
@@ -66,6 +76,20 @@ class CatalogSearchTest {
     assertEquals("payments-gateway", titles(search("gatewya")).get(0));
     assertTrue(titles(search("paymnet")).contains("payment-service"));
     assertEquals(List.of("Checkout UI"), titles(search("checkout")));
+  }
+
+  @Test
+  void typoAutomataSharedBetweenSearchesFindTheSameEntities() {
+    List<String> first = titles(search("paymnt"));
+    assertTrue(first.contains("payment-service"), first.toString());
+    // other questions (not answered from the result cache) with the same term reuse its automata
+    for (int limit = 1; limit <= 3; limit++) {
+      SearchResult again = index.search(new SearchRequest("paymnt", List.of("software-catalog"), Map.of(), null, 25 + limit, null));
+      assertEquals(first, titles(again));
+    }
+    SearchResult ui = index.search(new SearchRequest("paymnt", List.of("software-catalog"),
+        Map.of("kind", List.of("component")), null, 25, null));
+    assertEquals(first.stream().filter(t -> !t.equals("Jane Doe")).toList(), titles(ui));
   }
 
   @Test
