@@ -122,6 +122,7 @@ final class ManagedMirror {
   private SyncResult syncNow() {
     String id = spec().id();
     Instant start = clock.instant();
+    long t0 = System.nanoTime();
     synchronized (this) {
       syncCount++;
       lastFetchAt = start;
@@ -134,6 +135,7 @@ final class ManagedMirror {
       fail(e.reason(), e.getMessage(), start);
       return new SyncResult(id, SyncResult.Outcome.FAILED, null, e, 0);
     }
+    long t1 = System.nanoTime();
     String from;
     synchronized (this) {
       lastFetchDuration = Duration.between(start, clock.instant());
@@ -168,6 +170,8 @@ final class ManagedMirror {
     }
     ChangeSet change;
     long objectsRead;
+    long t2;
+    long t3;
     try (CommitReader files = git.reader(to)) {
       if (from == null || !git.isAncestor(from, to)) {
         change = new ChangeSet(id, spec().branch(), from, to, true,
@@ -178,9 +182,11 @@ final class ManagedMirror {
         change = new ChangeSet(id, spec().branch(), from, to, false, diff.changes());
         objectsRead = diff.objectsRead();
       }
+      t2 = System.nanoTime();
       for (ChangeListener listener : listeners) {
         listener.onChange(change, files);
       }
+      t3 = System.nanoTime();
     } catch (GitSyncException e) {
       LOG.warn("reading mirror {} failed: {}", id, e.getMessage());
       fail(e.reason(), e.getMessage(), start);
@@ -199,8 +205,10 @@ final class ManagedMirror {
       state = State.OK;
       lastError = null;
     }
-    LOG.info("mirror {} processed {}{} ({} change(s))", id, to,
-        change.fullResync() ? " as full resync" : "", change.changes().size());
+    long t4 = System.nanoTime();
+    LOG.info("mirror {} processed {}{} ({} change(s)); fetch {} ms, diff {} ms, listeners {} ms, save {} ms", id, to,
+        change.fullResync() ? " as full resync" : "", change.changes().size(), (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
     return new SyncResult(id, SyncResult.Outcome.CHANGED, change, null, objectsRead);
   }
 

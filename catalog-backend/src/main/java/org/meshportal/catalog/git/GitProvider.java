@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,16 @@ final class GitProvider {
   /** Last derived mesh entities (with relations) by ref, to tell which changed without serializing them. */
   private Map<String, ObjectNode> meshEntities = Map.of();
   private Map<String, List<ProcessingError>> meshErrors = Map.of();
+  /**
+   * What the last mesh read gave, to skip per-entity work on what a patched read hands back
+   * unchanged (the same instances): the ref of each entity instance, the relations list and the
+   * forward edges taken from it.
+   */
+  private Map<ObjectNode, String> meshRefs = new IdentityHashMap<>();
+  private List<MeshRelation> meshRelations;
+  private Map<String, List<RelationRules.Edge>> meshEdges = Map.of();
+  /** Entities of each file output the mesh reader may adopt; outputs keep their identity while unchanged. */
+  private Map<CatalogFileReader.Output, List<JsonNode>> adoptable = new IdentityHashMap<>();
   /** The engine's refs of this source after the last applied change; null when not known. */
   private Set<String> appliedRefs;
   /** Location refs and mesh source annotations per path: building them runs several regexes. */
@@ -190,17 +201,22 @@ final class GitProvider {
     try {
       Pass pass = new Pass(change, reader, full);
       pass.readCatalogFiles();
+      long t1 = System.nanoTime();
       pass.readMesh();
+      long t2 = System.nanoTime();
       pass.apply();
+      long t3 = System.nanoTime();
       pass.commit();
+      long t4 = System.nanoTime();
       filesRead = reader.reads();
-      applyMillis = (System.nanoTime() - t0) / 1_000_000;
+      applyMillis = (t4 - t0) / 1_000_000;
       appliedCommit = change.toCommit();
       appliedAt = clock.instant();
       lastError = null;
-      LOG.info("Git provider {}: applied {} ({}) in {} ms, {} files read, {} entities", config.id(),
-          shortId(change.toCommit()), full ? "full" : change.changes().size() + " changed paths", applyMillis,
-          filesRead, entityCount);
+      LOG.info("Git provider {}: applied {} ({}) in {} ms (catalog files {} ms, mesh {} ms, engine {} ms, after {} ms),"
+          + " {} files read, {} entities", config.id(), shortId(change.toCommit()),
+          full ? "full" : change.changes().size() + " changed paths", applyMillis, millis(t0, t1), millis(t1, t2),
+          millis(t2, t3), millis(t3, t4), filesRead, entityCount);
     } catch (DeletionsHeldException e) {
       primed = false;
       lastError = e.getMessage();
@@ -227,6 +243,10 @@ final class GitProvider {
     Set<String> nextMeshPaths = Set.of();
     Map<String, ObjectNode> nextMeshEntities = Map.of();
     Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
+    Map<ObjectNode, String> nextMeshRefs;
+    List<MeshRelation> nextMeshRelations;
+    Map<String, List<RelationRules.Edge>> nextMeshEdges;
+    final Map<CatalogFileReader.Output, List<JsonNode>> nextAdoptable = new IdentityHashMap<>();
     /** The mesh tree was derived again (else its entities and errors are those of the last change). */
     boolean meshDerived;
     final List<ObjectNode> meshUpserts = new ArrayList<>();
@@ -336,16 +356,22 @@ final class GitProvider {
         }
       };
       List<JsonNode> known = new ArrayList<>();
-      next.values().forEach(o -> o.entities().forEach(e -> {
-        if (MeshReader.mayAdopt(e)) {
-          known.add(e);
-        }
-      }));
+      next.values().forEach(o -> known.addAll(adoptable(o)));
       MeshResult result = meshReader.read(meshFiles, full ? null : dirty, known);
-      Map<String, List<RelationRules.Edge>> edges = forwardEdges(result.relations());
+      // a patched read hands back the previous relations and most entities as they were
+      boolean sameRelations = !full && result.relations() == meshRelations;
+      Map<String, List<RelationRules.Edge>> edges = sameRelations ? meshEdges : forwardEdges(result.relations());
       Map<String, ObjectNode> derived = new LinkedHashMap<>();
+      Map<ObjectNode, String> refs = new IdentityHashMap<>();
       for (ObjectNode entity : result.entities()) {
-        String ref = CatalogFileReader.refOf(entity);
+        String seen = sameRelations ? meshRefs.get(entity) : null;
+        String ref = seen != null ? seen : CatalogFileReader.refOf(entity);
+        refs.put(entity, ref);
+        if (seen != null && meshEntities.get(ref) == entity) {
+          // the same instance under the same relations: it already carries them and is unchanged
+          derived.put(ref, entity);
+          continue;
+        }
         List<RelationRules.Edge> own = edges.getOrDefault(ref, List.of());
         if (!own.isEmpty()) {
           ArrayNode relations = entity.putArray("relations");
@@ -366,6 +392,27 @@ final class GitProvider {
       }
       nextMeshEntities = derived;
       nextMeshErrors = errors;
+      nextMeshRefs = refs;
+      nextMeshRelations = result.relations();
+      nextMeshEdges = edges;
+    }
+
+    /** The output's entities the mesh reader may adopt, taken once per output. */
+    private List<JsonNode> adoptable(CatalogFileReader.Output output) {
+      List<JsonNode> list = nextAdoptable.get(output);
+      if (list == null) {
+        list = adoptable.get(output);
+        if (list == null) {
+          list = new ArrayList<>(0);
+          for (ObjectNode e : output.entities()) {
+            if (MeshReader.mayAdopt(e)) {
+              list.add(e);
+            }
+          }
+        }
+        nextAdoptable.put(output, list);
+      }
+      return list;
     }
 
     /**
@@ -391,8 +438,8 @@ final class GitProvider {
       return false;
     }
 
-    private static boolean mayAdoptAny(CatalogFileReader.Output output) {
-      return output != null && output.entities().stream().anyMatch(MeshReader::mayAdopt);
+    private boolean mayAdoptAny(CatalogFileReader.Output output) {
+      return output != null && !adoptable(output).isEmpty();
     }
 
     private Set<String> listMesh() {
@@ -407,18 +454,10 @@ final class GitProvider {
 
     void apply() throws DeletionsHeldException {
       Set<String> nextRefs = new HashSet<>();
-      List<ObjectNode> all = new ArrayList<>();
-      List<ObjectNode> upserts = new ArrayList<>();
       for (CatalogFileReader.Output o : next.values()) {
         nextRefs.addAll(o.refs());
-        all.addAll(o.entities());
-        if (reread.contains(o.path())) {
-          upserts.addAll(o.entities());
-        }
       }
       nextRefs.addAll(nextMeshEntities.keySet());
-      all.addAll(nextMeshEntities.values());
-      upserts.addAll(meshUpserts);
 
       Set<String> current = full || appliedRefs == null ? engine.refsOfSource(source) : appliedRefs;
       List<String> deletes = current.stream().filter(r -> !nextRefs.contains(r)).sorted().toList();
@@ -426,12 +465,22 @@ final class GitProvider {
 
       Map<String, String> state = Map.of("commit", change.toCommit());
       if (full) {
+        List<ObjectNode> all = new ArrayList<>();
+        next.values().forEach(o -> all.addAll(o.entities()));
+        all.addAll(nextMeshEntities.values());
         List<ProcessingError> errors = new ArrayList<>();
         next.values().forEach(o -> errors.addAll(o.errors()));
         nextMeshErrors.values().forEach(errors::addAll);
         engine.applyProviderSnapshot(config.providerId(), all, errors, state);
         return;
       }
+      List<ObjectNode> upserts = new ArrayList<>();
+      for (CatalogFileReader.Output o : next.values()) {
+        if (reread.contains(o.path())) {
+          upserts.addAll(o.entities()); // in reading order: of two files with one ref, the first wins
+        }
+      }
+      upserts.addAll(meshUpserts);
       Set<String> touched = new HashSet<>();
       reread.forEach(p -> touched.add(location(p)));
       files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(location(p)));
@@ -467,11 +516,31 @@ final class GitProvider {
     }
 
     void commit() {
+      if (full) {
+        adoptable = new IdentityHashMap<>();
+      } else {
+        // unchanged outputs keep their entry; replaced and dropped ones go
+        files.forEach((path, before) -> {
+          if (next.get(path) != before) {
+            adoptable.remove(before);
+          }
+        });
+      }
+      nextAdoptable.forEach((output, list) -> {
+        if (next.get(output.path()) == output) {
+          adoptable.put(output, list);
+        }
+      });
       files = next;
       entries = nextEntries;
       meshPaths = nextMeshPaths;
       meshEntities = nextMeshEntities;
       meshErrors = nextMeshErrors;
+      if (meshDerived) {
+        meshRefs = nextMeshRefs;
+        meshRelations = nextMeshRelations;
+        meshEdges = nextMeshEdges;
+      }
       primed = true;
       held = null;
       confirmedCommit = null;
@@ -507,6 +576,10 @@ final class GitProvider {
 
   private static String trim(String folder) {
     return folder.replaceAll("^(\\./|/)+", "").replaceAll("/+$", "");
+  }
+
+  private static long millis(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
   }
 
   static String shortId(String commit) {
