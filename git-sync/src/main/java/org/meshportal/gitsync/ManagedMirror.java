@@ -43,6 +43,8 @@ final class ManagedMirror {
   private Instant lastChangeAt;
   private MirrorStatus.Error lastError;
   private long syncCount;
+  /** Touched by the sync thread only: whether the listeners had their {@link ChangeListener#onResume} call. */
+  private boolean resumed;
 
   ManagedMirror(GitMirror git, ProcessedCommits processed, List<ChangeListener> listeners,
       Executor executor, Clock clock) {
@@ -120,6 +122,10 @@ final class ManagedMirror {
   }
 
   private SyncResult syncNow() {
+    if (!resumed) {
+      resumed = true;
+      resume();
+    }
     String id = spec().id();
     Instant start = clock.instant();
     long t0 = System.nanoTime();
@@ -210,6 +216,29 @@ final class ManagedMirror {
         change.fullResync() ? " as full resync" : "", change.changes().size(), (t1 - t0) / 1_000_000,
         (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
     return new SyncResult(id, SyncResult.Outcome.CHANGED, change, null, objectsRead);
+  }
+
+  private void resume() {
+    String commit;
+    synchronized (this) {
+      commit = processedCommit;
+    }
+    if (commit == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try (CommitReader files = git.hasCommit(commit) ? git.reader(commit) : null) {
+      if (files == null) {
+        return;
+      }
+      for (ChangeListener listener : listeners) {
+        listener.onResume(spec().id(), spec().branch(), files);
+      }
+      LOG.info("mirror {} resumed at {} in {} ms", spec().id(), commit, (System.nanoTime() - t0) / 1_000_000);
+    } catch (Exception e) {
+      // the listener then handles the next change set as it would without the resume
+      LOG.warn("listener could not resume mirror {} at {}", spec().id(), commit, e);
+    }
   }
 
   private synchronized void fail(Reason reason, String message, Instant start) {

@@ -194,6 +194,19 @@ final class GitProvider {
 
   // ---------------------------------------------------------------- processing
 
+  /**
+   * Rebuilds the per-file caches for the commit the catalog took last before this process started,
+   * by processing it as a full resync (the engine writes only what differs, normally nothing). Runs
+   * before the first change set, so the first commit after a restart is read incrementally instead
+   * of as a full re-read.
+   */
+  void onResume(CommitReader processed) throws Exception {
+    if (primed) {
+      return;
+    }
+    onChange(new ChangeSet(config.id(), config.branch(), null, processed.commit(), true, List.of()), processed);
+  }
+
   void onChange(ChangeSet change, CommitReader commit) throws Exception {
     long t0 = System.nanoTime();
     boolean full = change.fullResync() || !primed;
