@@ -79,6 +79,8 @@ final class GitProvider {
   private Map<String, List<RelationRules.Edge>> meshEdges = Map.of();
   /** Entities of each file output the mesh reader may adopt; outputs keep their identity while unchanged. */
   private Map<CatalogFileReader.Output, List<JsonNode>> adoptable = new IdentityHashMap<>();
+  /** How many file outputs hold each ref (a ref may come from two files); updated per change. */
+  private Map<String, Integer> refCounts = new HashMap<>();
   /** The engine's refs of this source after the last applied change; null when not known. */
   private Set<String> appliedRefs;
   /** Location refs and mesh source annotations per path: building them runs several regexes. */
@@ -260,6 +262,10 @@ final class GitProvider {
     List<MeshRelation> nextMeshRelations;
     Map<String, List<RelationRules.Edge>> nextMeshEdges;
     final Map<CatalogFileReader.Output, List<JsonNode>> nextAdoptable = new IdentityHashMap<>();
+    /** Ref counts of all outputs after a full look, or the change to them after an incremental one. */
+    Map<String, Integer> nextRefCounts;
+    boolean countsAreDelta;
+    List<String> dropped;
     /** The mesh tree was derived again (else its entities and errors are those of the last change). */
     boolean meshDerived;
     final List<ObjectNode> meshUpserts = new ArrayList<>();
@@ -466,14 +472,8 @@ final class GitProvider {
     }
 
     void apply() throws DeletionsHeldException {
-      Set<String> nextRefs = new HashSet<>();
-      for (CatalogFileReader.Output o : next.values()) {
-        nextRefs.addAll(o.refs());
-      }
-      nextRefs.addAll(nextMeshEntities.keySet());
-
       Set<String> current = full || appliedRefs == null ? engine.refsOfSource(source) : appliedRefs;
-      List<String> deletes = current.stream().filter(r -> !nextRefs.contains(r)).sorted().toList();
+      List<String> deletes = full || appliedRefs == null ? deletesOfAll(current) : deletesOfChange(current);
       guard(current.size(), deletes);
 
       Map<String, String> state = Map.of("commit", change.toCommit());
@@ -496,7 +496,7 @@ final class GitProvider {
       upserts.addAll(meshUpserts);
       Set<String> touched = new HashSet<>();
       reread.forEach(p -> touched.add(location(p)));
-      files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(location(p)));
+      dropped().forEach(p -> touched.add(location(p)));
       if (meshDerived) {
         touched.addAll(meshErrors.keySet());
         touched.addAll(nextMeshErrors.keySet());
@@ -514,6 +514,56 @@ final class GitProvider {
         }
       });
       engine.applyProviderDelta(config.providerId(), upserts, deletes, touched, errors, state);
+    }
+
+    /** Refs the source holds that nothing produces now, looking at every output. */
+    private List<String> deletesOfAll(Set<String> current) {
+      nextRefCounts = new HashMap<>();
+      countsAreDelta = false;
+      for (CatalogFileReader.Output o : next.values()) {
+        o.refs().forEach(r -> nextRefCounts.merge(r, 1, Integer::sum));
+      }
+      return current.stream()
+          .filter(r -> !nextRefCounts.containsKey(r) && !nextMeshEntities.containsKey(r))
+          .sorted().toList();
+    }
+
+    /**
+     * The same as {@link #deletesOfAll} when the previous change was applied: only refs of re-read or
+     * dropped files and of the previous mesh entities can have gone, unless another file still holds them.
+     */
+    private List<String> deletesOfChange(Set<String> current) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (String path : reread) {
+        CatalogFileReader.Output before = files.get(path);
+        if (before != null) {
+          before.refs().forEach(r -> counts.merge(r, -1, Integer::sum));
+        }
+        next.get(path).refs().forEach(r -> counts.merge(r, 1, Integer::sum));
+      }
+      dropped().forEach(path -> files.get(path).refs().forEach(r -> counts.merge(r, -1, Integer::sum)));
+      Set<String> candidates = new HashSet<>(counts.keySet());
+      if (meshDerived) {
+        candidates.addAll(meshEntities.keySet());
+      }
+      nextRefCounts = counts; // the delta; commit() folds it into refCounts
+      countsAreDelta = true;
+      Set<String> gone = new TreeSet<>();
+      for (String ref : candidates) {
+        int held = refCounts.getOrDefault(ref, 0) + counts.getOrDefault(ref, 0);
+        if (held <= 0 && !nextMeshEntities.containsKey(ref) && current.contains(ref)) {
+          gone.add(ref);
+        }
+      }
+      return List.copyOf(gone);
+    }
+
+    /** Files read by the last change and not by this one. */
+    private List<String> dropped() {
+      if (dropped == null) {
+        dropped = files.keySet().stream().filter(p -> !next.containsKey(p)).toList();
+      }
+      return dropped;
     }
 
     private void guard(int current, List<String> deletes) throws DeletionsHeldException {
@@ -544,6 +594,18 @@ final class GitProvider {
           adoptable.put(output, list);
         }
       });
+      if (nextRefCounts != null && countsAreDelta) {
+        nextRefCounts.forEach((ref, change) -> {
+          int n = refCounts.getOrDefault(ref, 0) + change;
+          if (n > 0) {
+            refCounts.put(ref, n);
+          } else {
+            refCounts.remove(ref);
+          }
+        });
+      } else if (nextRefCounts != null) {
+        refCounts = nextRefCounts;
+      }
       files = next;
       entries = nextEntries;
       meshPaths = nextMeshPaths;
