@@ -17,8 +17,9 @@ import java.util.Set;
  * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
  * them. Parsed files are cached, so after a change only the changed files are parsed again. The
  * mapping is recomputed over everything, except for the common edit of an APIResourceSchema's
- * content (same name, group, kind and plural): then only the APIs built from it are derived again
- * and the rest of the previous result is kept.
+ * content (same name, group, kind and plural): then only the APIs built from it are derived again,
+ * on the previous derivation's document index, exports, providers and policies, and the rest of
+ * the previous result is kept.
  *
  * <p>One instance per repository. Not thread-safe: the caller serializes calls (one sync at a time).
  * Never throws for bad repository content; every problem is reported in {@link MeshResult#problems()}.
@@ -44,6 +45,8 @@ public final class MeshReader {
   private MeshResult previous;
   private List<JsonNode> previousKnown = List.of();
   private Map<String, List<String>> previousConsumers = Map.of();
+  /** The deriver of the previous result, whose index and exports a schema edit takes over. */
+  private MeshDeriver previousDeriver;
   /** API entities built by the last {@link #read}; lets tests see that an edit was not a full derivation. */
   int lastApisDerived;
 
@@ -70,6 +73,7 @@ public final class MeshReader {
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
     Set<String> listed = new HashSet<>();
     boolean schemaEditsOnly = changedPaths != null && previous != null && !changed.isEmpty();
+    Map<MeshDoc, MeshDoc> swapped = new java.util.IdentityHashMap<>();
     for (String path : files.list()) {
       if (cache.containsKey(path) && !changed.contains(path)) {
         listed.add(path); // located when it was parsed; a path's location never changes
@@ -86,6 +90,11 @@ public final class MeshReader {
         order = null;
       }
       schemaEditsOnly = schemaEditsOnly && old != null && schemaEditOnly(old, fresh);
+      if (schemaEditsOnly) {
+        for (int i = 0; i < old.documents().size(); i++) {
+          swapped.put(old.documents().get(i), fresh.documents().get(i));
+        }
+      }
     }
     if (cache.size() != listed.size()) {
       cache.keySet().retainAll(listed);
@@ -100,10 +109,15 @@ public final class MeshReader {
     order.forEach(path -> parsed.add(cache.get(path)));
     List<JsonNode> known = knownEntities == null ? List.of() : List.copyOf(knownEntities);
     if (schemaEditsOnly && known.equals(previousKnown)) {
-      MeshDeriver deriver = new MeshDeriver(options, json, parsed, definitions);
+      // the previous deriver's index and exports with the edited documents swapped in; a fresh index otherwise
+      MeshDeriver deriver = previousDeriver != null && previousDeriver.reusable()
+          ? new MeshDeriver(previousDeriver, swapped, definitions)
+          : new MeshDeriver(options, json, parsed, definitions);
+      previousDeriver = null; // its index may now hold the edited documents
       MeshResult patched = deriver.rederiveApis(previous, known, previousConsumers, changed);
       if (patched != null) {
         Map<List<Object>, String> merged = new java.util.HashMap<>(definitions);
+        MeshDeriver.dropDefinitionsOf(merged, swapped.keySet());
         merged.putAll(deriver.definitions);
         return remember(patched, deriver, known, merged);
       }
@@ -118,6 +132,7 @@ public final class MeshReader {
     previous = result;
     previousKnown = known;
     previousConsumers = deriver.consumers;
+    previousDeriver = deriver;
     definitions = defs;
     lastApisDerived = deriver.apisDerived;
     return result;
