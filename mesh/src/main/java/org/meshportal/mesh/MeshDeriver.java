@@ -224,21 +224,39 @@ final class MeshDeriver {
     if (problems.size() != problemsBefore) {
       return null;
     }
-    Map<String, ObjectNode> patched = new TreeMap<>();
-    previous.entities().forEach(e -> patched.put(ref(e.path("kind").asText().toLowerCase(Locale.ROOT),
-        e.path("metadata").path("name").asText()), e));
+    List<ObjectNode> patched = new ArrayList<>(previous.entities());
     Map<String, List<String>> files = new TreeMap<>(previous.sourceFiles());
     for (Map.Entry<String, ObjectNode> e : entities.entrySet()) {
-      if (!patched.containsKey(e.getKey())) {
+      int at = indexOfRef(patched, e.getKey());
+      if (at < 0) {
         return null; // the API was not in the previous result (it clashed or was invalid there)
       }
-      patched.put(e.getKey(), e.getValue());
+      patched.set(at, e.getValue());
       files.put(e.getKey(), List.copyOf(sources.getOrDefault(e.getKey(), Set.of())));
     }
     previousConsumers.forEach(consumers::putIfAbsent);
-    return new MeshResult(List.copyOf(patched.values()), previous.relations(), previous.problems(),
+    return new MeshResult(List.copyOf(patched), previous.relations(), previous.problems(),
         previous.documentCounts(), previous.skippedCounts(), java.util.Collections.unmodifiableMap(files),
         previous.adoptions());
+  }
+
+  /** Position of the entity with this ref in a result's entities, which are sorted by ref; -1 when absent. */
+  private int indexOfRef(List<ObjectNode> sorted, String ref) {
+    int lo = 0;
+    int hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      ObjectNode e = sorted.get(mid);
+      int c = ref(e.path("kind").asText().toLowerCase(Locale.ROOT), e.path("metadata").path("name").asText()).compareTo(ref);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   // ---- exports and schemas ------------------------------------------------------------------

@@ -66,6 +66,8 @@ final class GitProvider {
   private Map<String, CatalogFileReader.Output> files = Map.of();
   private Set<String> entries = Set.of();
   private Set<String> meshPaths = Set.of();
+  /** The list of {@link #meshPaths} last handed to the mesh reader. */
+  private List<String> meshPathList;
   /** Last derived mesh entities (with relations) by ref, to tell which changed without serializing them. */
   private Map<String, ObjectNode> meshEntities = Map.of();
   private Map<String, List<ProcessingError>> meshErrors = Map.of();
@@ -259,6 +261,7 @@ final class GitProvider {
     Map<String, ObjectNode> nextMeshEntities = Map.of();
     Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
     Map<ObjectNode, String> nextMeshRefs;
+    List<String> nextMeshPathList;
     List<MeshRelation> nextMeshRelations;
     Map<String, List<RelationRules.Edge>> nextMeshEdges;
     final Map<CatalogFileReader.Output, List<JsonNode>> nextAdoptable = new IdentityHashMap<>();
@@ -361,8 +364,16 @@ final class GitProvider {
         return;
       }
       meshDerived = true;
-      nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
-      List<String> listed = List.copyOf(nextMeshPaths);
+      List<String> listed;
+      if (structural || meshPathList == null) {
+        nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
+        listed = List.copyOf(nextMeshPaths);
+      } else {
+        // no path came or went: the same list again, which tells the reader so
+        nextMeshPaths = meshPaths;
+        listed = meshPathList;
+      }
+      nextMeshPathList = listed;
       MeshFiles meshFiles = new MeshFiles() {
         @Override
         public List<String> list() {
@@ -612,6 +623,7 @@ final class GitProvider {
       meshEntities = nextMeshEntities;
       meshErrors = nextMeshErrors;
       if (meshDerived) {
+        meshPathList = nextMeshPathList;
         meshRefs = nextMeshRefs;
         meshRelations = nextMeshRelations;
         meshEdges = nextMeshEdges;
