@@ -593,12 +593,14 @@ final class GitProvider {
       if (full) {
         adoptable = new IdentityHashMap<>();
       } else {
-        // unchanged outputs keep their entry; replaced and dropped ones go
-        files.forEach((path, before) -> {
-          if (next.get(path) != before) {
+        // unchanged outputs keep their entry; replaced (re-read) and dropped ones go
+        for (String path : reread) {
+          CatalogFileReader.Output before = files.get(path);
+          if (before != null) {
             adoptable.remove(before);
           }
-        });
+        }
+        dropped().forEach(path -> adoptable.remove(files.get(path)));
       }
       nextAdoptable.forEach((output, list) -> {
         if (next.get(output.path()) == output) {
