@@ -322,8 +322,7 @@ head = git("rev-parse", "HEAD")
 wait_until(applied, "the restarted server is in sync", proc=proc)
 restart_ms = ms(t0, time.monotonic())
 # The provider rebuilt its caches at the restart (the resume), so this commit is read incrementally;
-# it is reported apart because it is the first one the restarted process handles.
-# It is reported on its own; the three after it measure polling on a warm provider.
+# it is reported apart because it is the first one the restarted process handles (cold JIT).
 commit, marker, kind, ns, name, check = change(20)
 t0 = time.monotonic()
 first_poll = measure_visibility(t0, marker, kind, ns, name, check)
