@@ -12,8 +12,8 @@
 #       followed by a signed GitHub push webhook; ms from the webhook until the change is visible
 #       through the catalog (by-name) and through search;
 #   (c) commits without webhook, picked up by a short poll interval (server restarted on the same
-#       data directory with that interval): the first one after the restart (a full re-read, the
-#       provider's caches are in memory only) reported apart, then 3 measured on the warm provider;
+#       data directory with that interval; "in sync" includes the provider's resume, which rebuilds its
+#       caches from the processed commit): the first one after the restart reported apart, then 3 more;
 #   (d) peak RSS of the server (VmHWM).
 # Prints a Markdown table.
 #
@@ -340,8 +340,8 @@ proc = start_server(poll, "poll")
 head = git("rev-parse", "HEAD")
 wait_until(applied, "the restarted server is in sync", proc=proc)
 restart_ms = ms(t0, time.monotonic())
-# The provider's parse caches live in memory: the first commit after a restart is a full re-read.
-# It is reported on its own; the three after it measure polling on a warm provider.
+# The provider rebuilt its caches at the restart (the resume), so this commit is read incrementally;
+# it is reported apart because it is the first one the restarted process handles (cold JIT).
 commit, marker, kind, ns, name, check = change(20)
 t0 = time.monotonic()
 first_poll = measure_visibility(t0, marker, kind, ns, name, check)
@@ -385,7 +385,7 @@ Repository: {manifest["files"]} files, {manifest["bytes"] // (1 << 20)} MiB; exp
 | (b) changes not visible within 60 s | {missing} of 20 |
 | (b) provider fetch / apply per commit, median | {statistics.median(fetches) if fetches else "-"} ms / {statistics.median(applies) if applies else "-"} ms |
 | (c) restart on same data → in sync | {restart_ms} ms |
-| (c) first commit after restart → visible (full re-read) | {first_poll[0]}/{first_poll[1]} ms (by-name/search) |
+| (c) first commit after restart → visible | {first_poll[0]}/{first_poll[1]} ms (by-name/search) |
 | (c) commit → visible (poll every {poll} s, no webhook), next 3 commits | {", ".join(f"{r['catalog']}/{r['search']}" for r in poll_rows)} ms (by-name/search) |
 | (d) peak RSS (VmHWM) after cold sync / after webhooks / poll run | {rss_cold} / {rss_hooks} / {rss_poll} MiB |
 """)

@@ -43,6 +43,8 @@ final class ManagedMirror {
   private Instant lastChangeAt;
   private MirrorStatus.Error lastError;
   private long syncCount;
+  /** Touched by the sync thread only: whether the listeners had their {@link ChangeListener#onResume} call. */
+  private boolean resumed;
 
   ManagedMirror(GitMirror git, ProcessedCommits processed, List<ChangeListener> listeners,
       Executor executor, Clock clock) {
@@ -120,8 +122,13 @@ final class ManagedMirror {
   }
 
   private SyncResult syncNow() {
+    if (!resumed) {
+      resumed = true;
+      resume();
+    }
     String id = spec().id();
     Instant start = clock.instant();
+    long t0 = System.nanoTime();
     synchronized (this) {
       syncCount++;
       lastFetchAt = start;
@@ -134,6 +141,7 @@ final class ManagedMirror {
       fail(e.reason(), e.getMessage(), start);
       return new SyncResult(id, SyncResult.Outcome.FAILED, null, e, 0);
     }
+    long t1 = System.nanoTime();
     String from;
     synchronized (this) {
       lastFetchDuration = Duration.between(start, clock.instant());
@@ -168,6 +176,8 @@ final class ManagedMirror {
     }
     ChangeSet change;
     long objectsRead;
+    long t2;
+    long t3;
     try (CommitReader files = git.reader(to)) {
       if (from == null || !git.isAncestor(from, to)) {
         change = new ChangeSet(id, spec().branch(), from, to, true,
@@ -178,9 +188,11 @@ final class ManagedMirror {
         change = new ChangeSet(id, spec().branch(), from, to, false, diff.changes());
         objectsRead = diff.objectsRead();
       }
+      t2 = System.nanoTime();
       for (ChangeListener listener : listeners) {
         listener.onChange(change, files);
       }
+      t3 = System.nanoTime();
     } catch (GitSyncException e) {
       LOG.warn("reading mirror {} failed: {}", id, e.getMessage());
       fail(e.reason(), e.getMessage(), start);
@@ -199,9 +211,34 @@ final class ManagedMirror {
       state = State.OK;
       lastError = null;
     }
-    LOG.info("mirror {} processed {}{} ({} change(s))", id, to,
-        change.fullResync() ? " as full resync" : "", change.changes().size());
+    long t4 = System.nanoTime();
+    LOG.info("mirror {} processed {}{} ({} change(s)); fetch {} ms, diff {} ms, listeners {} ms, save {} ms", id, to,
+        change.fullResync() ? " as full resync" : "", change.changes().size(), (t1 - t0) / 1_000_000,
+        (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
     return new SyncResult(id, SyncResult.Outcome.CHANGED, change, null, objectsRead);
+  }
+
+  private void resume() {
+    String commit;
+    synchronized (this) {
+      commit = processedCommit;
+    }
+    if (commit == null) {
+      return;
+    }
+    long t0 = System.nanoTime();
+    try (CommitReader files = git.hasCommit(commit) ? git.reader(commit) : null) {
+      if (files == null) {
+        return;
+      }
+      for (ChangeListener listener : listeners) {
+        listener.onResume(spec().id(), spec().branch(), files);
+      }
+      LOG.info("mirror {} resumed at {} in {} ms", spec().id(), commit, (System.nanoTime() - t0) / 1_000_000);
+    } catch (Exception e) {
+      // the listener then handles the next change set as it would without the resume
+      LOG.warn("listener could not resume mirror {} at {}", spec().id(), commit, e);
+    }
   }
 
   private synchronized void fail(Reason reason, String message, Instant start) {

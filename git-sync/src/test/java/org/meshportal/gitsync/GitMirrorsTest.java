@@ -194,6 +194,41 @@ class GitMirrorsTest {
   }
 
   @Test
+  void a_restart_resumes_the_listeners_at_the_processed_commit_once_before_the_next_change() {
+    String first = upstream.commit(Map.of("a", "1", "b", "2"));
+    mirrors.sync("repo");
+    assertTrue(listener.resumed.isEmpty(), "no earlier run: nothing to resume");
+    mirrors.close();
+    String second = upstream.commit(Map.of("b", "changed while down"));
+
+    RecordingListener afterRestart = new RecordingListener();
+    mirrors = open(afterRestart);
+    mirrors.add(new MirrorSpec("repo", upstream.url(), "main"));
+    mirrors.sync("repo");
+    mirrors.sync("repo");
+
+    assertEquals(List.of("resume repo@" + first + " b=2", "change " + first + ".." + second), afterRestart.events);
+  }
+
+  @Test
+  void a_failing_resume_is_ignored_and_the_change_is_still_delivered() {
+    String first = upstream.commit(Map.of("a", "1"));
+    mirrors.sync("repo");
+    mirrors.close();
+    String second = upstream.commit(Map.of("a", "2"));
+
+    RecordingListener afterRestart = new RecordingListener();
+    afterRestart.failResume = true;
+    mirrors = open(afterRestart);
+    mirrors.add(new MirrorSpec("repo", upstream.url(), "main"));
+    SyncResult r = mirrors.sync("repo");
+
+    assertEquals(Outcome.CHANGED, r.outcome());
+    assertEquals(List.of("resume repo@" + first + " b=-", "change " + first + ".." + second), afterRestart.events);
+    assertEquals(second, mirrors.processedCommit("repo").orElseThrow());
+  }
+
+  @Test
   void a_changed_branch_in_config_forgets_the_processed_commit() {
     upstream.commit(Map.of("a", "1"));
     mirrors.sync("repo");

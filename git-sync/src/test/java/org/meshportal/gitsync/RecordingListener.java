@@ -12,6 +12,20 @@ final class RecordingListener implements ChangeListener {
 
   final List<Delivery> deliveries = new CopyOnWriteArrayList<>();
   final AtomicInteger failuresLeft = new AtomicInteger();
+  /** Resume calls and change sets in the order received, e.g. {@code "resume repo@<commit> b=<content of b>"}. */
+  final List<String> events = new CopyOnWriteArrayList<>();
+  final List<String> resumed = new CopyOnWriteArrayList<>();
+  volatile boolean failResume;
+
+  @Override
+  public void onResume(String repoId, String branch, CommitReader processed) {
+    String b = processed.read("b").map(x -> new String(x, java.nio.charset.StandardCharsets.UTF_8)).orElse("-");
+    events.add("resume " + repoId + "@" + processed.commit() + " b=" + b);
+    resumed.add(processed.commit());
+    if (failResume) {
+      throw new IllegalStateException("cannot resume");
+    }
+  }
 
   @Override
   public void onChange(ChangeSet change, CommitReader files) {
@@ -23,6 +37,7 @@ final class RecordingListener implements ChangeListener {
       }
     }
     deliveries.add(new Delivery(change, contents));
+    events.add("change " + change.fromCommit() + ".." + change.toCommit());
     if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new IllegalStateException("consumer is down");
     }

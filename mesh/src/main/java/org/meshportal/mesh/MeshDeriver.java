@@ -80,6 +80,44 @@ final class MeshDeriver {
     this.index = new MeshIndex(files);
     this.ns = options.namespace();
     this.problems = new ArrayList<>(index.problems);
+    this.basis = null;
+  }
+
+  /**
+   * A deriver for an APIResourceSchema content edit on top of the one that derived the previous
+   * result: it takes over that one's index, with the edited documents swapped in (old document →
+   * new one, by identity), and its exports, providers and policies, so {@link #rederiveApis}
+   * normalizes only the exports built from the edited documents. The previous deriver must not be
+   * used afterwards.
+   */
+  MeshDeriver(MeshDeriver previous, Map<MeshDoc, MeshDoc> swapped, Map<List<Object>, String> previousDefinitions) {
+    this.previousDefinitions = previousDefinitions;
+    this.options = previous.options;
+    this.json = previous.json;
+    this.index = previous.index;
+    this.ns = previous.ns;
+    index.swapSchemas(swapped);
+    this.problems = new ArrayList<>(index.problems);
+    this.basis = previous;
+    this.swapped = swapped;
+  }
+
+  /** The deriver whose exports, providers and policies {@link #rederiveApis} takes over; null for a fresh one. */
+  private MeshDeriver basis;
+  private Map<MeshDoc, MeshDoc> swapped = Map.of();
+  /** What this derivation built, for a later patching deriver. */
+  private Map<String, Export> exports;
+  private Map<String, Provider> providers;
+  private Map<String, List<String>> allowed;
+
+  /** Drops memoized definitions built from documents that an edit replaced: they are never asked for again. */
+  static void dropDefinitionsOf(Map<List<Object>, String> definitions, Set<MeshDoc> replaced) {
+    definitions.keySet().removeIf(key -> key.stream().anyMatch(o -> o instanceof Identity id && replaced.contains(id.ref())));
+  }
+
+  /** Whether {@link #rederiveApis} can take over this deriver's structures. */
+  boolean reusable() {
+    return exports != null;
   }
 
   MeshResult derive(List<? extends JsonNode> knownEntities) {
@@ -88,6 +126,9 @@ final class MeshDeriver {
     String domainRef = domain(known);
     Map<String, Provider> providers = providers(exports, known, domainRef);
     Map<String, List<String>> allowed = policies(exports);
+    this.exports = exports;
+    this.providers = providers;
+    this.allowed = allowed;
     Map<String, Account> accounts = accounts();
     Map<String, Set<String>> boundGroups = bindings(accounts, exports, providers, consumers);
     for (Export e : exports.values()) {
@@ -129,11 +170,37 @@ final class MeshDeriver {
    */
   MeshResult rederiveApis(MeshResult previous, List<? extends JsonNode> knownEntities,
       Map<String, List<String>> previousConsumers, Set<String> changedFiles) {
-    Known known = new Known(knownEntities, index.backstage);
-    Map<String, Export> exports = exports();
-    String domainRef = domain(known);
-    Map<String, Provider> providers = providers(exports, known, domainRef);
-    Map<String, List<String>> allowed = policies(exports);
+    Map<String, Export> exports;
+    Map<String, Provider> providers;
+    Map<String, List<String>> allowed;
+    if (basis != null) {
+      // the edit changed only schema contents: exports not built from an edited document stay as they were
+      exports = new LinkedHashMap<>();
+      for (Map.Entry<String, Export> e : basis.exports.entrySet()) {
+        Export before = e.getValue();
+        boolean edited = before.schemas().stream().anyMatch(x -> swapped.containsKey(x.source()));
+        exports.put(e.getKey(), edited ? normalize(before.doc()) : before);
+        if (!edited) {
+          String ref = basis.apiRefs.get(before);
+          if (ref != null) {
+            apiRefs.put(before, ref);
+          }
+        }
+      }
+      providers = basis.providers;
+      allowed = basis.allowed;
+      basis.policyFiles.forEach(policyFiles::putIfAbsent);
+      basis = null; // keep no chain of earlier derivers alive
+    } else {
+      Known known = new Known(knownEntities, index.backstage);
+      exports = exports();
+      String domainRef = domain(known);
+      providers = providers(exports, known, domainRef);
+      allowed = policies(exports);
+    }
+    this.exports = exports;
+    this.providers = providers;
+    this.allowed = allowed;
     // the domain and provider entities just built are unchanged; only the APIs below are new
     entities.clear();
     sources.clear();
@@ -157,21 +224,39 @@ final class MeshDeriver {
     if (problems.size() != problemsBefore) {
       return null;
     }
-    Map<String, ObjectNode> patched = new TreeMap<>();
-    previous.entities().forEach(e -> patched.put(ref(e.path("kind").asText().toLowerCase(Locale.ROOT),
-        e.path("metadata").path("name").asText()), e));
+    List<ObjectNode> patched = new ArrayList<>(previous.entities());
     Map<String, List<String>> files = new TreeMap<>(previous.sourceFiles());
     for (Map.Entry<String, ObjectNode> e : entities.entrySet()) {
-      if (!patched.containsKey(e.getKey())) {
+      int at = indexOfRef(patched, e.getKey());
+      if (at < 0) {
         return null; // the API was not in the previous result (it clashed or was invalid there)
       }
-      patched.put(e.getKey(), e.getValue());
+      patched.set(at, e.getValue());
       files.put(e.getKey(), List.copyOf(sources.getOrDefault(e.getKey(), Set.of())));
     }
     previousConsumers.forEach(consumers::putIfAbsent);
-    return new MeshResult(List.copyOf(patched.values()), previous.relations(), previous.problems(),
+    return new MeshResult(List.copyOf(patched), previous.relations(), previous.problems(),
         previous.documentCounts(), previous.skippedCounts(), java.util.Collections.unmodifiableMap(files),
         previous.adoptions());
+  }
+
+  /** Position of the entity with this ref in a result's entities, which are sorted by ref; -1 when absent. */
+  private int indexOfRef(List<ObjectNode> sorted, String ref) {
+    int lo = 0;
+    int hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      ObjectNode e = sorted.get(mid);
+      int c = ref(e.path("kind").asText().toLowerCase(Locale.ROOT), e.path("metadata").path("name").asText()).compareTo(ref);
+      if (c < 0) {
+        lo = mid + 1;
+      } else if (c > 0) {
+        hi = mid - 1;
+      } else {
+        return mid;
+      }
+    }
+    return -1;
   }
 
   // ---- exports and schemas ------------------------------------------------------------------

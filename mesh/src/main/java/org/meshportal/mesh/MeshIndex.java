@@ -82,6 +82,19 @@ final class MeshIndex {
     }
   }
 
+  /**
+   * Puts edited APIResourceSchema documents in place of their previous versions (old → new, by
+   * identity), where the old one is the document the index holds under its name.
+   */
+  void swapSchemas(Map<MeshDoc, MeshDoc> swapped) {
+    swapped.forEach((old, fresh) -> {
+      Map<String, MeshDoc> inWorkspace = schemas.get(old.workspace());
+      if (inWorkspace != null && inWorkspace.get(old.name()) == old) {
+        inWorkspace.put(fresh.name(), fresh);
+      }
+    });
+  }
+
   static boolean isMapped(String groupKind) {
     return switch (groupKind) {
       case "apis.kcp.io/APIExport", "apis.kcp.io/APIResourceSchema", "apis.kcp.io/APIBinding",

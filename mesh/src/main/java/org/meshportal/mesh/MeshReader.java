@@ -17,8 +17,9 @@ import java.util.Set;
  * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
  * them. Parsed files are cached, so after a change only the changed files are parsed again. The
  * mapping is recomputed over everything, except for the common edit of an APIResourceSchema's
- * content (same name, group, kind and plural): then only the APIs built from it are derived again
- * and the rest of the previous result is kept.
+ * content (same name, group, kind and plural): then only the APIs built from it are derived again,
+ * on the previous derivation's document index, exports, providers and policies, and the rest of
+ * the previous result is kept.
  *
  * <p>One instance per repository. Not thread-safe: the caller serializes calls (one sync at a time).
  * Never throws for bad repository content; every problem is reported in {@link MeshResult#problems()}.
@@ -46,6 +47,10 @@ public final class MeshReader {
   private MeshResult previous;
   private List<JsonNode> previousKnown = List.of();
   private Map<String, List<String>> previousConsumers = Map.of();
+  /** The list of paths of the last read: the same instance again means no path came or went. */
+  private List<String> lastList;
+  /** The deriver of the previous result, whose index and exports a schema edit takes over. */
+  private MeshDeriver previousDeriver;
   /** API entities built by the last {@link #read}; lets tests see that an edit was not a full derivation. */
   int lastApisDerived;
 
@@ -58,7 +63,9 @@ public final class MeshReader {
   /**
    * Reads the repository and derives entities.
    *
-   * @param files the repository's files as they are now
+   * @param files the repository's files as they are now. Handing back the same {@link MeshFiles#list()}
+   *     instance as in the previous call (unmodified) tells the reader that no path came or went, so it
+   *     looks only at {@code changedPaths}
    * @param changedPaths files whose content changed since the previous call; null re-parses every file.
    *     Files no longer listed are dropped; files not seen before are always parsed.
    * @param knownEntities hand-written entities the catalog knows (may be empty), for adoption
@@ -68,59 +75,97 @@ public final class MeshReader {
     if (changedPaths == null) {
       cache.clear();
       order = null;
+      lastList = null;
     }
     Set<String> changed = changedPaths == null ? Set.of() : new HashSet<>(changedPaths);
-    Set<String> listed = new HashSet<>();
     boolean schemaEditsOnly = changedPaths != null && previous != null && !changed.isEmpty();
-    List<String> toParse = new ArrayList<>();
-    List<WorkspaceLocator.Location> places = new ArrayList<>();
-    for (String path : files.list()) {
-      if (cache.containsKey(path) && !changed.contains(path)) {
-        listed.add(path); // located when it was parsed; a path's location never changes
-        continue;
+    Map<MeshDoc, MeshDoc> swapped = new java.util.IdentityHashMap<>();
+    List<String> paths = files.list();
+    if (changedPaths != null && paths == lastList) {
+      // the very list of the last read: no path came or went, so only changed paths the cache holds
+      // are parsed again (a path it does not hold is not a mesh file)
+      for (String path : changed) {
+        ParsedFile old = cache.get(path);
+        if (old != null) {
+          ParsedFile fresh = parse(files, path, locator.locate(path));
+          cache.put(path, fresh);
+          schemaEditsOnly = schemaEditsOnly && schemaEditOnly(old, fresh);
+          if (schemaEditsOnly) {
+            swap(old, fresh, swapped);
+          }
+        }
       }
-      WorkspaceLocator.Location where = locator.locate(path);
-      if (where == null) {
-        continue;
+    } else {
+      Set<String> listed = new HashSet<>();
+      List<String> toParse = new ArrayList<>();
+      List<WorkspaceLocator.Location> places = new ArrayList<>();
+      for (String path : paths) {
+        if (cache.containsKey(path) && !changed.contains(path)) {
+          listed.add(path); // located when it was parsed; a path's location never changes
+          continue;
+        }
+        WorkspaceLocator.Location where = locator.locate(path);
+        if (where == null) {
+          continue;
+        }
+        listed.add(path);
+        toParse.add(path);
+        places.add(where);
       }
-      listed.add(path);
-      toParse.add(path);
-      places.add(where);
-    }
-    List<ParsedFile> parsedNow = parseAll(files, toParse, places);
-    for (int i = 0; i < toParse.size(); i++) {
-      String path = toParse.get(i);
-      ParsedFile fresh = parsedNow.get(i);
-      ParsedFile old = cache.put(path, fresh);
-      if (old == null) {
+      List<ParsedFile> parsedNow = parseAll(files, toParse, places);
+      for (int i = 0; i < toParse.size(); i++) {
+        String path = toParse.get(i);
+        ParsedFile fresh = parsedNow.get(i);
+        ParsedFile old = cache.put(path, fresh);
+        if (old == null) {
+          order = null;
+        }
+        schemaEditsOnly = schemaEditsOnly && old != null && schemaEditOnly(old, fresh);
+        if (schemaEditsOnly) {
+          swap(old, fresh, swapped);
+        }
+      }
+      if (cache.size() != listed.size()) {
+        cache.keySet().retainAll(listed);
         order = null;
       }
-      schemaEditsOnly = schemaEditsOnly && old != null && schemaEditOnly(old, fresh);
     }
-    if (cache.size() != listed.size()) {
-      cache.keySet().retainAll(listed);
-      order = null;
-    }
+    lastList = paths;
     // a path that came or went resets the order; changed paths outside the mesh are not listed and do not matter
     schemaEditsOnly = schemaEditsOnly && order != null;
     if (order == null) {
       order = cache.keySet().stream().sorted().toList();
     }
-    List<ParsedFile> parsed = new ArrayList<>(order.size());
-    order.forEach(path -> parsed.add(cache.get(path)));
     List<JsonNode> known = knownEntities == null ? List.of() : List.copyOf(knownEntities);
     if (schemaEditsOnly && known.equals(previousKnown)) {
-      MeshDeriver deriver = new MeshDeriver(options, json, parsed, definitions);
+      // the previous deriver's index and exports with the edited documents swapped in; a fresh index otherwise
+      MeshDeriver deriver = previousDeriver != null && previousDeriver.reusable()
+          ? new MeshDeriver(previousDeriver, swapped, definitions)
+          : new MeshDeriver(options, json, parsedInOrder(), definitions);
+      previousDeriver = null; // its index may now hold the edited documents
       MeshResult patched = deriver.rederiveApis(previous, known, previousConsumers, changed);
       if (patched != null) {
         Map<List<Object>, String> merged = new java.util.HashMap<>(definitions);
+        MeshDeriver.dropDefinitionsOf(merged, swapped.keySet());
         merged.putAll(deriver.definitions);
         return remember(patched, deriver, known, merged);
       }
     }
-    MeshDeriver deriver = new MeshDeriver(options, json, parsed, changedPaths == null ? Map.of() : definitions);
+    MeshDeriver deriver = new MeshDeriver(options, json, parsedInOrder(), changedPaths == null ? Map.of() : definitions);
     MeshResult result = deriver.derive(known);
     return remember(result, deriver, known, deriver.definitions);
+  }
+
+  private List<ParsedFile> parsedInOrder() {
+    List<ParsedFile> parsed = new ArrayList<>(order.size());
+    order.forEach(path -> parsed.add(cache.get(path)));
+    return parsed;
+  }
+
+  private static void swap(ParsedFile old, ParsedFile fresh, Map<MeshDoc, MeshDoc> swapped) {
+    for (int i = 0; i < old.documents().size(); i++) {
+      swapped.put(old.documents().get(i), fresh.documents().get(i));
+    }
   }
 
   private MeshResult remember(MeshResult result, MeshDeriver deriver, List<JsonNode> known,
@@ -128,6 +173,7 @@ public final class MeshReader {
     previous = result;
     previousKnown = known;
     previousConsumers = deriver.consumers;
+    previousDeriver = deriver;
     definitions = defs;
     lastApisDerived = deriver.apisDerived;
     return result;

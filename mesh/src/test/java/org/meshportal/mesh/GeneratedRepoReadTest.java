@@ -227,15 +227,16 @@ class GeneratedRepoReadTest {
     GeneratedRepo repo = GeneratedRepo.generate(tmp.resolve("repo"), 7, 1, true);
     MeshReader reader = new MeshReader(MeshOptions.defaults());
     MeshResult before = reader.read(repo.files(), null, List.of());
-    String schemaFile;
+    List<String> schemaFiles;
     try (var walk = java.nio.file.Files.walk(repo.root)) {
-      schemaFile = walk.filter(p -> p.toString().endsWith(".yaml")).map(p -> repo.root.relativize(p).toString().replace('\\', '/'))
+      schemaFiles = walk.filter(p -> p.toString().endsWith(".yaml")).map(p -> repo.root.relativize(p).toString().replace('\\', '/'))
           .filter(p -> p.startsWith("kcp/")).sorted()
           .filter(p -> readText(repo.root.resolve(p)).contains("kind: APIResourceSchema")
               && readText(repo.root.resolve(p)).contains("description:")
               && !readText(repo.root.resolve(p)).contains("kind: APIExport"))
-          .findFirst().orElseThrow();
+          .toList();
     }
+    String schemaFile = schemaFiles.get(0);
     Path file = repo.root.resolve(schemaFile);
     String text = readText(file);
     int at = text.indexOf("description:") + "description:".length();
@@ -254,6 +255,23 @@ class GeneratedRepoReadTest {
     assertEquals(full.documentCounts(), patched.documentCounts());
     assertEquals(full.skippedCounts(), patched.skippedCounts());
     assertEquals(full.adoptions(), patched.adoptions());
+
+    // edits in a row, of the same file and of another one, are patched on the patched result; the
+    // second one hands back the same list of paths, so the reader looks at the changed path only
+    MeshFiles sameList = repo.files();
+    for (String edited : List.of(schemaFile, schemaFiles.get(schemaFiles.size() - 1))) {
+      Path f = repo.root.resolve(edited);
+      String t = readText(f);
+      int pos = t.indexOf("description:") + "description:".length();
+      java.nio.file.Files.writeString(f, t.substring(0, pos) + " quokkalantern" + t.substring(pos));
+      MeshResult again = reader.read(sameList, Set.of(edited), List.of());
+      assertEquals(1, reader.lastApisDerived, "only the API built from " + edited + " is derived again");
+      MeshResult fresh = new MeshReader(MeshOptions.defaults()).read(repo.files(), null, List.of());
+      assertEquals(fresh.entities(), again.entities(), edited);
+      assertEquals(fresh.relations(), again.relations());
+      assertEquals(fresh.problems(), again.problems());
+      assertEquals(fresh.sourceFiles(), again.sourceFiles());
+    }
 
     // a structural edit (the schema's group) is not patched in place: everything is derived again
     java.nio.file.Files.writeString(file, readText(file).replaceFirst("\n  group: ", "\n  group: x"));

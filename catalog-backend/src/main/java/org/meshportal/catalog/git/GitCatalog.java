@@ -14,6 +14,7 @@ import org.meshportal.catalog.processing.CatalogEngine;
 import org.meshportal.catalog.processing.UrlReader;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.ProcessingError;
+import org.meshportal.gitsync.ChangeListener;
 import org.meshportal.gitsync.ChangeSet;
 import org.meshportal.gitsync.CommitReader;
 import org.meshportal.gitsync.GitMirrors;
@@ -65,7 +66,20 @@ public final class GitCatalog implements AutoCloseable {
     this.integrationConfig = List.copyOf(integrations);
     this.integrations = new Integrations(integrations.stream().map(GitConfig.Integration::host).toList());
     this.clock = clock;
-    this.mirrors = GitMirrors.builder(directory).clock(clock).listener(this::onChange).build();
+    this.mirrors = GitMirrors.builder(directory).clock(clock).listener(new ChangeListener() {
+      @Override
+      public void onChange(ChangeSet change, CommitReader files) throws Exception {
+        GitCatalog.this.onChange(change, files);
+      }
+
+      @Override
+      public void onResume(String repoId, String branch, CommitReader processed) throws Exception {
+        GitProvider provider = providers.get(repoId);
+        if (provider != null) {
+          provider.onResume(processed);
+        }
+      }
+    }).build();
     this.urlReader = new MirrorUrlReader(mirrors, this.integrations, clock, URL_PIN);
   }
 

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +65,23 @@ final class GitProvider {
   private Map<String, CatalogFileReader.Output> files = Map.of();
   private Set<String> entries = Set.of();
   private Set<String> meshPaths = Set.of();
+  /** The list of {@link #meshPaths} last handed to the mesh reader. */
+  private List<String> meshPathList;
   /** Last derived mesh entities (with relations) by ref, to tell which changed without serializing them. */
   private Map<String, ObjectNode> meshEntities = Map.of();
   private Map<String, List<ProcessingError>> meshErrors = Map.of();
+  /**
+   * What the last mesh read gave, to skip per-entity work on what a patched read hands back
+   * unchanged (the same instances): the ref of each entity instance, the relations list and the
+   * forward edges taken from it.
+   */
+  private Map<ObjectNode, String> meshRefs = new IdentityHashMap<>();
+  private List<MeshRelation> meshRelations;
+  private Map<String, List<RelationRules.Edge>> meshEdges = Map.of();
+  /** Entities of each file output the mesh reader may adopt; outputs keep their identity while unchanged. */
+  private Map<CatalogFileReader.Output, List<JsonNode>> adoptable = new IdentityHashMap<>();
+  /** How many file outputs hold each ref (a ref may come from two files); updated per change. */
+  private Map<String, Integer> refCounts = new HashMap<>();
   /** The engine's refs of this source after the last applied change; null when not known. */
   private Set<String> appliedRefs;
   /** Location refs and mesh source annotations per path: building them runs several regexes. */
@@ -182,6 +197,19 @@ final class GitProvider {
 
   // ---------------------------------------------------------------- processing
 
+  /**
+   * Rebuilds the per-file caches for the commit the catalog took last before this process started,
+   * by processing it as a full resync (the engine writes only what differs, normally nothing). Runs
+   * before the first change set, so the first commit after a restart is read incrementally instead
+   * of as a full re-read.
+   */
+  void onResume(CommitReader processed) throws Exception {
+    if (primed) {
+      return;
+    }
+    onChange(new ChangeSet(config.id(), config.branch(), null, processed.commit(), true, List.of()), processed);
+  }
+
   void onChange(ChangeSet change, CommitReader commit) throws Exception {
     long t0 = System.nanoTime();
     boolean full = change.fullResync() || !primed;
@@ -196,15 +224,16 @@ final class GitProvider {
       pass.apply();
       long t3 = System.nanoTime();
       pass.commit();
+      long t4 = System.nanoTime();
       filesRead = reader.reads();
-      applyMillis = (System.nanoTime() - t0) / 1_000_000;
+      applyMillis = (t4 - t0) / 1_000_000;
       appliedCommit = change.toCommit();
       appliedAt = clock.instant();
       lastError = null;
-      LOG.info("Git provider {}: applied {} ({}) in {} ms (catalog files {} ms, mesh {} ms, engine {} ms), {} files read,"
-          + " {} entities", config.id(), shortId(change.toCommit()),
-          full ? "full" : change.changes().size() + " changed paths", applyMillis, (t1 - t0) / 1_000_000,
-          (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, filesRead, entityCount);
+      LOG.info("Git provider {}: applied {} ({}) in {} ms (catalog files {} ms, mesh {} ms, engine {} ms, after {} ms),"
+          + " {} files read, {} entities", config.id(), shortId(change.toCommit()),
+          full ? "full" : change.changes().size() + " changed paths", applyMillis, millis(t0, t1), millis(t1, t2),
+          millis(t2, t3), millis(t3, t4), filesRead, entityCount);
     } catch (DeletionsHeldException e) {
       primed = false;
       lastError = e.getMessage();
@@ -233,6 +262,15 @@ final class GitProvider {
     Set<String> nextMeshPaths = Set.of();
     Map<String, ObjectNode> nextMeshEntities = Map.of();
     Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
+    Map<ObjectNode, String> nextMeshRefs;
+    List<String> nextMeshPathList;
+    List<MeshRelation> nextMeshRelations;
+    Map<String, List<RelationRules.Edge>> nextMeshEdges;
+    final Map<CatalogFileReader.Output, List<JsonNode>> nextAdoptable = new IdentityHashMap<>();
+    /** Ref counts of all outputs after a full look, or the change to them after an incremental one. */
+    Map<String, Integer> nextRefCounts;
+    boolean countsAreDelta;
+    List<String> dropped;
     /** The mesh tree was derived again (else its entities and errors are those of the last change). */
     boolean meshDerived;
     final List<ObjectNode> meshUpserts = new ArrayList<>();
@@ -358,8 +396,16 @@ final class GitProvider {
         return;
       }
       meshDerived = true;
-      nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
-      List<String> listed = List.copyOf(nextMeshPaths);
+      List<String> listed;
+      if (structural || meshPathList == null) {
+        nextMeshPaths = full ? listMesh() : updated(meshPaths, this::underMeshRoot);
+        listed = List.copyOf(nextMeshPaths);
+      } else {
+        // no path came or went: the same list again, which tells the reader so
+        nextMeshPaths = meshPaths;
+        listed = meshPathList;
+      }
+      nextMeshPathList = listed;
       if (full) {
         ahead.prefetch(listed); // every file is parsed: one pass over the tree instead of a lookup each
       }
@@ -380,17 +426,23 @@ final class GitProvider {
         }
       };
       List<JsonNode> known = new ArrayList<>();
-      next.values().forEach(o -> o.entities().forEach(e -> {
-        if (MeshReader.mayAdopt(e)) {
-          known.add(e);
-        }
-      }));
+      next.values().forEach(o -> known.addAll(adoptable(o)));
       MeshResult result = meshReader.read(meshFiles, full ? null : dirty, known);
       ahead.forget();
-      Map<String, List<RelationRules.Edge>> edges = forwardEdges(result.relations());
+      // a patched read hands back the previous relations and most entities as they were
+      boolean sameRelations = !full && result.relations() == meshRelations;
+      Map<String, List<RelationRules.Edge>> edges = sameRelations ? meshEdges : forwardEdges(result.relations());
       Map<String, ObjectNode> derived = new LinkedHashMap<>();
+      Map<ObjectNode, String> refs = new IdentityHashMap<>();
       for (ObjectNode entity : result.entities()) {
-        String ref = CatalogFileReader.refOf(entity);
+        String seen = sameRelations ? meshRefs.get(entity) : null;
+        String ref = seen != null ? seen : CatalogFileReader.refOf(entity);
+        refs.put(entity, ref);
+        if (seen != null && meshEntities.get(ref) == entity) {
+          // the same instance under the same relations: it already carries them and is unchanged
+          derived.put(ref, entity);
+          continue;
+        }
         List<RelationRules.Edge> own = edges.getOrDefault(ref, List.of());
         if (!own.isEmpty()) {
           ArrayNode relations = entity.putArray("relations");
@@ -411,6 +463,27 @@ final class GitProvider {
       }
       nextMeshEntities = derived;
       nextMeshErrors = errors;
+      nextMeshRefs = refs;
+      nextMeshRelations = result.relations();
+      nextMeshEdges = edges;
+    }
+
+    /** The output's entities the mesh reader may adopt, taken once per output. */
+    private List<JsonNode> adoptable(CatalogFileReader.Output output) {
+      List<JsonNode> list = nextAdoptable.get(output);
+      if (list == null) {
+        list = adoptable.get(output);
+        if (list == null) {
+          list = new ArrayList<>(0);
+          for (ObjectNode e : output.entities()) {
+            if (MeshReader.mayAdopt(e)) {
+              list.add(e);
+            }
+          }
+        }
+        nextAdoptable.put(output, list);
+      }
+      return list;
     }
 
     /**
@@ -436,8 +509,8 @@ final class GitProvider {
       return false;
     }
 
-    private static boolean mayAdoptAny(CatalogFileReader.Output output) {
-      return output != null && output.entities().stream().anyMatch(MeshReader::mayAdopt);
+    private boolean mayAdoptAny(CatalogFileReader.Output output) {
+      return output != null && !adoptable(output).isEmpty();
     }
 
     private Set<String> listMesh() {
@@ -451,35 +524,31 @@ final class GitProvider {
     }
 
     void apply() throws DeletionsHeldException {
-      Set<String> nextRefs = new HashSet<>();
-      List<ObjectNode> all = new ArrayList<>();
-      List<ObjectNode> upserts = new ArrayList<>();
-      for (CatalogFileReader.Output o : next.values()) {
-        nextRefs.addAll(o.refs());
-        all.addAll(o.entities());
-        if (reread.contains(o.path())) {
-          upserts.addAll(o.entities());
-        }
-      }
-      nextRefs.addAll(nextMeshEntities.keySet());
-      all.addAll(nextMeshEntities.values());
-      upserts.addAll(meshUpserts);
-
       Set<String> current = full || appliedRefs == null ? engine.refsOfSource(source) : appliedRefs;
-      List<String> deletes = current.stream().filter(r -> !nextRefs.contains(r)).sorted().toList();
+      List<String> deletes = full || appliedRefs == null ? deletesOfAll(current) : deletesOfChange(current);
       guard(current.size(), deletes);
 
       Map<String, String> state = Map.of("commit", change.toCommit());
       if (full) {
+        List<ObjectNode> all = new ArrayList<>();
+        next.values().forEach(o -> all.addAll(o.entities()));
+        all.addAll(nextMeshEntities.values());
         List<ProcessingError> errors = new ArrayList<>();
         next.values().forEach(o -> errors.addAll(o.errors()));
         nextMeshErrors.values().forEach(errors::addAll);
         engine.applyProviderSnapshot(config.providerId(), all, errors, state);
         return;
       }
+      List<ObjectNode> upserts = new ArrayList<>();
+      for (CatalogFileReader.Output o : next.values()) {
+        if (reread.contains(o.path())) {
+          upserts.addAll(o.entities()); // in reading order: of two files with one ref, the first wins
+        }
+      }
+      upserts.addAll(meshUpserts);
       Set<String> touched = new HashSet<>();
       reread.forEach(p -> touched.add(location(p)));
-      files.keySet().stream().filter(p -> !next.containsKey(p)).forEach(p -> touched.add(location(p)));
+      dropped().forEach(p -> touched.add(location(p)));
       if (meshDerived) {
         touched.addAll(meshErrors.keySet());
         touched.addAll(nextMeshErrors.keySet());
@@ -499,6 +568,56 @@ final class GitProvider {
       engine.applyProviderDelta(config.providerId(), upserts, deletes, touched, errors, state);
     }
 
+    /** Refs the source holds that nothing produces now, looking at every output. */
+    private List<String> deletesOfAll(Set<String> current) {
+      nextRefCounts = new HashMap<>();
+      countsAreDelta = false;
+      for (CatalogFileReader.Output o : next.values()) {
+        o.refs().forEach(r -> nextRefCounts.merge(r, 1, Integer::sum));
+      }
+      return current.stream()
+          .filter(r -> !nextRefCounts.containsKey(r) && !nextMeshEntities.containsKey(r))
+          .sorted().toList();
+    }
+
+    /**
+     * The same as {@link #deletesOfAll} when the previous change was applied: only refs of re-read or
+     * dropped files and of the previous mesh entities can have gone, unless another file still holds them.
+     */
+    private List<String> deletesOfChange(Set<String> current) {
+      Map<String, Integer> counts = new HashMap<>();
+      for (String path : reread) {
+        CatalogFileReader.Output before = files.get(path);
+        if (before != null) {
+          before.refs().forEach(r -> counts.merge(r, -1, Integer::sum));
+        }
+        next.get(path).refs().forEach(r -> counts.merge(r, 1, Integer::sum));
+      }
+      dropped().forEach(path -> files.get(path).refs().forEach(r -> counts.merge(r, -1, Integer::sum)));
+      Set<String> candidates = new HashSet<>(counts.keySet());
+      if (meshDerived) {
+        candidates.addAll(meshEntities.keySet());
+      }
+      nextRefCounts = counts; // the delta; commit() folds it into refCounts
+      countsAreDelta = true;
+      Set<String> gone = new TreeSet<>();
+      for (String ref : candidates) {
+        int held = refCounts.getOrDefault(ref, 0) + counts.getOrDefault(ref, 0);
+        if (held <= 0 && !nextMeshEntities.containsKey(ref) && current.contains(ref)) {
+          gone.add(ref);
+        }
+      }
+      return List.copyOf(gone);
+    }
+
+    /** Files read by the last change and not by this one. */
+    private List<String> dropped() {
+      if (dropped == null) {
+        dropped = files.keySet().stream().filter(p -> !next.containsKey(p)).toList();
+      }
+      return dropped;
+    }
+
     private void guard(int current, List<String> deletes) throws DeletionsHeldException {
       if (current == 0 || deletes.size() <= config.maxDeletionShare() * current
           || change.toCommit().equals(confirmedCommit)) {
@@ -512,11 +631,46 @@ final class GitProvider {
     }
 
     void commit() {
+      if (full) {
+        adoptable = new IdentityHashMap<>();
+      } else {
+        // unchanged outputs keep their entry; replaced (re-read) and dropped ones go
+        for (String path : reread) {
+          CatalogFileReader.Output before = files.get(path);
+          if (before != null) {
+            adoptable.remove(before);
+          }
+        }
+        dropped().forEach(path -> adoptable.remove(files.get(path)));
+      }
+      nextAdoptable.forEach((output, list) -> {
+        if (next.get(output.path()) == output) {
+          adoptable.put(output, list);
+        }
+      });
+      if (nextRefCounts != null && countsAreDelta) {
+        nextRefCounts.forEach((ref, change) -> {
+          int n = refCounts.getOrDefault(ref, 0) + change;
+          if (n > 0) {
+            refCounts.put(ref, n);
+          } else {
+            refCounts.remove(ref);
+          }
+        });
+      } else if (nextRefCounts != null) {
+        refCounts = nextRefCounts;
+      }
       files = next;
       entries = nextEntries;
       meshPaths = nextMeshPaths;
       meshEntities = nextMeshEntities;
       meshErrors = nextMeshErrors;
+      if (meshDerived) {
+        meshPathList = nextMeshPathList;
+        meshRefs = nextMeshRefs;
+        meshRelations = nextMeshRelations;
+        meshEdges = nextMeshEdges;
+      }
       primed = true;
       held = null;
       confirmedCommit = null;
@@ -552,6 +706,10 @@ final class GitProvider {
 
   private static String trim(String folder) {
     return folder.replaceAll("^(\\./|/)+", "").replaceAll("/+$", "");
+  }
+
+  private static long millis(long fromNanos, long toNanos) {
+    return (toNanos - fromNanos) / 1_000_000;
   }
 
   static String shortId(String commit) {

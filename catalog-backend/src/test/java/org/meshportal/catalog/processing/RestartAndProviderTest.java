@@ -82,6 +82,46 @@ class RestartAndProviderTest {
   }
 
   @Test
+  void anIndexWhoseLastCommitLagsTheStoreIsRebuiltAtStart() throws IOException {
+    Path file = Catalog.write(tmp.resolve("c.yaml"), Catalog.component("svc-a", ""));
+    Path data = tmp.resolve("data");
+    Path lagging = tmp.resolve("index-at-first-generation");
+    try (Catalog c = Catalog.open(data)) {
+      c.locations.add("file", file.toString(), false, false);
+    }
+    copy(data.resolve("index"), lagging);
+    long storeGeneration;
+    try (Catalog c = Catalog.open(data)) {
+      Catalog.write(file, Catalog.component("svc-a", "").replace("name: svc-a", "name: svc-a\n  description: second"));
+      c.entities.refresh("component:default/svc-a");
+      assertEquals("second", c.entity("component:default/svc-a").path("metadata").path("description").asText());
+      storeGeneration = c.store.generation();
+    }
+    // what a crash after the change became visible and before the index committed it leaves behind
+    try (Stream<Path> files = Files.walk(data.resolve("index"))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+    copy(lagging, data.resolve("index"));
+    try (Catalog c = Catalog.open(data)) {
+      assertEquals(storeGeneration, c.index.storeGeneration(), "rebuilt to the store's generation");
+      assertEquals("second", c.entity("component:default/svc-a").path("metadata").path("description").asText());
+      assertEquals(c.store.generation(), c.index.storeGeneration());
+      assertEquals(2, c.index.size(), "the Location and svc-a, once each");
+    }
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (Stream<Path> files = Files.list(from)) {
+      for (Path f : files.toList()) {
+        if (!f.getFileName().toString().equals("write.lock")) {
+          Files.copy(f, to.resolve(f.getFileName()));
+        }
+      }
+    }
+  }
+
+  @Test
   void configLocationsAreProcessedAtStartButNotListed() {
     Path file = Catalog.write(tmp.resolve("c.yaml"), Catalog.component("svc-a", ""));
     ProcessingSettings settings = Catalog.settings().withConfigLocations(List.of(new ConfigLocation("file", file.toString())));

@@ -1,26 +1,33 @@
 package org.meshportal.gitsync.jgit;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.errors.GitAPIException;
+import java.util.Set;
 import org.eclipse.jgit.diff.DiffEntry;
 import org.eclipse.jgit.diff.RenameDetector;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.NullProgressMonitor;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.FetchConnection;
+import org.eclipse.jgit.transport.PackLock;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.transport.TagOpt;
+import org.eclipse.jgit.transport.Transport;
+import org.eclipse.jgit.transport.URIish;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.filter.TreeFilter;
 import org.meshportal.gitsync.ChangeKind;
@@ -32,12 +39,15 @@ import org.meshportal.gitsync.GitSyncException.Reason;
 import org.meshportal.gitsync.MirrorSpec;
 
 /**
- * A bare repository holding exactly one branch of one remote. Fetches use an explicit refspec
- * ({@code +refs/heads/b:refs/heads/b}, forced so rewrites come through) and no tags.
+ * A bare repository holding exactly one branch of one remote. A fetch opens one connection, reads
+ * the advertised heads, and when the branch moved receives its new objects on that connection and
+ * points the local branch at it (forced, so rewrites come through); no tags.
  */
 final class JGitMirror implements GitMirror {
 
   private static final int TIMEOUT_SECONDS = 60;
+  /** Asks the remote to advertise its heads only (with protocol v2; v0 advertises everything). */
+  private static final RefSpec ALL_HEADS = new RefSpec("+refs/heads/*:refs/heads/*");
 
   private final MirrorSpec spec;
   private final Repository repo;
@@ -72,41 +82,64 @@ final class JGitMirror implements GitMirror {
 
   @Override
   public Optional<String> fetch() {
-    try (Git git = Git.wrap(repo)) {
-      // Ask for the heads first: it is one cheap round trip, tells an empty repository from a
-      // missing branch, and lets an unchanged branch skip the fetch entirely.
-      Collection<Ref> heads = auth.configure(git.lsRemote().setRemote(spec.url()).setHeads(true))
-          .setTimeout(TIMEOUT_SECONDS)
-          .call();
-      if (heads.isEmpty()) {
-        return Optional.empty();
+    Optional<String> head;
+    try (Transport transport = Transport.open(repo, new URIish(spec.url()))) {
+      auth.configure(transport);
+      transport.setTimeout(TIMEOUT_SECONDS);
+      transport.setTagOpt(TagOpt.NO_TAGS);
+      // One connection: its advertisement of the heads tells an empty repository from a missing
+      // branch and lets an unchanged branch stop here; otherwise the same connection negotiates and
+      // receives the pack (a second one would open the remote and advertise its refs again).
+      try (FetchConnection connection = transport.openFetch(List.of(ALL_HEADS))) {
+        head = fetchOn(connection);
       }
-      Ref remote = heads.stream().filter(r -> r.getName().equals(localRef)).findFirst()
-          .orElseThrow(() -> new GitSyncException(Reason.BRANCH_NOT_FOUND,
-              "branch '" + spec.branch() + "' not found at " + spec.redactedUrl()));
-      ObjectId advertised = remote.getObjectId();
-      Ref local = repo.exactRef(localRef);
-      if (local != null && advertised.equals(local.getObjectId())) {
-        return Optional.of(advertised.name());
-      }
-      auth.configure(git.fetch().setRemote(spec.url()))
-          .setRefSpecs(new RefSpec("+" + localRef + ":" + localRef))
-          .setTagOpt(TagOpt.NO_TAGS)
-          .setRemoveDeletedRefs(false)
-          .setTimeout(TIMEOUT_SECONDS)
-          .call();
-      Ref updated = repo.exactRef(localRef);
-      if (updated == null) {
-        throw new GitSyncException(Reason.BRANCH_NOT_FOUND,
-            "branch '" + spec.branch() + "' not found at " + spec.redactedUrl());
-      }
-      return Optional.of(updated.getObjectId().name());
-    } catch (GitAPIException | IOException | RuntimeException e) {
+    } catch (URISyntaxException | IOException | RuntimeException e) {
       if (e instanceof GitSyncException gse) {
         throw gse;
       }
       throw RemoteErrors.classify(e, spec);
     }
+    try {
+      // as JGit's own fetch does: once small packs pile up, repack in the background
+      repo.autoGC(NullProgressMonitor.INSTANCE);
+    } catch (RuntimeException e) {
+      // a failed housekeeping run leaves more packs behind, nothing else
+    }
+    return head;
+  }
+
+  private Optional<String> fetchOn(FetchConnection connection) throws IOException {
+    Map<String, Ref> advertised = connection.getRefsMap();
+    if (advertised.keySet().stream().noneMatch(name -> name.startsWith(Constants.R_HEADS))) {
+      return Optional.empty();
+    }
+    Ref remote = advertised.get(localRef);
+    if (remote == null || remote.getObjectId() == null) {
+      throw new GitSyncException(Reason.BRANCH_NOT_FOUND,
+          "branch '" + spec.branch() + "' not found at " + spec.redactedUrl());
+    }
+    ObjectId advertisedId = remote.getObjectId();
+    Ref local = repo.exactRef(localRef);
+    if (local != null && advertisedId.equals(local.getObjectId())) {
+      return Optional.of(advertisedId.name());
+    }
+    if (!repo.getObjectDatabase().has(advertisedId)) {
+      // the local refs are offered as haves, so only the new objects come
+      connection.fetch(NullProgressMonitor.INSTANCE, List.of(remote), Set.of());
+    }
+    RefUpdate update = repo.updateRef(localRef);
+    update.setNewObjectId(advertisedId);
+    update.setForceUpdate(true); // rewritten history comes through
+    RefUpdate.Result result = update.update();
+    switch (result) {
+      case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> { }
+      default -> throw new IOException("cannot update " + localRef + " of mirror " + spec.id() + ": " + result);
+    }
+    // the received pack is kept (.keep) until a ref points at it, so a concurrent gc cannot drop it
+    for (PackLock lock : connection.getPackLocks()) {
+      lock.unlock();
+    }
+    return Optional.of(advertisedId.name());
   }
 
   @Override

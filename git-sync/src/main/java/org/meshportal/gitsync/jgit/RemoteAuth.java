@@ -9,6 +9,7 @@ import java.util.List;
 import org.eclipse.jgit.api.TransportCommand;
 import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.SshTransport;
+import org.eclipse.jgit.transport.Transport;
 import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactory;
 import org.eclipse.jgit.transport.sshd.SshdSessionFactoryBuilder;
@@ -38,6 +39,15 @@ final class RemoteAuth {
               null);
       case GitCredentials.SshKey key -> ssh(spec, key, gitDir);
     };
+  }
+
+  void configure(Transport transport) {
+    if (credentials != null) {
+      transport.setCredentialsProvider(credentials);
+    }
+    if (sshFactory != null && transport instanceof SshTransport ssh) {
+      ssh.setSshSessionFactory(sshFactory);
+    }
   }
 
   <C extends TransportCommand<C, ?>> C configure(C command) {

@@ -45,7 +45,7 @@ import org.meshportal.model.query.EntityPredicate;
 
 /**
  * The Lucene-backed {@link EntityIndex}. Owns one {@link IndexWriter} and one
- * {@link SearcherManager}; writes are serialised, each ending with a commit and a refresh, so a
+ * {@link SearcherManager}; writes are serialised, each ending with a refresh and a commit, so a
  * caller reads its own writes and readers never see half a batch. Reads acquire a searcher and
  * release it in {@code finally}.
  */
@@ -206,12 +206,15 @@ public final class LuceneEntityIndex implements EntityIndex {
         reopenAfterRollback();
         throw e;
       }
-      writer.setLiveCommitData(commitData(storeGen).entrySet());
-      writer.commit();
+      // Visible first (a near-real-time reader needs no fsync), durable right after: a crash in
+      // between leaves the last commit's generation on disk, which differs from the store's, so the
+      // next start rebuilds the index from the store.
       searchers.maybeRefreshBlocking();
       // Reads from here on acquire the new reader and build fresh tables and an empty result
       // cache; dropping the old ones now frees their memory without waiting for the next read.
       tables.set(null);
+      writer.setLiveCommitData(commitData(storeGen).entrySet());
+      writer.commit();
       this.storeGeneration = storeGen;
     } catch (IOException e) {
       throw new UncheckedIOException("Writing the entity index failed: " + e.getMessage(), e);
