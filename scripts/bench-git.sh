@@ -29,7 +29,8 @@ SCALE="${1:-${SCALE:-100}}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
 GEN="${GEN:-$ROOT/../shared/datasets/gen_mesh_repo.py}"
-JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+source "$ROOT/.ci/jdk.sh"   # a JDK 21+, as for the build
+JAVA="$JAVA_HOME/bin/java"
 
 [[ -f "$JAR" ]] || { echo "missing $JAR: run ./mvnw -q -o package -DskipTests first" >&2; exit 2; }
 [[ -f "$GEN" ]] || { echo "missing generator $GEN (set GEN=...)" >&2; exit 2; }
