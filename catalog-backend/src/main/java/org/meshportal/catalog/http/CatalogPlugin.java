@@ -145,7 +145,8 @@ final class CatalogPlugin implements Plugin {
     List<byte[]> items = request.entityRefs().isEmpty()
         ? List.of()
         : index.byRefs(request.entityRefs(), request.filter(), request.fields());
-    json.writeItems(ctx, 200, bodyKey(ctx), new ItemsBody(ITEMS_HEAD, items, OBJECT_END));
+    // by-refs batches are point lookups that seldom repeat exactly: nothing is memoised for them
+    json.writeItems(ctx, 200, null, new ItemsBody(ITEMS_HEAD, items, OBJECT_END));
   }
 
   /** Names a POST read for the gzip memo: its path, query string and body. */

@@ -62,15 +62,16 @@ final class Json {
 
   /**
    * Writes an item body; a large one is sent gzipped when the client accepts gzip, reusing the
-   * compressed form kept under {@code memoKey} when the body is unchanged.
+   * compressed form kept under {@code memoKey} when the body is unchanged; a null key keeps
+   * nothing (reads whose questions rarely repeat would only churn the memo and the heap).
    */
   void writeItems(Context ctx, int status, String memoKey, ItemsBody body) {
     ctx.status(status).contentType(CONTENT_TYPE);
     if (acceptsGzip(ctx.header("Accept-Encoding"))) {
       // Reuse is checked first: it compares item identities only, where sizing reads every item.
-      byte[] gzip = gzipBodies.reused(memoKey, body);
+      byte[] gzip = memoKey == null ? null : gzipBodies.reused(memoKey, body);
       if (gzip == null && body.size() >= MIN_COMPRESSED_BYTES) {
-        gzip = gzipBodies.compress(memoKey, body);
+        gzip = memoKey == null ? body.gzip() : gzipBodies.compress(memoKey, body);
       }
       if (gzip != null) {
         // Set before the result is written, so the server's compression leaves these bytes alone.

@@ -328,8 +328,6 @@ public final class LuceneEntityIndex implements EntityIndex {
   // Reads that the frontend repeats go through the generation's result cache. Keys name the
   // projection by its field list (FieldProjection has no value equality); hits are copied so a
   // caller may change the list it gets.
-  private record ByRefsKey(List<String> refs, EntityPredicate filter, List<String> fields) {}
-
   private record ListKey(EntityPredicate filter, List<OrderField> order, Integer limit, Integer offset, String after,
       List<String> fields) {}
 
@@ -338,17 +336,13 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   private record FacetsKey(EntityPredicate filter, List<String> facets) {}
 
+  /**
+   * Not cached: a batch is a handful of term lookups, and batches seldom repeat exactly, so cached
+   * results would mostly be garbage that survives into the old generation.
+   */
   @Override
   public List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) {
-    ByRefsKey key = new ByRefsKey(new ArrayList<>(refs), filter, fieldsOf(fields));
-    return read(s -> {
-      List<byte[]> hit = s.results().get(key);
-      if (hit == null) {
-        hit = s.byRefs(refs, filter, fields);
-        s.results().put(key, hit, ResultCache.sizeOf(hit));
-      }
-      return new ArrayList<>(hit);
-    });
+    return read(s -> s.byRefs(refs, filter, fields));
   }
 
   @Override
