@@ -5,6 +5,7 @@ import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 import org.eclipse.jgit.api.errors.InvalidRemoteException;
 import org.eclipse.jgit.errors.NoRemoteRepositoryException;
 import org.meshportal.gitsync.GitSyncException;
@@ -14,6 +15,8 @@ import org.meshportal.gitsync.RepoUrls;
 
 /** Turns JGit's transport failures into a typed, secret-free {@link GitSyncException}. */
 final class RemoteErrors {
+  /** A 401/403 status on its own: digits inside a path or a temp-folder name are not a status. */
+  private static final Pattern HTTP_DENIED = Pattern.compile("(?<![\\w./-])40[13](?![\\w./-])");
 
   private RemoteErrors() {}
 
@@ -41,7 +44,7 @@ final class RemoteErrors {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("not authorized") || m.contains("authentication") || m.contains("auth fail")
-          || m.contains("401") || m.contains("403") || m.contains("permission denied")
+          || HTTP_DENIED.matcher(m).find() || m.contains("permission denied")
           || m.contains("no more authentication methods")) {
         return Reason.AUTH_FAILED;
       }
