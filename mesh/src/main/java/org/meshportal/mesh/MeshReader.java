@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.IntStream;
+import org.meshportal.model.Parallel;
 
 /**
  * Reads the Platform Mesh (kcp) manifests of one repository and derives Backstage entities from
@@ -32,8 +34,6 @@ import java.util.Set;
  * }</pre>
  */
 public final class MeshReader {
-  /** Fewer files than this are parsed on the calling thread: threads would cost more than they save. */
-  private static final int PARALLEL_MIN_FILES = 64;
 
   private final MeshOptions options;
   private final WorkspaceLocator locator;
@@ -216,16 +216,15 @@ public final class MeshReader {
     return Known.mayAdopt(entity);
   }
 
-  /** Parses in list order, or in parallel when the files allow it and there are many (a first read). */
+  /** Parses in list order, or in parallel when the files allow it (many files: a first read). */
   private List<ParsedFile> parseAll(MeshFiles files, List<String> paths, List<WorkspaceLocator.Location> places) {
-    if (!files.concurrentReads() || paths.size() < PARALLEL_MIN_FILES) {
+    List<Integer> indexes = IntStream.range(0, paths.size()).boxed().toList();
+    if (!files.concurrentReads()) {
       List<ParsedFile> out = new ArrayList<>(paths.size());
-      for (int i = 0; i < paths.size(); i++) {
-        out.add(parse(files, paths.get(i), places.get(i)));
-      }
+      indexes.forEach(i -> out.add(parse(files, paths.get(i), places.get(i))));
       return out;
     }
-    return InParallel.map(paths.size(), i -> parse(files, paths.get(i), places.get(i)));
+    return Parallel.map(indexes, i -> parse(files, paths.get(i), places.get(i)));
   }
 
   private ParsedFile parse(MeshFiles files, String path, WorkspaceLocator.Location where) {

@@ -31,6 +31,7 @@ import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.EntityUpsert;
 import org.meshportal.model.Entities;
 import org.meshportal.model.EntityPolicy;
+import org.meshportal.model.Parallel;
 import org.meshportal.model.Relation;
 import org.meshportal.model.RelationRules;
 import org.meshportal.model.errors.InputException;

@@ -1,4 +1,4 @@
-package org.meshportal.catalog.processing;
+package org.meshportal.model;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,9 +11,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * Maps a list in order on one virtual thread per processor (CPU-bound work). Workers take small
- * chunks in turn, so items of uneven cost (a 200 KB file beside 1 KB ones) still keep every
- * processor busy; the result is in input order whatever the timing.
+ * Maps a list in order on one virtual thread per processor (CPU-bound work such as parsing and
+ * validating many documents). Workers take small chunks in turn, so items of uneven cost (a 200 KB
+ * file beside 1 KB ones) still keep every processor busy; the result is in input order whatever
+ * the timing. Lists too short to repay the threads are mapped on the calling thread.
  */
 public final class Parallel {
   private static final int MIN_ITEMS = 64;
@@ -21,6 +22,7 @@ public final class Parallel {
 
   private Parallel() {}
 
+  /** The results of {@code f} over {@code items}, in input order; the first failure is rethrown. */
   public static <T, R> List<R> map(List<T> items, Function<T, R> f) {
     int workers = Math.min(Runtime.getRuntime().availableProcessors(), items.size() / MIN_ITEMS);
     if (workers <= 1) {
