@@ -123,23 +123,27 @@ final class JGitMirror implements GitMirror {
     if (local != null && advertisedId.equals(local.getObjectId())) {
       return Optional.of(advertisedId.name());
     }
-    if (!repo.getObjectDatabase().has(advertisedId)) {
-      // the local refs are offered as haves, so only the new objects come
-      connection.fetch(NullProgressMonitor.INSTANCE, List.of(remote), Set.of());
+    try {
+      if (!repo.getObjectDatabase().has(advertisedId)) {
+        // the local refs are offered as haves, so only the new objects come
+        connection.fetch(NullProgressMonitor.INSTANCE, List.of(remote), Set.of());
+      }
+      RefUpdate update = repo.updateRef(localRef);
+      update.setNewObjectId(advertisedId);
+      update.setForceUpdate(true); // rewritten history comes through
+      RefUpdate.Result result = update.update();
+      switch (result) {
+        case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> { }
+        default -> throw new IOException("cannot update " + localRef + " of mirror " + spec.id() + ": " + result);
+      }
+      return Optional.of(advertisedId.name());
+    } finally {
+      // the received pack is kept (.keep) until a ref points at it, so a concurrent gc cannot drop
+      // it; released in any case, or a failed update would leave the .keep behind for good
+      for (PackLock lock : connection.getPackLocks()) {
+        lock.unlock();
+      }
     }
-    RefUpdate update = repo.updateRef(localRef);
-    update.setNewObjectId(advertisedId);
-    update.setForceUpdate(true); // rewritten history comes through
-    RefUpdate.Result result = update.update();
-    switch (result) {
-      case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> { }
-      default -> throw new IOException("cannot update " + localRef + " of mirror " + spec.id() + ": " + result);
-    }
-    // the received pack is kept (.keep) until a ref points at it, so a concurrent gc cannot drop it
-    for (PackLock lock : connection.getPackLocks()) {
-      lock.unlock();
-    }
-    return Optional.of(advertisedId.name());
   }
 
   @Override

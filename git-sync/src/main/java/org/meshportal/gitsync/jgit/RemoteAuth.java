@@ -50,18 +50,9 @@ final class RemoteAuth {
     }
   }
 
+  /** The same for a command: it hands its transport to {@link #configure(Transport)} when it opens one. */
   <C extends TransportCommand<C, ?>> C configure(C command) {
-    if (credentials != null) {
-      command.setCredentialsProvider(credentials);
-    }
-    if (sshFactory != null) {
-      command.setTransportConfigCallback(transport -> {
-        if (transport instanceof SshTransport ssh) {
-          ssh.setSshSessionFactory(sshFactory);
-        }
-      });
-    }
-    return command;
+    return command.setTransportConfigCallback(this::configure);
   }
 
   /**
