@@ -75,12 +75,17 @@ final class Json {
       }
       if (gzip != null) {
         // Set before the result is written, so the server's compression leaves these bytes alone.
+        ctx.header("Vary", "Accept-Encoding");
         ctx.header("Content-Encoding", "gzip");
         sized(ctx, gzip);
         return;
       }
     }
-    sized(ctx, body.plain());
+    byte[] plain = body.plain();
+    if (plain.length >= MIN_COMPRESSED_BYTES) {
+      ctx.header("Vary", "Accept-Encoding"); // other clients get this body gzipped: caches must tell them apart
+    }
+    sized(ctx, plain);
   }
 
   /**
