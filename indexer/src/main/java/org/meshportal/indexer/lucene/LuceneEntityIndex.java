@@ -396,8 +396,6 @@ public final class LuceneEntityIndex implements EntityIndex {
     return fields == null ? List.of() : fields.fields();
   }
 
-  private record SearchKey(SearchRequest request) {}
-
   /** Rough heap bytes of one cached hit (document tree, highlight strings). */
   private static final long SEARCH_HIT_BYTES = 2048;
 
@@ -408,12 +406,11 @@ public final class LuceneEntityIndex implements EntityIndex {
    */
   @Override
   public SearchResult search(SearchRequest request) {
-    SearchKey key = new SearchKey(request);
     return read(s -> {
-      SearchResult hit = s.results().get(key);
+      SearchResult hit = s.results().get(request); // a record: equal requests are one key
       if (hit == null) {
         hit = new CatalogSearch(s.searcher(), json, searchParts).search(request);
-        s.results().put(key, hit, SEARCH_HIT_BYTES * hit.results().size());
+        s.results().put(request, hit, SEARCH_HIT_BYTES * hit.results().size());
       }
       return hit;
     });

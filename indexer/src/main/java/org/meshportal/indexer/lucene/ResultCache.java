@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Results of identical repeated reads (the frontend asks the same list, facets and by-refs
- * questions again and again), least recently used first out once their bytes exceed a budget.
+ * Results of identical repeated reads (the frontend asks the same list, query, facets and
+ * search questions again and again), least recently used first out once their bytes exceed a budget.
  * One instance belongs to one reader generation, so a write never serves a stale result: the next
  * read acquires the new reader and with it an empty cache.
  */
