@@ -15,11 +15,21 @@ abstract class BaseAction implements TemplateAction {
   private final JsonNode input;
   private final JsonNode output;
 
+  /** Whether the action may run in a dry run: only actions with no effect outside the workspace. */
+  enum DryRun { SUPPORTED, SKIPPED }
+
+  private final DryRun dryRun;
+
   BaseAction(String id, String description, String inputSchema, String outputSchema) {
+    this(id, description, inputSchema, outputSchema, DryRun.SKIPPED);
+  }
+
+  BaseAction(String id, String description, String inputSchema, String outputSchema, DryRun dryRun) {
     this.id = id;
     this.description = description;
     this.input = parse(inputSchema);
     this.output = parse(outputSchema == null ? "{\"type\":\"object\",\"properties\":{}}" : outputSchema);
+    this.dryRun = dryRun;
   }
 
   private static JsonNode parse(String schema) {
@@ -48,6 +58,11 @@ abstract class BaseAction implements TemplateAction {
   @Override
   public JsonNode outputSchema() {
     return output;
+  }
+
+  @Override
+  public boolean supportsDryRun() {
+    return dryRun == DryRun.SUPPORTED;
   }
 
   static String text(JsonNode input, String field, String dflt) {

@@ -120,13 +120,8 @@ final class CatalogActions {
             "defaultNamespace":{"type":"string","description":"The default namespace"}}}""", """
           {"type":"object","properties":{
             "entity":{"type":["object","null"],"description":"Object containing same values used in the Entity schema. Only when used with entityRef parameter."},
-            "entities":{"type":"array","items":{"type":["object","null"]},"description":"Array containing objects with same values used in the Entity schema. Only when used with entityRefs parameter."}}}""");
+            "entities":{"type":"array","items":{"type":["object","null"]},"description":"Array containing objects with same values used in the Entity schema. Only when used with entityRefs parameter."}}}""", DryRun.SUPPORTED);
       this.catalog = catalog;
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
     }
 
     @Override
@@ -179,12 +174,7 @@ final class CatalogActions {
       super("catalog:write", "Writes the catalog-info.yaml for your template.", """
           {"type":"object","required":["entity"],"properties":{
             "filePath":{"type":"string","description":"Defaults to catalog-info.yaml"},
-            "entity":{"type":"object","description":"The entity to write"}}}""", null);
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
+            "entity":{"type":"object","description":"The entity to write"}}}""", null, DryRun.SUPPORTED);
     }
 
     @Override

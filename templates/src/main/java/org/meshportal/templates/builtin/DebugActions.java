@@ -18,12 +18,7 @@ final class DebugActions {
             "listWorkspace":{"title":"List all files in the workspace, if true.",
               "oneOf":[{"type":"boolean"},{"type":"string","enum":["with-filenames","with-contents"]}]},
             "extra":{"description":"Extra info to print in the log"}}}""",
-          null);
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
+          null, DryRun.SUPPORTED);
     }
 
     @Override
@@ -59,13 +54,8 @@ final class DebugActions {
             "minutes":{"type":"number","title":"Waiting period in minutes."},
             "seconds":{"type":"number","title":"Waiting period in seconds."},
             "milliseconds":{"type":"number","title":"Waiting period in milliseconds."}}}""",
-          null);
+          null, DryRun.SUPPORTED);
       this.max = max;
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
     }
 
     @Override

@@ -26,14 +26,9 @@ final class FetchPlainAction extends BaseAction {
               "url":{"type":"string","title":"Fetch URL","description":"Relative path or absolute URL of the directory tree"},
               "targetPath":{"type":"string","title":"Target Path","description":"Target path within the working directory, defaults to the working directory root"},
               "token":{"type":"string"}}}""",
-        null);
+        null, DryRun.SUPPORTED);
     this.files = files;
     this.singleFile = singleFile;
-  }
-
-  @Override
-  public boolean supportsDryRun() {
-    return true;
   }
 
   @Override

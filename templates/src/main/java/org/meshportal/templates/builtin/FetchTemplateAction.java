@@ -59,15 +59,10 @@ final class FetchTemplateAction extends BaseAction {
               "replace":{"type":"boolean","description":"Replace files that already exist in the workspace"},
               "trimBlocks":{"type":"boolean"},"lstripBlocks":{"type":"boolean"},
               "token":{"type":"string"}}}""",
-        null);
+        null, DryRun.SUPPORTED);
     this.files = files;
     this.renderer = renderer;
     this.singleFile = singleFile;
-  }
-
-  @Override
-  public boolean supportsDryRun() {
-    return true;
   }
 
   @Override

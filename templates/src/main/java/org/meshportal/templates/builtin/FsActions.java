@@ -26,12 +26,7 @@ final class FsActions {
       super("fs:delete", "Deletes files and directories (globs allowed) from the working directory.", """
           {"type":"object","required":["files"],"properties":{
             "files":{"type":"array","items":{"type":"string"},"title":"Files","description":"Paths or globs of files and directories to delete"}}}""",
-          null);
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
+          null, DryRun.SUPPORTED);
     }
 
     @Override
@@ -71,12 +66,7 @@ final class FsActions {
           {"type":"object","required":["files"],"properties":{
             "files":{"type":"array","items":{"type":"object","required":["from","to"],"properties":{
               "from":{"type":"string"},"to":{"type":"string"},"overwrite":{"type":"boolean"}}}}}}""",
-          null);
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
+          null, DryRun.SUPPORTED);
     }
 
     @Override
@@ -114,12 +104,7 @@ final class FsActions {
            "$defs":{"entry":{"type":"object","required":["name","path","fullPath"],"properties":{
             "name":{"type":"string","description":"Name of the file or directory"},
             "path":{"type":"string","description":"path to the file or directory relative to the workspace"},
-            "fullPath":{"type":"string","description":"full path to the file or directory"}}}}}""");
-    }
-
-    @Override
-    public boolean supportsDryRun() {
-      return true;
+            "fullPath":{"type":"string","description":"full path to the file or directory"}}}}}""", DryRun.SUPPORTED);
     }
 
     @Override
