@@ -51,8 +51,15 @@ final class Scenarios {
         new Scenario("by-name.getEntityByRef", requests, this::byName),
         new Scenario("by-refs.batch20", requests, this::byRefs),
         new Scenario("facets", requests, this::facets),
-        new Scenario("search.query", requests, this::search));
+        new Scenario("search.query", requests, this::search),
+        new Scenario(FLOOR, requests, this::floor));
   }
+
+  /**
+   * Not one of bench.mjs's scenarios: the server's cheapest request (its liveness probe), so the
+   * figures above can be read against what the HTTP stack and this client cost on their own.
+   */
+  static final String FLOOR = "floor.liveness";
 
   private void limit100(int i, int worker, HttpConnection c) throws Exception {
     String kind = List.of("Component", "API", "User", "System", "Group").get(i % 5);
@@ -121,6 +128,10 @@ final class Scenarios {
         .append("&types%5B0%5D=software-catalog");
     if (i % 2 == 0) q.append("&filters%5Bkind%5D=").append(List.of("Component", "API", "User").get(i % 3));
     if (!ok(c.get(q.toString())).path("results").isArray()) throw new IllegalStateException("no results array");
+  }
+
+  private void floor(int i, int worker, HttpConnection c) throws Exception {
+    if (!ok(c.get("/.backstage/health/v1/liveness")).isObject()) throw new IllegalStateException("not JSON");
   }
 
   /** The same deterministic walk over generated entities as bench.mjs's {@code refAt}. */

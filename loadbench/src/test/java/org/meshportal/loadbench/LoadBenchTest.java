@@ -67,6 +67,7 @@ class LoadBenchTest {
         "GET /api/catalog/entities/by-query?limit=50&orderField=metadata.name%2Casc&filter=kind%3DComponent"));
     assertTrue(requests.contains("GET /api/catalog/entities/by-query?limit=50&cursor=next-50"));
     assertTrue(requests.contains("GET /api/search/query?term=alpha+service&types%5B0%5D=software-catalog&filters%5Bkind%5D=Component"));
+    assertTrue(requests.contains("GET /.backstage/health/v1/liveness"));
   }
 
   @Test
@@ -127,6 +128,8 @@ class LoadBenchTest {
       body = Map.of("facets", Map.of());
     } else if (path.equals("/api/search/query")) {
       body = Map.of("results", List.of(), "numberOfResults", 0);
+    } else if (path.equals("/.backstage/health/v1/liveness")) {
+      body = Map.of("status", "ok");
     } else {
       exchange.sendResponseHeaders(404, -1);
       exchange.close();
