@@ -30,11 +30,22 @@ final class Hashes {
     return HexFormat.of().formatHex(digest.digest());
   }
 
-  private static MessageDigest sha1Digest() {
+  /** Cloned per use: a provider lookup per hash costs more than hashing a small entity. */
+  private static final MessageDigest SHA1 = newSha1();
+
+  private static MessageDigest newSha1() {
     try {
       return MessageDigest.getInstance("SHA-1");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 is part of every JDK", e);
+    }
+  }
+
+  private static MessageDigest sha1Digest() {
+    try {
+      return (MessageDigest) SHA1.clone();
+    } catch (CloneNotSupportedException e) {
+      return newSha1();
     }
   }
 
