@@ -664,7 +664,7 @@ public final class CatalogEngine {
       edges = List.copyOf(new LinkedHashSet<>(all));
       extra = "\n" + EntityState.encodeEdges(EntityState.edgesOf(e.extraEdges()));
     }
-    String hash = Hashes.sha1(Hashes.sha1Json(json, e.entity()) + "\n" + e.file() + "\n" + String.join("\n", e.parents()) + extra);
+    String hash = Hashes.changeHash(json, e.entity(), "\n" + e.file() + "\n" + String.join("\n", e.parents()) + extra);
     return new Prepared(e, edges, hash, null);
   }
 

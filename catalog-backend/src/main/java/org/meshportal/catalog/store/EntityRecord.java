@@ -8,7 +8,7 @@ import java.util.List;
  * @param ref canonical entity ref (the key)
  * @param uid stable uid, kept across reprocessing
  * @param source the source that owns it ({@code location:<id>}, {@code config}, {@code provider:<id>})
- * @param hash SHA-1 hex of the processed (unstitched) entity, to skip unchanged ones
+ * @param hash change hash of the processed (unstitched) entity, to skip unchanged ones
  * @param file location ref of the file it was read from, or null
  * @param parents canonical refs of the entities whose processing emitted it
  * @param edges forward relation edges, encoded by the engine
