@@ -18,8 +18,9 @@ source .ci/jdk.sh
 JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
 LOADBENCH="$ROOT/loadbench/target/loadbench.jar"
 test -f "$JAR" -a -f "$LOADBENCH" || { echo "build the jars first: ./mvnw -q package -DskipTests" >&2; exit 1; }
-loadbench() { # BASE_URL NAME
-  java ${LOADBENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -jar "$LOADBENCH" "$1" --data "$DATA" --json "$OUT/$2-lb-n$N.json" | tee "$OUT/$2-lb-n$N.txt"
+loadbench() { # BASE_URL NAME SERVER_PID
+  java ${LOADBENCH_JAVA_OPTS:--XX:+UseSerialGC -Xmx512m} -jar "$LOADBENCH" "$1" --data "$DATA" --pid "$3" \
+    --json "$OUT/$2-lb-n$N.json" | tee "$OUT/$2-lb-n$N.txt"
 }
 
 mkdir -p "$CACHE"
@@ -47,7 +48,7 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/.backstage/health/v1/readin
   kill -0 $PID 2>/dev/null || { tail -n 30 "$OUT/ours-server.log"; exit 1; }; sleep 0.2
 done
 (cd "$CACHE/compat" && node bench.mjs "http://localhost:$PORT" --data "$DATA" --pid $PID --json "$OUT/ours-n$N.json") | tee "$OUT/ours-n$N.txt"
-loadbench "http://localhost:$PORT" ours
+loadbench "http://localhost:$PORT" ours $PID
 grep VmHWM "/proc/$PID/status" | tee "$OUT/ours-vmhwm-n$N.txt"
 kill $PID; wait $PID 2>/dev/null || true
 
@@ -58,7 +59,7 @@ if [[ "${SKIP_REFERENCE:-0}" != "1" ]]; then
   RPID="$(cd "$REF" && PORT=$PORT ./start.sh)"
   trap 'kill $RPID 2>/dev/null || true; rm -rf "$WORK"' EXIT
   (cd "$CACHE/compat" && node bench.mjs "http://localhost:$PORT" --data "$DATA" --pid "$RPID" --json "$OUT/reference-n$N.json") | tee "$OUT/reference-n$N.txt"
-  loadbench "http://localhost:$PORT" reference
+  loadbench "http://localhost:$PORT" reference "$RPID"
   (cd "$REF" && PORT=$PORT ./stop.sh) || kill "$RPID"
 fi
 python3 "$ROOT/scripts/bench_table.py" "$OUT" "$N" | tee "$OUT/comparison-n$N.md"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prints Markdown tables comparing the jar with the reference backend from scripts/bench.sh's
 outputs: bench.mjs (ingest, latency through the official client) and loadbench (latency through
-the lean client), plus peak RSS."""
+the lean client, with the CPU each side spent per request), plus peak RSS."""
 import json
 import os
 import re
@@ -49,3 +49,12 @@ if lb_ours:
     print(f"| N = {n} | ours | reference | factor |")
     print("| --- | --- | --- | --- |")
     latency_rows(lb_ours, lb_ref)
+    rl = {r["name"]: r for r in (lb_ref or {}).get("latency", [])}
+    if any(r.get("serverCpuUs", -1) >= 0 for r in lb_ours.get("latency", [])):
+        print("\nCPU per request in the loadbench run (microseconds; client = loadbench itself):\n")
+        print("| scenario | ours: server / client | reference: server / client |")
+        print("| --- | --- | --- |")
+        us = lambda r, k: "-" if r.get(k, -1) < 0 else f"{r[k]:.0f}"
+        for r in lb_ours["latency"]:
+            x = rl.get(r["name"], {})
+            print(f"| {r['name']} | {us(r, 'serverCpuUs')} / {us(r, 'clientCpuUs')} | {us(x, 'serverCpuUs')} / {us(x, 'clientCpuUs')} |")

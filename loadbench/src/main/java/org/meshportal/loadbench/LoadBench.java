@@ -26,16 +26,24 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * java -jar loadbench.jar BASE_URL --data DIR [--concurrency 8] [--requests 400] [--warmup 16]
- *      [--prewarm 50] [--only REGEX] [--json FILE] [--token TOKEN]
+ *      [--prewarm 50] [--only REGEX] [--json FILE] [--token TOKEN] [--pid SERVER_PID]
  * </pre>
  *
  * The data must already be loaded (bench.mjs does the ingest); only loopback targets are allowed.
  */
 public final class LoadBench {
 
-  /** One scenario's figures, in milliseconds. */
+  /**
+   * One scenario's figures, in milliseconds; CPU per request in microseconds, of this client and of
+   * the server process ({@code --pid}), -1 where not measured.
+   */
   public record Row(String name, int requests, int concurrency, int errors, String firstError,
-      double p50, double p90, double p99, double max, double mean, double rps) {}
+      double p50, double p90, double p99, double max, double mean, double rps, double clientCpuUs,
+      double serverCpuUs) {
+    Row withCpu(double client, double server) {
+      return new Row(name, requests, concurrency, errors, firstError, p50, p90, p99, max, mean, rps, client, server);
+    }
+  }
 
   private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
@@ -44,8 +52,14 @@ public final class LoadBench {
   private final String extraHeaders;
   private final int concurrency;
   private final int warmup;
+  /** The server's pid, for its CPU time per request; 0 when not given. */
+  private final long serverPid;
 
   LoadBench(URI baseUrl, String token, int concurrency, int warmup) {
+    this(baseUrl, token, concurrency, warmup, 0);
+  }
+
+  LoadBench(URI baseUrl, String token, int concurrency, int warmup, long serverPid) {
     if (!LOOPBACK.contains(baseUrl.getHost())) {
       throw new IllegalArgumentException("refusing to target non-local host " + baseUrl.getHost());
     }
@@ -54,6 +68,7 @@ public final class LoadBench {
     this.extraHeaders = token == null ? "" : "authorization: Bearer " + token + "\r\n";
     this.concurrency = Math.max(1, Math.min(concurrency, 64));
     this.warmup = warmup;
+    this.serverPid = serverPid;
   }
 
   /** Runs one scenario: sequential warm-up requests, then {@code total} with the workers in flight. */
@@ -74,6 +89,8 @@ public final class LoadBench {
     AtomicInteger errors = new AtomicInteger();
     AtomicReference<String> firstError = new AtomicReference<>();
     List<Thread> threads = new ArrayList<>(workers);
+    long clientCpu = CpuTime.ofThisProcess();
+    long serverCpu = serverPid > 0 ? CpuTime.ofProcess(serverPid) : -1;
     long start = System.nanoTime();
     for (int w = 0; w < workers; w++) {
       int worker = w;
@@ -96,7 +113,13 @@ public final class LoadBench {
     }
     for (Thread t : threads) t.join();
     double wallSeconds = (System.nanoTime() - start) / 1e9;
-    return summarize(scenario.name(), latencies, workers, errors.get(), firstError.get(), wallSeconds);
+    // what one request cost each side, on average: at a fixed number in flight on shared cores the
+    // latency follows from these (Little's law), whichever side spends them
+    double clientUs = round((CpuTime.ofThisProcess() - clientCpu) / 1e3 / total);
+    long serverNow = serverCpu < 0 ? -1 : CpuTime.ofProcess(serverPid);
+    double serverUs = serverCpu < 0 || serverNow < 0 ? -1 : round((serverNow - serverCpu) / 1e3 / total);
+    return summarize(scenario.name(), latencies, workers, errors.get(), firstError.get(), wallSeconds)
+        .withCpu(clientUs, serverUs);
   }
 
   /** bench.mjs's percentile: the sorted sample at floor(p × n). */
@@ -109,7 +132,7 @@ public final class LoadBench {
     for (double v : sorted) sum += v;
     return new Row(name, n, concurrency, errors, firstError,
         round(quantile(sorted, 0.5)), round(quantile(sorted, 0.9)), round(quantile(sorted, 0.99)),
-        round(sorted[n - 1]), round(sum / n), round(n / wallSeconds));
+        round(sorted[n - 1]), round(sum / n), round(n / wallSeconds), -1, -1);
   }
 
   private static double quantile(double[] sorted, double p) {
@@ -132,7 +155,7 @@ public final class LoadBench {
       String a = args[i];
       if (a.equals("-h") || a.equals("--help")) {
         System.out.println("usage: java -jar loadbench.jar BASE_URL --data DIR [--concurrency 8] [--requests 400]"
-            + " [--warmup 16] [--prewarm 50] [--only REGEX] [--json FILE] [--token TOKEN]");
+            + " [--warmup 16] [--prewarm 50] [--only REGEX] [--json FILE] [--token TOKEN] [--pid SERVER_PID]");
         return;
       }
       if (a.startsWith("--")) {
@@ -142,7 +165,7 @@ public final class LoadBench {
         baseUrl = a;
       }
     }
-    Set<String> known = Set.of("concurrency", "requests", "warmup", "prewarm", "only", "json", "token", "data");
+    Set<String> known = Set.of("concurrency", "requests", "warmup", "prewarm", "only", "json", "token", "data", "pid");
     for (String key : opts.keySet()) {
       if (!known.contains(key)) throw new IllegalArgumentException("unknown option --" + key);
     }
@@ -155,7 +178,8 @@ public final class LoadBench {
 
     int concurrency = Integer.parseInt(opts.get("concurrency"));
     int requests = Math.max(1, Math.min(Integer.parseInt(opts.get("requests")), 100_000));
-    LoadBench bench = new LoadBench(base, opts.get("token"), concurrency, Integer.parseInt(opts.get("warmup")));
+    long pid = opts.containsKey("pid") ? Long.parseLong(opts.get("pid")) : 0;
+    LoadBench bench = new LoadBench(base, opts.get("token"), concurrency, Integer.parseInt(opts.get("warmup")), pid);
     Pattern only = opts.containsKey("only") ? Pattern.compile(opts.get("only")) : null;
     List<Scenarios.Scenario> selected = new Scenarios(kinds).all(requests).stream()
         .filter(s -> only == null || only.matcher(s.name()).find()).toList();
@@ -194,11 +218,13 @@ public final class LoadBench {
   }
 
   static String table(List<Row> rows) {
-    String[] cols = {"scenario", "n", "conc", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms", "req/s", "err"};
+    String[] cols = {"scenario", "n", "conc", "p50 ms", "p90 ms", "p99 ms", "max ms", "mean ms", "req/s", "err",
+        "client us/req", "server us/req"};
     List<String[]> data = new ArrayList<>();
     for (Row r : rows) {
       data.add(new String[] {r.name(), "" + r.requests(), "" + r.concurrency(), fmt(r.p50()), fmt(r.p90()),
-          fmt(r.p99()), fmt(r.max()), fmt(r.mean()), fmt(r.rps()), "" + r.errors()});
+          fmt(r.p99()), fmt(r.max()), fmt(r.mean()), fmt(r.rps()), "" + r.errors(), cpu(r.clientCpuUs()),
+          cpu(r.serverCpuUs())});
     }
     int[] width = new int[cols.length];
     for (int c = 0; c < cols.length; c++) {
@@ -221,6 +247,10 @@ public final class LoadBench {
       out.append(c == 0 ? cells[c] + pad : pad + cells[c]);
     }
     out.append('\n');
+  }
+
+  private static String cpu(double us) {
+    return us < 0 ? "-" : String.format(Locale.ROOT, "%.0f", us);
   }
 
   private static String fmt(double v) {

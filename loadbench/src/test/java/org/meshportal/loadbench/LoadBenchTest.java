@@ -71,6 +71,20 @@ class LoadBenchTest {
   }
 
   @Test
+  void measures_cpu_per_request_of_client_and_server_process() throws Exception {
+    // the stub server runs in this JVM, so its pid is this process's: both sides see CPU time
+    URI base = start();
+    LoadBench bench = new LoadBench(base, null, 2, 0, ProcessHandle.current().pid());
+    LoadBench.Row row = bench.run(new Scenarios(KINDS).all(200).get(1));
+    assertTrue(row.clientCpuUs() > 0, row.toString());
+    // the same process seen two ways; schedstat misses the worker threads that have just ended
+    assertTrue(row.serverCpuUs() > row.clientCpuUs() / 2 && row.serverCpuUs() <= row.clientCpuUs() * 1.1, row.toString());
+    LoadBench.Row without = new LoadBench(base, null, 2, 0).run(new Scenarios(KINDS).all(20).get(1));
+    assertEquals(-1, without.serverCpuUs());
+    assertTrue(LoadBench.table(List.of(row, without)).contains("server us/req"));
+  }
+
+  @Test
   void a_wrong_answer_counts_as_an_error() throws Exception {
     missingSystems = 1;
     LoadBench bench = new LoadBench(start(), null, 2, 0);
