@@ -14,6 +14,9 @@ import java.util.zip.CRC32C;
 
 /** SHA-1 hex, as Backstage uses for etags and generated location names, and the engine's change hash. */
 final class Hashes {
+  /** Cloned per use: a provider lookup per hash costs more than hashing a small entity. */
+  private static final MessageDigest SHA1 = newSha1();
+
   private Hashes() {}
 
   static String sha1(byte[] bytes) {
@@ -50,9 +53,6 @@ final class Hashes {
     }
     return String.format("%08x%08x-%x", crc32c.getValue(), crc32.getValue(), length[0]);
   }
-
-  /** Cloned per use: a provider lookup per hash costs more than hashing a small entity. */
-  private static final MessageDigest SHA1 = newSha1();
 
   private static MessageDigest newSha1() {
     try {
