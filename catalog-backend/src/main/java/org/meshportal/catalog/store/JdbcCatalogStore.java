@@ -172,56 +172,44 @@ final class JdbcCatalogStore implements CatalogStore {
     List<String> locationIds = new ArrayList<>(batch.locationDeletes());
     batch.locationUpserts().forEach(l -> locationIds.add(l.id()));
     deleteByKey(c, "DELETE FROM locations WHERE id = ?", locationIds);
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO locations (id, type, target) VALUES (?, ?, ?)")) {
-      for (LocationRecord l : batch.locationUpserts()) {
-        ps.setString(1, l.id());
-        ps.setString(2, l.type());
-        ps.setString(3, l.target());
-        ps.addBatch();
-      }
-      ps.executeBatch();
-    }
+    inBatches(c, "INSERT INTO locations (id, type, target) VALUES (?, ?, ?)", batch.locationUpserts(), (ps, l) -> {
+      ps.setString(1, l.id());
+      ps.setString(2, l.type());
+      ps.setString(3, l.target());
+    });
 
     List<String> refs = new ArrayList<>(batch.entityDeletes());
     batch.entityUpserts().forEach(e -> refs.add(e.ref()));
     deleteByKey(c, "DELETE FROM entities WHERE ref = ?", refs);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, orphan, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-      int pending = 0;
-      List<EntityRecord> rows = new ArrayList<>(batch.entityUpserts());
-      rows.addAll(batch.entityInserts());
-      for (EntityRecord e : rows) {
-        ps.setString(1, e.ref());
-        ps.setString(2, e.uid());
-        ps.setString(3, e.source());
-        ps.setString(4, e.hash());
-        ps.setString(5, e.file());
-        ps.setString(6, String.join("\n", e.parents()));
-        ps.setString(7, e.edges());
-        ps.setBoolean(8, e.orphan());
-        ps.setBytes(9, e.body());
-        ps.addBatch();
-        if (++pending == BATCH_SIZE) {
-          ps.executeBatch();
-          pending = 0;
-        }
-      }
-      if (pending > 0) {
-        ps.executeBatch();
-      }
-    }
+    List<EntityRecord> rows = new ArrayList<>(batch.entityUpserts());
+    rows.addAll(batch.entityInserts());
+    inBatches(c, "INSERT INTO entities (ref, uid, source, hash, file, parents, edges, orphan, body)"
+        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows, (ps, e) -> {
+          ps.setString(1, e.ref());
+          ps.setString(2, e.uid());
+          ps.setString(3, e.source());
+          ps.setString(4, e.hash());
+          ps.setString(5, e.file());
+          ps.setString(6, String.join("\n", e.parents()));
+          ps.setString(7, e.edges());
+          ps.setBoolean(8, e.orphan());
+          ps.setBytes(9, e.body());
+        });
 
     List<String> clearedSources = new ArrayList<>(batch.sourceDeletes());
     clearedSources.addAll(batch.errorReplacements().keySet());
     deleteByKey(c, "DELETE FROM processing_errors WHERE source = ?", clearedSources);
-    try (PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO processing_errors (source, position, location, document_index, entity_ref, attached_to, name, message)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
-      for (Map.Entry<String, List<ErrorRecord>> entry : batch.errorReplacements().entrySet()) {
-        int position = 0;
-        for (ErrorRecord e : entry.getValue()) {
-          ps.setString(1, entry.getKey());
-          ps.setInt(2, position++);
+    List<PositionedError> errors = new ArrayList<>();
+    batch.errorReplacements().forEach((source, list) -> {
+      for (int i = 0; i < list.size(); i++) {
+        errors.add(new PositionedError(source, i, list.get(i)));
+      }
+    });
+    inBatches(c, "INSERT INTO processing_errors (source, position, location, document_index, entity_ref, attached_to,"
+        + " name, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", errors, (ps, p) -> {
+          ErrorRecord e = p.error();
+          ps.setString(1, p.source());
+          ps.setInt(2, p.position());
           ps.setString(3, e.location());
           if (e.documentIndex() == null) {
             ps.setNull(4, Types.INTEGER);
@@ -232,40 +220,38 @@ final class JdbcCatalogStore implements CatalogStore {
           ps.setString(6, e.attachedTo());
           ps.setString(7, e.name());
           ps.setString(8, e.message());
-          ps.addBatch();
-        }
-      }
-      ps.executeBatch();
-    }
+        });
 
     deleteByKey(c, "DELETE FROM source_state WHERE source = ?", batch.sourceDeletes());
-    try (PreparedStatement delete = c.prepareStatement("DELETE FROM source_state WHERE source = ? AND state_key = ?");
-        PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO source_state (source, state_key, state_value) VALUES (?, ?, ?)")) {
-      for (Map.Entry<String, Map<String, String>> source : batch.sourceStates().entrySet()) {
-        for (Map.Entry<String, String> kv : source.getValue().entrySet()) {
-          delete.setString(1, source.getKey());
-          delete.setString(2, kv.getKey());
-          delete.addBatch();
-          insert.setString(1, source.getKey());
-          insert.setString(2, kv.getKey());
-          insert.setString(3, kv.getValue());
-          insert.addBatch();
-        }
-      }
-      delete.executeBatch();
-      insert.executeBatch();
-    }
+    List<String[]> states = new ArrayList<>();
+    batch.sourceStates().forEach((source, values) -> values.forEach((k, v) -> states.add(new String[] {source, k, v})));
+    inBatches(c, "DELETE FROM source_state WHERE source = ? AND state_key = ?", states, (ps, kv) -> {
+      ps.setString(1, kv[0]);
+      ps.setString(2, kv[1]);
+    });
+    inBatches(c, "INSERT INTO source_state (source, state_key, state_value) VALUES (?, ?, ?)", states, (ps, kv) -> {
+      ps.setString(1, kv[0]);
+      ps.setString(2, kv[1]);
+      ps.setString(3, kv[2]);
+    });
   }
 
-  private static void deleteByKey(Connection c, String sql, List<String> keys) throws SQLException {
-    if (keys.isEmpty()) {
+  private record PositionedError(String source, int position, ErrorRecord error) {}
+
+  /** Sets one row's parameters. */
+  private interface RowBinder<T> {
+    void bind(PreparedStatement ps, T row) throws SQLException;
+  }
+
+  /** Runs {@code sql} once per row, sent to the database {@link #BATCH_SIZE} rows at a time. */
+  private static <T> void inBatches(Connection c, String sql, List<T> rows, RowBinder<T> binder) throws SQLException {
+    if (rows.isEmpty()) {
       return;
     }
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       int pending = 0;
-      for (String key : keys) {
-        ps.setString(1, key);
+      for (T row : rows) {
+        binder.bind(ps, row);
         ps.addBatch();
         if (++pending == BATCH_SIZE) {
           ps.executeBatch();
@@ -276,6 +262,10 @@ final class JdbcCatalogStore implements CatalogStore {
         ps.executeBatch();
       }
     }
+  }
+
+  private static void deleteByKey(Connection c, String sql, List<String> keys) throws SQLException {
+    inBatches(c, sql, keys, (ps, key) -> ps.setString(1, key));
   }
 
   private static long bumpGeneration(Connection c) throws SQLException {
