@@ -151,7 +151,7 @@ class GitProviderEndToEndTest {
       up.git("rm", "-q", "-r", "catalog", "kcp");
       String c5 = up.commitAll("remove almost everything");
       assertEquals(202, server.githubPush(up.url(), c5, "s3cret").status());
-      GitServer.await(() -> "HELD".equals(server.status("mesh").path("state").asText()), "the deletion is held");
+      GitServer.awaitTrue(() -> "HELD".equals(server.status("mesh").path("state").asText()), "the deletion is held");
       status = server.status("mesh");
       assertEquals(c5, status.path("heldDeletions").path("commit").asText());
       assertEquals(count, status.path("entityCount").asInt());

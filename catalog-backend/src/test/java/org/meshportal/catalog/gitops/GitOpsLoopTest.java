@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.app.Application;
+import org.meshportal.catalog.testing.LoopbackHttp;
 
 /**
  * Issue #6 acceptance: the whole GitOps loop through the server the composition root builds. A
@@ -50,7 +51,7 @@ class GitOpsLoopTest {
         """.formatted(tmp.resolve("data").toString().replace("\\", "/"), repo.url(), SECRET, repo.url()));
 
     try (Application app = Application.start(List.of(config), false, key -> null)) {
-      Http http = new Http("http://127.0.0.1:" + app.port());
+      LoopbackHttp http = new LoopbackHttp("http://127.0.0.1:" + app.port());
       awaitApplied(http, repo.head());
 
       // The template is reachable from catalog-info.yaml through Locations: the provider ingested it.
@@ -62,13 +63,13 @@ class GitOpsLoopTest {
       assertEquals(null, http.entity("group", "platform-mesh", "acme.team-gitops"));
 
       long start = System.nanoTime();
-      Http.Response created = http.post("/api/scaffolder/v2/tasks", """
+      LoopbackHttp.Response created = http.post("/api/scaffolder/v2/tasks", """
           {"templateRef":"template:default/create-account-workspace","values":{
             "parentPath":"root:orgs:acme","name":"team-gitops","displayName":"Team GitOps",
             "description":"Account quokkaloop made by the GitOps loop test"}}""");
       assertEquals(201, created.status(), created.body());
       String taskId = created.json().path("id").asText();
-      JsonNode task = Http.await(() -> {
+      JsonNode task = LoopbackHttp.await(() -> {
         JsonNode t = http.get("/api/scaffolder/v2/tasks/" + taskId).json();
         return t.path("status").asText().matches("completed|failed|cancelled") ? t : null;
       }, "task " + taskId + " ends");
@@ -84,10 +85,10 @@ class GitOpsLoopTest {
 
       // The host would now send a push webhook.
       assertEquals(202, http.githubPush(repo.url(), pushed, SECRET).status());
-      JsonNode group = Http.await(() -> http.entity("group", "platform-mesh", "acme.team-gitops"),
+      JsonNode group = LoopbackHttp.await(() -> http.entity("group", "platform-mesh", "acme.team-gitops"),
           "the account Group is in the catalog");
       long inCatalog = System.nanoTime();
-      JsonNode hit = Http.await(() -> {
+      JsonNode hit = LoopbackHttp.await(() -> {
         for (JsonNode r : http.get("/api/search/query?term=quokkaloop").json().path("results")) {
           if (r.at("/document/location").asText().endsWith("/group/acme.team-gitops")) {
             return r;
@@ -140,14 +141,14 @@ class GitOpsLoopTest {
     repo.commitAndPush("create-account-workspace: commit the Account with mesh:account:create");
   }
 
-  private static JsonNode awaitApplied(Http http, String commit) {
-    return Http.await(() -> {
+  private static JsonNode awaitApplied(LoopbackHttp http, String commit) {
+    return LoopbackHttp.await(() -> {
       JsonNode s = http.get("/api/git-sync/providers/mesh").json();
       return commit.equals(s.path("lastCommit").asText()) && "OK".equals(s.path("state").asText()) ? s : null;
     }, "provider mesh applies " + commit);
   }
 
-  private static String taskLog(Http http, String taskId) {
+  private static String taskLog(LoopbackHttp http, String taskId) {
     StringBuilder out = new StringBuilder();
     for (JsonNode e : http.get("/api/scaffolder/v2/tasks/" + taskId + "/events").json()) {
       out.append(e.at("/body/message").asText()).append('\n');

@@ -1,4 +1,4 @@
-package org.meshportal.catalog.gitops;
+package org.meshportal.catalog.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,21 +12,23 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.meshportal.gitsync.WebhookVerifier;
 
-/** A loopback HTTP client for the running server, with the helpers the GitOps tests need. */
-final class Http {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private final String base;
+/** An HTTP client for a server under test on loopback, with the calls the end-to-end tests share. */
+public class LoopbackHttp {
+  public static final ObjectMapper JSON = new ObjectMapper();
+  private static final long WAIT_SECONDS = 60;
+  protected final String base;
   private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  Http(String base) {
+  public LoopbackHttp(String base) {
     this.base = base;
   }
 
-  record Response(int status, String body) {
-    JsonNode json() {
+  public record Response(int status, String body) {
+    public JsonNode json() {
       try {
         return JSON.readTree(body);
       } catch (IOException e) {
@@ -35,11 +37,12 @@ final class Http {
     }
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
   }
 
-  Response post(String path, String body, String... headers) {
+  /** A JSON POST; {@code headers} are name, value pairs. */
+  public Response post(String path, String body, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
         .POST(HttpRequest.BodyPublishers.ofString(body)).header("Content-Type", "application/json");
     for (int i = 0; i < headers.length; i += 2) {
@@ -49,13 +52,13 @@ final class Http {
   }
 
   /** The entity, or null when the catalog does not have it. */
-  JsonNode entity(String kind, String namespace, String name) {
+  public JsonNode entity(String kind, String namespace, String name) {
     Response r = get("/api/catalog/entities/by-name/" + kind + "/" + namespace + "/" + name);
     return r.status() == 200 ? r.json() : null;
   }
 
   /** A GitHub push webhook for {@code cloneUrl}'s main branch, signed with {@code secret}. */
-  Response githubPush(String cloneUrl, String after, String secret) {
+  public Response githubPush(String cloneUrl, String after, String secret) {
     String body = "{\"ref\":\"refs/heads/main\",\"after\":\"" + after + "\",\"repository\":{\"clone_url\":\""
         + cloneUrl + "\"}}";
     String signature = "sha256=" + HexFormat.of().formatHex(
@@ -64,8 +67,8 @@ final class Http {
   }
 
   /** Polls (bounded, 60 s) until {@code probe} returns non-null, and returns that. */
-  static <T> T await(Supplier<T> probe, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+  public static <T> T await(Supplier<T> probe, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
     for (T v = probe.get(); ; v = probe.get()) {
       if (v != null) {
         return v;
@@ -75,6 +78,11 @@ final class Http {
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
+  }
+
+  /** Polls (bounded, 60 s) until {@code condition} holds. */
+  public static void awaitTrue(BooleanSupplier condition, String what) {
+    await(() -> condition.getAsBoolean() ? Boolean.TRUE : null, what);
   }
 
   private Response send(HttpRequest.Builder request) {
