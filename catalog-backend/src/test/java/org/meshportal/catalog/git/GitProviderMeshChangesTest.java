@@ -21,16 +21,7 @@ class GitProviderMeshChangesTest {
   @Test
   void backstage_changes_leave_mesh_entities_alone_unless_they_are_adopted(@TempDir Path tmp) throws Exception {
     GitUpstream up = GitUpstream.generate(tmp.resolve("upstream"), 1, false);
-    String config = """
-        catalog:
-          providers:
-            git:
-              mesh:
-                url: %s
-                catalogPath: catalog-info.yaml
-                kcpRoot: kcp
-                webhookSecret: s3cret
-        """.formatted(up.url());
+    String config = up.meshProviderConfig();
     try (GitServer server = GitServer.start(tmp, config)) {
       server.awaitApplied("mesh", up.head());
       JsonNode first = null;

@@ -21,16 +21,7 @@ class GitProviderRestartTest {
   @Test
   void the_first_commits_after_a_restart_read_only_their_files(@TempDir Path tmp) throws Exception {
     GitUpstream up = GitUpstream.generate(tmp.resolve("upstream"), 1, false);
-    String config = """
-        catalog:
-          providers:
-            git:
-              mesh:
-                url: %s
-                catalogPath: catalog-info.yaml
-                kcpRoot: kcp
-                webhookSecret: s3cret
-        """.formatted(up.url());
+    String config = up.meshProviderConfig();
     String head = up.head();
     String apiEtag;
     try (GitServer server = GitServer.start(tmp, config)) {

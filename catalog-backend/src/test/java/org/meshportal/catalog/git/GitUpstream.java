@@ -40,6 +40,20 @@ final class GitUpstream {
     return up;
   }
 
+  /** App-config for a provider {@code mesh} on this repository: catalog files and {@code kcp/}, webhook secret {@code s3cret}. */
+  String meshProviderConfig() {
+    return """
+        catalog:
+          providers:
+            git:
+              mesh:
+                url: %s
+                catalogPath: catalog-info.yaml
+                kcpRoot: kcp
+                webhookSecret: s3cret
+        """.formatted(url());
+  }
+
   String url() {
     return dir.toUri().toString().replaceFirst("^file:/+", "file:///").replaceAll("/+$", "");
   }
