@@ -5,11 +5,11 @@ import java.util.Objects;
 
 /**
  * A final (stitched) entity to index, with its JSON (UTF-8) as the caller already serialised it
- * for the store, so the index need not serialise it again. The index never modifies either.
+ * for the store, so the index need not serialise it again; null {@code json} leaves that to the
+ * index. The index never modifies either.
  */
 public record EntityUpsert(JsonNode entity, byte[] json) {
   public EntityUpsert {
     Objects.requireNonNull(entity, "entity");
-    Objects.requireNonNull(json, "json");
   }
 }

@@ -37,7 +37,6 @@ public final class Placeholders {
     byte[] read(String ref) throws Exception;
   }
 
-  /** {@link #substitute(JsonNode, FileReader, YamlDocuments.Limits)} with the default YAML limits. */
   /**
    * Whether any object key in the tree starts with {@code $}. Substitution copies the whole tree,
    * and most documents have no such key, so callers check this first.
@@ -59,6 +58,7 @@ public final class Placeholders {
     return false;
   }
 
+  /** {@link #substitute(JsonNode, FileReader, YamlDocuments.Limits)} with the default YAML limits. */
   public static JsonNode substitute(JsonNode tree, FileReader reader) {
     return substitute(tree, reader, YamlDocuments.Limits.ofMaxBytes(YamlDocuments.DEFAULT_MAX_BYTES));
   }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.gitsync.CommitReader;
+import org.meshportal.gitsync.RepoLocation;
 import org.meshportal.gitsync.SourceUrls;
 import org.meshportal.model.Placeholders;
 import org.meshportal.model.YamlDocuments;
@@ -162,7 +163,7 @@ final class CatalogFileReader {
       return repo.pathOf(target).orElseThrow(() -> new IllegalArgumentException("Target " + target + " of "
           + repo.location(from) + " is not in this repository branch; only targets inside it are followed"));
     }
-    return RepoGlobs.resolve(from, target);
+    return RepoLocation.resolvePath(from, target);
   }
 
   private byte[] readPlaceholder(CommitReader files, String from, String target, Set<String> dependencies)
@@ -187,7 +188,6 @@ final class CatalogFileReader {
     JsonNode a = m.path("annotations");
     return a.isObject() ? (ObjectNode) a : m.putObject("annotations");
   }
-
 
   /** The canonical ref of a document when kind and name are plain strings, else null. */
   static String refOf(JsonNode tree) {

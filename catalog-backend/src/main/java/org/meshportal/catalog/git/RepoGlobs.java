@@ -21,13 +21,4 @@ final class RepoGlobs {
       return m.matches(p) || (root != null && root.matches(p));
     };
   }
-
-  /**
-   * Resolves {@code target} relative to the file {@code from} inside the repository.
-   *
-   * @throws IllegalArgumentException when it climbs above the root
-   */
-  static String resolve(String from, String target) {
-    return org.meshportal.gitsync.RepoLocation.resolvePath(from, target);
-  }
 }

@@ -381,7 +381,6 @@ final class LocationReader {
     }
   }
 
-
   private static void rejected(Pass pass, String fileRef, int index, String ref, String locationRef, String name, String message) {
     if (ref != null) {
       pass.out.failedRefs().add(ref);

@@ -63,24 +63,8 @@ final class TestServer implements AutoCloseable {
 
   /** {@code headers} are name/value pairs. */
   Response send(String method, String path, String body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .timeout(Duration.ofSeconds(10))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-      return new Response(response.statusCode(), response.headers(), response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    HttpResponse<String> response = exchange(method, path, body, HttpResponse.BodyHandlers.ofString(), headers);
+    return new Response(response.statusCode(), response.headers(), response.body());
   }
 
   /** A response with its body as raw bytes (e.g. still gzipped). */
@@ -92,6 +76,12 @@ final class TestServer implements AutoCloseable {
 
   /** As {@link #send} but keeps the body's bytes as they came. */
   RawResponse sendRaw(String method, String path, String body, String... headers) {
+    HttpResponse<byte[]> response = exchange(method, path, body, HttpResponse.BodyHandlers.ofByteArray(), headers);
+    return new RawResponse(response.statusCode(), response.headers(), response.body());
+  }
+
+  private <T> HttpResponse<T> exchange(String method, String path, String body, HttpResponse.BodyHandler<T> handler,
+      String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
         .timeout(Duration.ofSeconds(10))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
@@ -102,8 +92,7 @@ final class TestServer implements AutoCloseable {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-      return new RawResponse(response.statusCode(), response.headers(), response.body());
+      return client.send(request.build(), handler);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -57,8 +57,6 @@ public final class LuceneEntityIndex implements EntityIndex {
   private static final double RAM_BUFFER_MB = 24;
   /** Batches smaller than this are built on the calling thread after the store committed. */
   private static final int PARALLEL_MIN_DOCS = 512;
-  /** Marks an upsert whose JSON the index serialises itself. */
-  private static final byte[] NO_JSON = new byte[0];
   /** Budget of the result cache of the current reader generation. */
   static final long RESULT_CACHE_BYTES = 32L << 20;
 
@@ -161,11 +159,11 @@ public final class LuceneEntityIndex implements EntityIndex {
     write(true, unserialised(entities), List.of(), () -> storeGeneration);
   }
 
-  /** Entities whose JSON the index serialises itself (null bytes). */
+  /** Entities whose JSON the index serialises itself. */
   private static List<EntityUpsert> unserialised(Collection<? extends JsonNode> entities) {
     List<EntityUpsert> out = new ArrayList<>(entities.size());
     for (JsonNode e : entities) {
-      out.add(new EntityUpsert(e, NO_JSON));
+      out.add(new EntityUpsert(e, null));
     }
     return out;
   }
@@ -288,11 +286,10 @@ public final class LuceneEntityIndex implements EntityIndex {
       if (parts > 1 && Math.floorMod(ref.hashCode(), parts) != part) {
         continue;
       }
-      byte[] json = upsert.json() == NO_JSON ? null : upsert.json();
       if (added != null && added.add(ref)) {
-        writer.addDocument(builder.toDocument(upsert.entity(), json, ref));
+        writer.addDocument(builder.toDocument(upsert.entity(), upsert.json(), ref));
       } else {
-        writer.updateDocument(new Term(IndexFields.REF, ref), builder.toDocument(upsert.entity(), json, ref));
+        writer.updateDocument(new Term(IndexFields.REF, ref), builder.toDocument(upsert.entity(), upsert.json(), ref));
       }
     }
   }
