@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
@@ -102,8 +103,10 @@ public final class Application implements AutoCloseable {
       }
       GitCatalog git = own(GitCatalog.create(dataDir.resolve("git"), gitProviders, settings.gitIntegrations(),
           java.time.Clock.systemUTC()));
-      CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader());
-      CatalogLocationService locations = new CatalogLocationService(engine, store);
+      AccessPolicy access = settings.access(gitProviders, meshRepo, extraLocations);
+      CatalogEngine engine = new CatalogEngine(store, index, settings.processing(extraLocations), git.urlReader(),
+          access);
+      CatalogLocationService locations = new CatalogLocationService(engine, store, settings.catalogReadonly());
       CatalogEntityService entities = new CatalogEntityService(engine);
       git.bind(engine, entities);
 
@@ -114,8 +117,8 @@ public final class Application implements AutoCloseable {
           .dataDir(dataDir.resolve("scaffolder"))
           .executor(taskWorkers)
           .catalog(new IndexTemplateCatalog(index, locations))
-          .files(new CatalogTemplateFiles())
-          .publisher(new GitSyncPublisher(publishing, integrations))
+          .files(new CatalogTemplateFiles(access))
+          .publisher(new GitSyncPublisher(publishing, integrations, access))
           .maxWait(settings.scaffolderMaxWait());
       if (meshRepo != null) {
         scaffolderBuilder.mesh(meshRepo);

@@ -7,9 +7,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.meshportal.catalog.access.AccessPolicy;
+import org.meshportal.catalog.access.HostRule;
 import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
+import org.meshportal.catalog.git.GitProviderConfig;
 import org.meshportal.catalog.http.AppSettings;
 import org.meshportal.catalog.http.CorsSettings;
 import org.meshportal.catalog.http.HttpSettings;
@@ -28,6 +31,9 @@ final class Settings {
   /** Every kind the catalog knows; the default of {@code catalog.rules}, as in a new Backstage app. */
   static final Set<String> ALL_KINDS = Set.of(
       "Component", "API", "Resource", "System", "Domain", "Group", "User", "Location", "Template");
+
+  private static final List<String> INTEGRATION_KINDS =
+      List.of("github", "gitlab", "gitea", "bitbucketCloud", "bitbucketServer", "git");
 
   private final AppConfig config;
 
@@ -188,6 +194,73 @@ final class Settings {
       throw new ConfigException(key + ": username and password go together");
     }
     return GitCredentials.NONE;
+  }
+
+  /** {@code catalog.readonly}: location writes answer 403. */
+  boolean catalogReadonly() {
+    return config.bool("catalog.readonly", false);
+  }
+
+  /**
+   * What the server may read and write for requests and input files: {@code backend.reading.directories}
+   * and the directories of static file locations (the configured ones and {@code extraLocations}),
+   * {@code backend.reading.allow} and integration hosts, {@code backend.writing.directories}, and the
+   * repositories the operator named (Git providers, the mesh repository).
+   */
+  AccessPolicy access(List<GitProviderConfig> gitProviders, MeshRepoSettings meshRepo,
+      List<ConfigLocation> extraLocations) {
+    List<Path> readable = new ArrayList<>(directories("backend.reading.directories"));
+    for (ConfigLocation location : processing(extraLocations).configLocations()) {
+      if (location.type().equals("file")) {
+        readable.add(locationDirectory(location.target()));
+      }
+    }
+    List<HostRule> allow = new ArrayList<>();
+    JsonNode entries = config.at("backend.reading.allow");
+    for (int i = 0; i < entries.size(); i++) {
+      String key = "backend.reading.allow[" + i + "]";
+      try {
+        allow.add(HostRule.parse(required(entries.get(i).path("host"), key + ".host"),
+            config.strings(key + ".paths")));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+    }
+    List<String> hosts = new ArrayList<>();
+    for (String kind : INTEGRATION_KINDS) {
+      config.at("integrations." + kind).forEach(entry -> hosts.add(entry.path("host").asText()));
+    }
+    List<String> repositories = new ArrayList<>();
+    gitProviders.forEach(p -> repositories.add(p.url()));
+    if (meshRepo != null) {
+      repositories.add(meshRepo.repoUrl());
+    }
+    return new AccessPolicy(readable, directories("backend.writing.directories"), allow, hosts, repositories);
+  }
+
+  private List<Path> directories(String key) {
+    List<Path> dirs = new ArrayList<>();
+    for (String dir : config.strings(key)) {
+      if (dir.isBlank()) {
+        throw new ConfigException(key + " must not contain an empty path");
+      }
+      dirs.add(Path.of(dir).toAbsolutePath().normalize());
+    }
+    return dirs;
+  }
+
+  /** The directory a static file location may read below: its file's folder, or the folder its glob walks. */
+  private static Path locationDirectory(String target) {
+    Path dir = Path.of(target).toAbsolutePath().normalize();
+    Path walked = dir.getRoot();
+    for (Path part : dir) {
+      String s = part.toString();
+      if (s.contains("*") || s.contains("?") || s.contains("[") || s.contains("{")) {
+        return walked;
+      }
+      walked = walked.resolve(part);
+    }
+    return dir.getParent();
   }
 
   /** {@code scaffolder.mesh}: where the Platform Mesh actions write manifests; null when unset. */

@@ -71,7 +71,10 @@ sealed interface ConfigSchema {
                   "accessRestrictions", new ListOf(obj(
                       "plugin", STR, "permission", new StringOrList(),
                       "permissionAttribute", new AnyValue()))))),
-          "reading", obj("allow", new ListOf(obj("host", STR, "paths", new StringOrList())))),
+          "reading", obj(
+              "allow", new ListOf(obj("host", STR, "paths", new StringOrList())),
+              "directories", new StringOrList()),
+          "writing", obj("directories", new StringOrList())),
       "auth", obj(
           "environment", STR,
           "providers", obj("guest", obj(

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import org.meshportal.catalog.service.ProcessingError;
+import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.EntityRecord;
 import org.meshportal.catalog.store.ErrorRecord;
@@ -50,6 +51,7 @@ public final class CatalogEngine {
   private final CatalogStore store;
   private final EntityIndex index;
   private final ProcessingSettings settings;
+  private final AccessPolicy access;
   private final EntityPolicy policy;
   private final LocationReader reader;
   private final ObjectMapper json = new ObjectMapper();
@@ -65,13 +67,51 @@ public final class CatalogEngine {
   /** entity ref → errors shown in its status.items. */
   private final Map<String, List<ErrorRecord>> statusByRef = new HashMap<>();
 
-  /** @param urlReader reads {@code url} targets; null when none is installed */
-  public CatalogEngine(CatalogStore store, EntityIndex index, ProcessingSettings settings, UrlReader urlReader) {
+  /**
+   * @param urlReader reads {@code url} targets; null when none is installed
+   * @param access what locations and placeholders may read
+   */
+  public CatalogEngine(CatalogStore store, EntityIndex index, ProcessingSettings settings, UrlReader urlReader,
+      AccessPolicy access) {
     this.store = Objects.requireNonNull(store, "store");
     this.index = Objects.requireNonNull(index, "index");
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.access = Objects.requireNonNull(access, "access");
     this.policy = new EntityPolicy(settings.allowedKinds());
-    this.reader = new LocationReader(settings, policy, urlReader);
+    this.reader = new LocationReader(settings, policy, urlReader, access);
+  }
+
+  /**
+   * Refuses, with {@code NotAllowedError}, a location whose target the server may not read; a
+   * glob is judged by the directory it walks. Registrations call this before anything is stored.
+   */
+  public void checkReadable(String type, String target) {
+    if ("url".equals(type)) {
+      access.checkUrlRead(target);
+    } else if ("file".equals(type)) {
+      String plain = target;
+      int wildcard = firstWildcard(target);
+      if (wildcard >= 0) {
+        int slash = target.lastIndexOf('/', wildcard);
+        plain = slash < 0 ? "" : slash == 0 ? "/" : target.substring(0, slash);
+      }
+      try {
+        access.checkFileRead(java.nio.file.Path.of(plain));
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new org.meshportal.model.errors.InputException("Location target " + target + " is not a valid path");
+      }
+    }
+  }
+
+  private static int firstWildcard(String target) {
+    int first = -1;
+    for (char c : new char[] {'*', '?', '[', '{'}) {
+      int i = target.indexOf(c);
+      if (i >= 0 && (first < 0 || i < first)) {
+        first = i;
+      }
+    }
+    return first;
   }
 
   public ProcessingSettings settings() {

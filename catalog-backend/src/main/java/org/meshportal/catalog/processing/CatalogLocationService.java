@@ -19,6 +19,7 @@ import org.meshportal.model.Entities;
 import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.ConflictException;
 import org.meshportal.model.errors.InputException;
+import org.meshportal.model.errors.NotAllowedException;
 import org.meshportal.model.errors.NotFoundException;
 import org.meshportal.model.query.EntityPredicate;
 
@@ -26,10 +27,17 @@ import org.meshportal.model.query.EntityPredicate;
 public final class CatalogLocationService implements LocationService {
   private final CatalogEngine engine;
   private final CatalogStore store;
+  private final boolean readonly;
 
   public CatalogLocationService(CatalogEngine engine, CatalogStore store) {
+    this(engine, store, false);
+  }
+
+  /** @param readonly {@code catalog.readonly}: location writes are refused, as Backstage does */
+  public CatalogLocationService(CatalogEngine engine, CatalogStore store, boolean readonly) {
     this.engine = engine;
     this.store = store;
+    this.readonly = readonly;
   }
 
   @Override
@@ -45,6 +53,9 @@ public final class CatalogLocationService implements LocationService {
 
   @Override
   public AddLocationResult add(String type, String target, boolean dryRun, boolean onConflictRefresh) {
+    if (!dryRun) {
+      checkWritable();
+    }
     checkInput(type, target);
     Optional<LocationRecord> existing = findExisting(type, target);
     if (dryRun) {
@@ -66,6 +77,7 @@ public final class CatalogLocationService implements LocationService {
 
   @Override
   public Location update(String id, String type, String target) {
+    checkWritable();
     get(id);
     checkInput(type, target);
     LocationRecord record = new LocationRecord(id, type, target);
@@ -75,6 +87,7 @@ public final class CatalogLocationService implements LocationService {
 
   @Override
   public void delete(String id) {
+    checkWritable();
     get(id);
     engine.removeLocation(id);
   }
@@ -139,6 +152,14 @@ public final class CatalogLocationService implements LocationService {
     }
     if (target == null || target.isBlank()) {
       throw new InputException("Location target must be a non-empty string");
+    }
+    engine.checkReadable(type, target);
+  }
+
+  /** Backstage's {@code catalog.readonly}: checked before anything else on the location writes. */
+  private void checkWritable() {
+    if (readonly) {
+      throw new NotAllowedException("This operation not allowed in readonly mode");
     }
   }
 

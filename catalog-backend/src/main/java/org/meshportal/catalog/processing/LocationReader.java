@@ -20,11 +20,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Stream;
+import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.model.Entities;
 import org.meshportal.model.EntityPolicy;
 import org.meshportal.model.Placeholders;
 import org.meshportal.model.YamlDocuments;
+import org.meshportal.model.errors.NotAllowedException;
 
 /**
  * Backstage's location processing: reads a Location entity's targets, parses every YAML
@@ -39,14 +41,19 @@ final class LocationReader {
   private final EntityPolicy policy;
   private final YamlDocuments.Limits limits;
   private final UrlReader urlReader;
+  private final AccessPolicy access;
 
-  /** @param urlReader reader of {@code url} targets, or null when none is installed */
+  /**
+   * @param urlReader reader of {@code url} targets, or null when none is installed
+   * @param access what may be read: every file, url and placeholder target is checked before reading
+   */
   LocationReader(
-      ProcessingSettings settings, EntityPolicy policy, UrlReader urlReader) {
+      ProcessingSettings settings, EntityPolicy policy, UrlReader urlReader, AccessPolicy access) {
     this.settings = settings;
     this.policy = policy;
     this.limits = YamlDocuments.Limits.ofMaxBytes(settings.maxFileBytes());
     this.urlReader = urlReader;
+    this.access = access;
   }
 
   /** A root location of a source: registered or configured. */
@@ -185,12 +192,18 @@ final class LocationReader {
         : Path.of(own.substring("file:".length())).getParent();
     Path resolved = base.resolve(target).toAbsolutePath().normalize();
     if (isGlob(target)) {
+      if (!allowed(globDirectory(resolved), "file:" + resolved, locationRef, pass)) {
+        return;
+      }
       List<Path> matches = glob(resolved);
       for (Path match : matches) {
-        if (pass.readFiles.add("file:" + match)) {
+        if (allowed(match, "file:" + match, locationRef, pass) && pass.readFiles.add("file:" + match)) {
           jobs.add(p -> readFile(match, true, locationRef, origin, depth, p));
         }
       }
+      return;
+    }
+    if (!allowed(resolved, "file:" + resolved, locationRef, pass)) {
       return;
     }
     // a file read already in this pass (a cycle or a second glob hit) is not read again
@@ -203,7 +216,20 @@ final class LocationReader {
     return target.contains("*") || target.contains("?") || target.contains("[") || target.contains("{");
   }
 
-  private static List<Path> glob(Path pattern) {
+  /** Asks the access policy about a file target; a refusal becomes the location's processing error. */
+  private boolean allowed(Path file, String fileRef, String locationRef, Pass pass) {
+    try {
+      access.checkFileRead(file);
+      return true;
+    } catch (NotAllowedException e) {
+      pass.out.failedFiles().add(fileRef);
+      pass.error(fileRef, null, null, locationRef, "NotAllowedError", e.getMessage());
+      return false;
+    }
+  }
+
+  /** The directory a glob walks: its path up to the first segment with a wildcard. */
+  private static Path globDirectory(Path pattern) {
     Path dir = pattern.getRoot();
     for (Path part : pattern) {
       if (isGlob(part.toString())) {
@@ -211,6 +237,11 @@ final class LocationReader {
       }
       dir = dir.resolve(part);
     }
+    return dir;
+  }
+
+  private static List<Path> glob(Path pattern) {
+    Path dir = globDirectory(pattern);
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
@@ -265,6 +296,13 @@ final class LocationReader {
       pass.error(fileRef, null, null, locationRef, "InputError", "No reader is configured for " + fileRef);
       return;
     }
+    try {
+      access.checkUrlRead(url);
+    } catch (NotAllowedException e) {
+      pass.out.failedFiles().add(fileRef);
+      pass.error(fileRef, null, null, locationRef, "NotAllowedError", e.getMessage());
+      return;
+    }
     if (pass.readFiles.add(fileRef)) {
       String resolvedUrl = url;
       jobs.add(p -> readUrl(resolvedUrl, fileRef, optional, locationRef, origin, depth, p));
@@ -296,6 +334,7 @@ final class LocationReader {
     String base = url;
     Placeholders.FileReader reader = placeholderTarget -> {
       String resolved = URI.create(base).resolve(placeholderTarget).toString();
+      access.checkUrlRead(resolved);
       return urlReader.read(resolved).orElseThrow(() -> new IOException(resolved + " does not exist"));
     };
     readDocuments(content.get(), fileRef, reader, locationRef, origin, depth, pass);
@@ -303,7 +342,7 @@ final class LocationReader {
 
   private Placeholders.FileReader placeholderReader(Path file) {
     return target -> {
-      Path p = file.getParent().resolve(target).normalize();
+      Path p = access.checkFileRead(file.getParent().resolve(target));
       if (Files.size(p) > settings.maxFileBytes()) {
         throw new IOException(target + " is larger than the limit of " + settings.maxFileBytes() + " bytes");
       }
@@ -355,7 +394,8 @@ final class LocationReader {
         resolved = Placeholders.substitute(tree, reader, limits);
       }
     } catch (RuntimeException e) {
-      rejected(pass, fileRef, index, ref, locationRef, "InputError", e.getMessage());
+      String name = e.getCause() instanceof NotAllowedException ? "NotAllowedError" : "InputError";
+      rejected(pass, fileRef, index, ref, locationRef, name, e.getMessage());
       return;
     }
     ObjectNode entity = (ObjectNode) resolved;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.gitsync.GitPublishing;
 import org.meshportal.gitsync.HostKind;
 import org.meshportal.gitsync.Integrations;
@@ -21,15 +22,19 @@ import org.meshportal.templates.GitPublisher;
 public final class GitSyncPublisher implements GitPublisher {
   private final GitPublishing git;
   private final Integrations integrations;
+  private final AccessPolicy access;
 
-  public GitSyncPublisher(GitPublishing git, Integrations integrations) {
+  /** @param access decides which remotes may be pushed to; checked before anything is written */
+  public GitSyncPublisher(GitPublishing git, Integrations integrations, AccessPolicy access) {
     this.git = Objects.requireNonNull(git, "git");
     this.integrations = Objects.requireNonNull(integrations, "integrations");
+    this.access = Objects.requireNonNull(access, "access");
   }
 
   @Override
   public Published createRepository(NewRepository request) {
     String remote = cloneUrl(request.repoUrl());
+    access.checkPush(remote);
     GitPublishing.Pushed pushed = git.publishNew(remote, integrations.credentialsFor(remote),
         request.defaultBranch(), request.sourceDir(), message(request.commit()));
     return published(remote, pushed);
@@ -38,6 +43,7 @@ public final class GitSyncPublisher implements GitPublisher {
   @Override
   public Published commitToBranch(BranchCommit request) {
     String remote = cloneUrl(request.repoUrl());
+    access.checkPush(remote);
     GitPublishing.Pushed pushed = git.publishOnBranch(remote, integrations.credentialsFor(remote),
         request.baseBranch(), request.branch(), request.overlayDir(), message(request.commit()));
     return published(remote, pushed);

@@ -19,6 +19,7 @@ final class GitServer extends LoopbackHttp implements AutoCloseable {
     this.app = app;
   }
 
+  /** A server whose data lives in {@code dir}/data; files and {@code file:} repositories below {@code dir} are readable. */
   static GitServer start(Path dir, String providersYaml) throws IOException {
     Path config = dir.resolve("app-config.yaml");
     Files.writeString(config, """
@@ -27,7 +28,10 @@ final class GitServer extends LoopbackHttp implements AutoCloseable {
           dataDir: %s
           auth:
             dangerouslyDisableDefaultAuthPolicy: true
-        """.formatted(dir.resolve("data").toString().replace("\\", "/")) + providersYaml);
+          reading:
+            directories: ['%s']
+        """.formatted(dir.resolve("data").toString().replace("\\", "/"), dir.toString().replace("\\", "/"))
+        + providersYaml);
     return new GitServer(Application.start(List.of(config), false, k -> null));
   }
 

@@ -1,5 +1,6 @@
 package org.meshportal.catalog.http;
 
+import org.meshportal.catalog.access.AccessPolicy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -113,7 +114,8 @@ final class CatalogFixture implements AutoCloseable {
       ProcessingSettings settings = ProcessingSettings.defaults()
           .withAllowedKinds(Set.of())
           .withConfigLocations(List.of(new ConfigLocation("file", file.toString())));
-      CatalogEngine engine = new CatalogEngine(store, index, settings, CatalogFixture::readFileUrl);
+      CatalogEngine engine = new CatalogEngine(store, index, settings, CatalogFixture::readFileUrl,
+          AccessPolicy.readingFrom(dir));
       engine.start();
       AuthSettings auth = new AuthSettings("http://localhost:7007/api/auth", dir.resolve("keys"),
           AuthSettings.GuestSettings.defaults(), List.of(), false, null);

@@ -1,5 +1,6 @@
 package org.meshportal.catalog.http;
 
+import org.meshportal.catalog.access.AccessPolicy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -115,7 +116,7 @@ class ScaffolderHttpTest {
     ProcessingSettings settings = ProcessingSettings.defaults()
         .withAllowedLocationTypes(Set.of("url", "file"))
         .withAllowedKinds(Set.of());
-    CatalogEngine engine = new CatalogEngine(store, index, settings, null);
+    CatalogEngine engine = new CatalogEngine(store, index, settings, null, AccessPolicy.readingFrom(tmp));
     engine.start();
     LocationService locations = new CatalogLocationService(engine, store);
     for (String name : List.of("conformance-template", "wait-template", "publish-template")) {
@@ -126,8 +127,9 @@ class ScaffolderHttpTest {
     scaffolder = ScaffolderService.builder()
         .dataDir(tmp.resolve("scaffolder"))
         .catalog(new IndexTemplateCatalog(index, locations))
-        .publisher(new GitSyncPublisher(GitPublishing.jgit(tmp.resolve("publish-work")), Integrations.none()))
-        .files(new CatalogTemplateFiles())
+        .publisher(new GitSyncPublisher(GitPublishing.jgit(tmp.resolve("publish-work")), Integrations.none(),
+            new AccessPolicy(List.of(), List.of(tmp), List.of(), List.of(), List.of())))
+        .files(new CatalogTemplateFiles(AccessPolicy.readingFrom(tmp)))
         .executor(executor)
         .build();
     scaffolder.start();

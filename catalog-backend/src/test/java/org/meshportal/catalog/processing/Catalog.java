@@ -1,5 +1,7 @@
 package org.meshportal.catalog.processing;
 
+import org.meshportal.catalog.access.AccessPolicy;
+import org.meshportal.catalog.access.HostRule;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -31,10 +33,16 @@ final class Catalog implements AutoCloseable {
     this.settings = settings;
     this.index = index;
     this.store = H2CatalogStore.open(dataDir.resolve("store"));
-    this.engine = new CatalogEngine(store, index, settings, null);
+    this.engine = new CatalogEngine(store, index, settings, null, policy(dataDir));
     this.locations = new CatalogLocationService(engine, store);
     this.entities = new CatalogEntityService(engine);
     engine.start();
+  }
+
+  /** Reads below the test's temp folder (the data dir's parent) and from the fake host git.example. */
+  static AccessPolicy policy(Path dataDir) {
+    return new AccessPolicy(List.of(dataDir.getParent()), List.of(), List.of(HostRule.parse("git.example", List.of())),
+        List.of(), List.of());
   }
 
   static ProcessingSettings settings() {

@@ -79,7 +79,7 @@ class LocationServiceQueryTest {
     Path data = tmp.resolve("data");
     try (var store = org.meshportal.catalog.store.H2CatalogStore.open(data.resolve("store"));
         var index = LuceneEntityIndex.open(data.resolve("index"))) {
-      CatalogEngine engine = new CatalogEngine(store, index, Catalog.settings(), reader);
+      CatalogEngine engine = new CatalogEngine(store, index, Catalog.settings(), reader, Catalog.policy(data));
       engine.start();
       CatalogLocationService locations = new CatalogLocationService(engine, store);
       locations.add("url", "https://git.example/r/catalog-info.yaml", false, false);

@@ -1,5 +1,7 @@
 package org.meshportal.catalog.scaffolder;
 
+import org.meshportal.catalog.access.AccessPolicy;
+import org.meshportal.catalog.access.HostRule;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,7 +40,7 @@ class ScaffolderAdaptersTest {
   void contents_urls_follow_the_host_kind() {
     Integrations integrations = new Integrations(List.of(
         new HostIntegration(HostKind.GITLAB, "git.example.com", GitCredentials.token("t0ken-value"))));
-    GitSyncPublisher publisher = new GitSyncPublisher(GitPublishing.jgit(tmp), integrations);
+    GitSyncPublisher publisher = new GitSyncPublisher(GitPublishing.jgit(tmp), integrations, AccessPolicy.denyAll());
     assertEquals("https://github.com/acme/web/blob/main", publisher.contentsUrl("https://github.com/acme/web.git", "main"));
     assertEquals("https://git.example.com/g/web/-/blob/dev", publisher.contentsUrl("https://git.example.com/g/web.git", "dev"));
     assertEquals("file:///srv/x.git/blob/main", publisher.contentsUrl("file:///srv/x.git", "main"));
@@ -49,7 +51,8 @@ class ScaffolderAdaptersTest {
     Path first = Files.createDirectories(tmp.resolve("first"));
     Files.writeString(first.resolve("a.txt"), "a");
     String remote = tmp.resolve("repo.git").toUri().toString();
-    GitSyncPublisher publisher = new GitSyncPublisher(GitPublishing.jgit(tmp.resolve("work")), Integrations.none());
+    GitSyncPublisher publisher = new GitSyncPublisher(GitPublishing.jgit(tmp.resolve("work")), Integrations.none(),
+        new AccessPolicy(List.of(), List.of(tmp), List.of(), List.of(), List.of()));
     GitPublisher.Published created = publisher.createRepository(new GitPublisher.NewRepository(
         remote, first, "main", null, new GitPublisher.CommitInfo("init", "A", "a@example.org")));
     assertEquals(remote, created.remoteUrl());
@@ -67,12 +70,13 @@ class ScaffolderAdaptersTest {
   void template_files_come_from_file_locations_and_url_locations_fail_clearly() throws IOException {
     Path template = Files.createDirectories(tmp.resolve("tpl/skeleton/docs"));
     Files.writeString(template.resolve("index.md"), "x");
-    CatalogTemplateFiles files = new CatalogTemplateFiles();
-    files.fetch(tmp.resolve("tpl").toUri().toString(), "./skeleton", tmp.resolve("out"));
+    CatalogTemplateFiles files = new CatalogTemplateFiles(new AccessPolicy(List.of(tmp), List.of(),
+        List.of(HostRule.parse("github.com", List.of())), List.of(), List.of()));
+    files.fetch(tmp.resolve("tpl").toUri().toString(), "./skeleton", tmp.resolve("out"), false);
     assertEquals("x", Files.readString(tmp.resolve("out/docs/index.md")));
 
     InputException e = assertThrows(InputException.class, () -> files.fetch(
-        "https://github.com/acme/templates/blob/main/web/", "./skeleton", tmp.resolve("out2")));
+        "https://github.com/acme/templates/blob/main/web/", "./skeleton", tmp.resolve("out2"), false));
     assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
   }
 }

@@ -1,5 +1,6 @@
 package org.meshportal.catalog.search;
 
+import org.meshportal.catalog.access.AccessPolicy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -61,7 +62,8 @@ final class MeshCorpus implements AutoCloseable {
     ProcessingSettings settings = ProcessingSettings.defaults()
         .withAllowedKinds(Set.of())
         .withConfigLocations(List.of(new ConfigLocation("file", repo.resolve("catalog-info.yaml").toString())));
-    CatalogEngine engine = new CatalogEngine(store, index, settings, MeshCorpus::readFileUrl);
+    CatalogEngine engine = new CatalogEngine(store, index, settings, MeshCorpus::readFileUrl,
+        AccessPolicy.readingFrom(dir));
     engine.start();
 
     List<JsonNode> known = new ArrayList<>();

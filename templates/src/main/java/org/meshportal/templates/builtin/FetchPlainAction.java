@@ -37,7 +37,7 @@ final class FetchPlainAction extends BaseAction {
     Path target = ctx.workspace().resolve(text(ctx.input(), "targetPath", "./"));
     Path tmp = ctx.createTempDirectory();
     ctx.log("Fetching plain content from " + url);
-    files.fetch(ctx.templateBaseUrl(), url, tmp);
+    files.fetch(ctx.templateBaseUrl(), url, tmp, ctx.isDryRun());
     if (singleFile) {
       List<Path> fetched;
       try (var s = Files.list(tmp)) {

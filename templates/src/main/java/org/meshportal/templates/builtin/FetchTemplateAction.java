@@ -78,7 +78,7 @@ final class FetchTemplateAction extends BaseAction {
 
     Path source = ctx.createTempDirectory();
     ctx.log("Fetching template content from remote URL");
-    files.fetch(ctx.templateBaseUrl(), url, source);
+    files.fetch(ctx.templateBaseUrl(), url, source, ctx.isDryRun());
 
     if (singleFile) {
       List<Path> fetched;
