@@ -40,6 +40,7 @@ backend:
   listen: { host: 127.0.0.1, port: $PORT }
   dataDir: $WORK/data
   auth: { dangerouslyDisableDefaultAuthPolicy: true }
+  reading: { directories: ["$DATA"] }
 YAML
 java ${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m} -jar "$JAR" --config "$WORK/bench.yaml" >"$OUT/ours-server.log" 2>&1 &
 PID=$!

@@ -19,6 +19,7 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
@@ -67,6 +68,13 @@ final class JGitMirror implements GitMirror {
       Repository repo = new FileRepositoryBuilder().setGitDir(gitDir.toFile()).setBare().build();
       if (!repo.getObjectDatabase().exists()) {
         repo.create(true);
+      }
+      // A redirect could lead an allowed host's fetch to a host nobody allowed; JGit cannot have
+      // each hop checked, so mirrors follow none (the remote's final URL must be configured).
+      StoredConfig config = repo.getConfig();
+      if (!"false".equals(config.getString("http", null, "followRedirects"))) {
+        config.setString("http", null, "followRedirects", "false");
+        config.save();
       }
       return new JGitMirror(spec, repo, RemoteAuth.of(spec, gitDir));
     } catch (IOException | IllegalStateException e) {
