@@ -27,7 +27,9 @@ import org.meshportal.catalog.scaffolder.CatalogTemplateFiles;
 import org.meshportal.catalog.scaffolder.GitSyncPublisher;
 import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
+import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.catalog.store.H2CatalogStore;
+import org.meshportal.catalog.store.PostgresCatalogStore;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.GitPublishing;
@@ -88,7 +90,17 @@ public final class Application implements AutoCloseable {
         extraLocations.add(new ConfigLocation("file", demoRoot.toString()));
       }
 
-      CatalogStore store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+      DatabaseSettings database = settings.database();
+      CatalogStore store;
+      if (database == null) {
+        store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+      } else {
+        store = own(PostgresCatalogStore.open(database));
+        // Only the catalog store is shared so far: tasks, Git mirrors' sync state and signing keys
+        // stay under backend.dataDir, so two processes must not share one database yet.
+        LOG.info("catalog store: PostgreSQL at {}; run one replica per database (tasks, Git sync state and "
+            + "signing keys stay in {})", database.jdbcUrl().replaceFirst("\\?.*", ""), dataDir);
+      }
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
       GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
       List<GitProviderConfig> gitProviders = new ArrayList<>(settings.gitProviders());

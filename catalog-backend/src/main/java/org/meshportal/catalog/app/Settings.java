@@ -20,6 +20,7 @@ import org.meshportal.catalog.http.SearchSettings;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.processing.OrphanStrategy;
 import org.meshportal.catalog.processing.ProcessingSettings;
+import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.HostIntegration;
 import org.meshportal.gitsync.HostKind;
@@ -194,6 +195,39 @@ final class Settings {
       throw new ConfigException(key + ": username and password go together");
     }
     return GitCredentials.NONE;
+  }
+
+  /**
+   * Backstage's {@code backend.database}: absent (or {@code client: better-sqlite3}'s place taken
+   * by nothing) means the embedded H2 store; {@code client: pg} with {@code connection} as a
+   * {@code postgresql://user:password@host:port/database} string or as
+   * {@code {host, port, user, password, database, ssl}}.
+   *
+   * @return null for the embedded store
+   */
+  DatabaseSettings database() {
+    JsonNode db = config.at("backend.database");
+    if (db.isMissingNode()) {
+      return null;
+    }
+    String client = required(db.path("client"), "backend.database.client");
+    if (!client.equals("pg")) {
+      throw new ConfigException("backend.database.client must be 'pg' (or leave backend.database out for the "
+          + "embedded store), got '" + client + "'");
+    }
+    JsonNode connection = db.path("connection");
+    try {
+      if (connection.isTextual()) {
+        return PostgresConnection.fromUrl(connection.asText());
+      }
+      if (connection.isObject()) {
+        return PostgresConnection.fromObject(connection);
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("backend.database.connection: " + e.getMessage());
+    }
+    throw new ConfigException("backend.database.connection is required: a postgresql:// URL or "
+        + "{host, port, user, password, database}");
   }
 
   /** {@code catalog.readonly}: location writes answer 403. */

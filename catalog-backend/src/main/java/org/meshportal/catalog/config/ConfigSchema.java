@@ -58,6 +58,7 @@ sealed interface ConfigSchema {
       "backend", obj(
           "baseUrl", STR,
           "dataDir", STR,
+          "database", obj("client", STR, "connection", new AnyValue()),
           "listen", obj("port", INT, "host", STR),
           "cors", obj(
               "origin", new StringOrList(), "methods", new StringOrList(),

@@ -25,6 +25,7 @@ final class JdbcCatalogStore implements CatalogStore {
   private final DataSource dataSource;
   private final AutoCloseable onClose;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private static final int STREAM_FETCH_SIZE = 500;
 
   JdbcCatalogStore(DataSource dataSource, SqlDialect dialect, AutoCloseable onClose) {
     this.dataSource = dataSource;
@@ -77,13 +78,22 @@ final class JdbcCatalogStore implements CatalogStore {
 
   @Override
   public void forEachEntity(Consumer<EntityRecord> consumer) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities");
-        ResultSet rs = ps.executeQuery()) {
-      while (rs.next()) {
-        consumer.accept(new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-            rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBoolean(8), rs.getBytes(9)));
+    try (Connection c = dataSource.getConnection()) {
+      // PostgreSQL streams a result in fetch-size rows only inside a transaction; without one the
+      // driver would hold the whole table in memory.
+      c.setAutoCommit(false);
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities")) {
+        ps.setFetchSize(STREAM_FETCH_SIZE);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            consumer.accept(new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBoolean(8), rs.getBytes(9)));
+          }
+        }
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new StoreException("Could not read entities", e);

@@ -39,7 +39,20 @@ final class Migrations {
 
   private Migrations() {}
 
+  /** Applies the pending steps; processes sharing one database take turns (the dialect's lock). */
   static void apply(Connection connection, SqlDialect dialect) throws SQLException {
+    // The lock is taken outside a transaction so that it survives the commits below.
+    connection.setAutoCommit(true);
+    dialect.lockMigrations(connection);
+    try {
+      applyLocked(connection, dialect);
+    } finally {
+      connection.setAutoCommit(true);
+      dialect.unlockMigrations(connection);
+    }
+  }
+
+  private static void applyLocked(Connection connection, SqlDialect dialect) throws SQLException {
     connection.setAutoCommit(false);
     try (Statement st = connection.createStatement()) {
       st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");

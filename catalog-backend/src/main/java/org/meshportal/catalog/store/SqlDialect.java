@@ -1,6 +1,10 @@
 package org.meshportal.catalog.store;
 
-/** The few type names that differ between the databases the store runs on. */
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The few type names and locks that differ between the databases the store runs on. */
 enum SqlDialect {
   H2("VARBINARY", "CHARACTER VARYING"),
   POSTGRES("BYTEA", "TEXT");
@@ -11,6 +15,29 @@ enum SqlDialect {
   SqlDialect(String binary, String text) {
     this.binary = binary;
     this.text = text;
+  }
+
+  /** Any fixed number; names the advisory lock that serialises migrations across processes. */
+  private static final long MIGRATION_LOCK = 0x6d657368706f7274L;
+
+  /**
+   * Holds a lock, until {@link #unlockMigrations}, that keeps other processes sharing the database
+   * from migrating at the same time. The embedded H2 database belongs to one process: no lock.
+   */
+  void lockMigrations(Connection c) throws SQLException {
+    if (this == POSTGRES) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")");
+      }
+    }
+  }
+
+  void unlockMigrations(Connection c) throws SQLException {
+    if (this == POSTGRES) {
+      try (Statement st = c.createStatement()) {
+        st.execute("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")");
+      }
+    }
   }
 
   /** Fills {@code ${binary}} and {@code ${text}} into a DDL statement. */
