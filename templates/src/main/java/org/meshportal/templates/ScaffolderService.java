@@ -331,6 +331,16 @@ public final class ScaffolderService implements AutoCloseable {
     return new TaskPage(page, matching.size());
   }
 
+  /** How many tasks are in each status (open, processing, completed, failed, cancelled). */
+  public Map<String, Long> countByStatus() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    for (String status : List.of("open", "processing", "completed", "failed", "cancelled")) {
+      counts.put(status, 0L);
+    }
+    store.allDocs().forEach(d -> counts.merge(d.path("status").asText("unknown"), 1L, Long::sum));
+    return counts;
+  }
+
   // ------------------------------------------------------------------ POST cancel / retry
 
   /** Requests cancellation; returns {@code {"status": "cancelled"}}. */

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.config.AppConfig;
+import org.meshportal.catalog.metrics.PortalMetrics;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.config.ConfigLoader;
 import org.meshportal.catalog.git.GitCatalog;
@@ -137,11 +138,16 @@ public final class Application implements AutoCloseable {
       }
       ScaffolderService scaffolder = own(scaffolderBuilder.build());
 
+      PortalMetrics metrics = own(new PortalMetrics());
+      metrics.bindCatalog(index::size, store::generation);
+      metrics.bindGitProviders(gitProviders.stream().map(GitProviderConfig::id).toList(), git::status);
+      metrics.bindTasks(List.of("open", "processing", "completed", "failed", "cancelled"), scaffolder::countByStatus);
       HttpServer.Builder httpBuilder = HttpServer.builder(settings.http(), settings.auth())
           .catalog(index, entities, locations)
           .search(settings.search())
           .cors(settings.cors())
-          .app(settings.app());
+          .app(settings.app())
+          .metrics(metrics);
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());

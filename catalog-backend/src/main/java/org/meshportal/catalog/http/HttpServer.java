@@ -36,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
   static final String PRINCIPAL = "meshportal.principal";
   private static final String LIVENESS = "/.backstage/health/v1/liveness";
   private static final String READINESS = "/.backstage/health/v1/readiness";
+  private static final String METRICS = "/metrics";
 
   private final HttpSettings settings;
   private final Json json = new Json();
@@ -82,6 +83,11 @@ public final class HttpServer implements AutoCloseable {
       // would hand a handler a previously seen token differing only in letter case.
       config.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
       config.jetty.modifyServer(server -> server.setErrorHandler(new BadRequestBodies(json)));
+      RequestMetrics metrics = b.metrics;
+      if (metrics != null) {
+        config.requestLogger.http((ctx, ms) ->
+            metrics.record(ctx.method().name(), routeOf(ctx), ctx.statusCode(), (long) (ms * 1_000_000)));
+      }
       config.events(events -> events.handlerAdded(info -> {
         if (info.getHttpMethod().isHttpMethod()) {
           routes.add(info.getHttpMethod() + " " + info.getPath());
@@ -103,6 +109,11 @@ public final class HttpServer implements AutoCloseable {
         });
         routing.get(LIVENESS, ctx -> json.write(ctx, 200, Map.of("status", "ok")));
         routing.get(READINESS, this::readiness);
+        if (b.metrics != null) {
+          // Outside /api like the health probes: scrapers hold no Backstage token.
+          routing.get(METRICS, ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+              .result(b.metrics.scrape()));
+        }
         for (Plugin plugin : plugins) {
           PluginRoutes pluginRoutes = new PluginRoutes(plugin.id(), routing, openRoutes);
           byte[] spec = specs.get(plugin.id());
@@ -123,6 +134,16 @@ public final class HttpServer implements AutoCloseable {
     }
     Principal principal = authenticator.authenticate(ctx.header("Authorization"));
     ctx.attribute(PRINCIPAL, principal);
+  }
+
+  /** The route template a request matched, or {@code UNMATCHED}; never the raw path (unbounded series). */
+  private static String routeOf(Context ctx) {
+    try {
+      String path = ctx.endpointHandlerPath();
+      return path == null || path.isEmpty() || path.equals("*") ? "UNMATCHED" : path;
+    } catch (RuntimeException e) {
+      return "UNMATCHED";
+    }
   }
 
   private void readiness(Context ctx) {
@@ -184,6 +205,7 @@ public final class HttpServer implements AutoCloseable {
     private SearchSettings search = SearchSettings.defaults();
     private CorsSettings cors;
     private AppSettings app;
+    private RequestMetrics metrics;
     private final List<Plugin> extraPlugins = new ArrayList<>();
 
     private Builder(HttpSettings settings, AuthSettings auth) {
@@ -213,6 +235,12 @@ public final class HttpServer implements AutoCloseable {
     /** Serves the frontend bundle at {@code /}. */
     public Builder app(AppSettings app) {
       this.app = app;
+      return this;
+    }
+
+    /** Records every request and serves {@code GET /metrics}; without it there is no such route. */
+    public Builder metrics(RequestMetrics metrics) {
+      this.metrics = metrics;
       return this;
     }
 
