@@ -106,6 +106,9 @@ final class ErrorMapping {
       case 403 -> "NotAllowedError";
       case 404 -> "NotFoundError";
       case 409 -> "ConflictError";
+      // the names Express (http-errors) gives these, as a Backstage backend answers them
+      case 413 -> "PayloadTooLargeError";
+      case 431 -> "RequestHeaderFieldsTooLargeError";
       case 503 -> "ServiceUnavailableError";
       default -> "Error";
     };
