@@ -70,7 +70,7 @@ sealed interface ConfigSchema {
                   "options", obj("token", STR, "subject", STR),
                   "accessRestrictions", new ListOf(obj(
                       "plugin", STR, "permission", new StringOrList(),
-                      "permissionAttribute", new AnyValue()))))),
+                      "permissionAttribute", obj("action", new StringOrList())))))),
           "reading", obj("allow", new ListOf(obj("host", STR, "paths", new StringOrList())))),
       "auth", obj(
           "environment", STR,

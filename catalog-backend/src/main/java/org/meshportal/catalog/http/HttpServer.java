@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.auth.Authenticator;
+import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.UserTokens;
 import org.meshportal.catalog.service.EntityService;
@@ -52,7 +53,7 @@ public final class HttpServer implements AutoCloseable {
       plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json));
       plugins.add(new SearchPlugin(b.index, b.search, json));
     }
-    plugins.add(new AuthPlugin(tokens, b.auth.guest(), json));
+    plugins.add(new AuthPlugin(tokens, new GuestSignIn(b.auth, tokens), json));
     plugins.add(new PermissionPlugin(json));
     plugins.addAll(b.extraPlugins);
 

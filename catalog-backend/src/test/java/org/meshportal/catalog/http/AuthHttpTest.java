@@ -124,7 +124,7 @@ class AuthHttpTest {
   @Test
   void disabled_guest_provider_is_a_not_found_error() {
     try (TestServer s = server(settings(List.of(), false, null))) {
-      assertError(s.get("/api/auth/guest/refresh"), 404, "NotFoundError", "Unknown auth provider 'guest'", "GET", "/guest/refresh");
+      assertError(s.get("/api/auth/guest/refresh"), 404, "NotFoundError", "No auth provider registered for 'guest'", "GET", "/guest/refresh");
     }
   }
 
