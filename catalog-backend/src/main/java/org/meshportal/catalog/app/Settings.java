@@ -43,7 +43,14 @@ final class Settings {
   HttpSettings http() {
     int port = config.integer("backend.listen.port", 7007);
     String host = config.string("backend.listen.host", "127.0.0.1");
-    return new HttpSettings(host, port, baseUrl());
+    JsonNode maxBody = config.at("backend.maxRequestBodyBytes");
+    try {
+      return new HttpSettings(host, port, baseUrl(),
+          maxBody.isMissingNode() ? HttpSettings.DEFAULT_MAX_REQUEST_BODY_BYTES : maxBody.asLong(),
+          config.integer("catalog.maxRefsPerRequest", HttpSettings.DEFAULT_MAX_REFS_PER_REQUEST));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   String baseUrl() {

@@ -59,6 +59,7 @@ sealed interface ConfigSchema {
       "backend", obj(
           "baseUrl", STR,
           "dataDir", STR,
+          "maxRequestBodyBytes", INT,
           "listen", obj("port", INT, "host", STR),
           "cors", obj(
               "origin", new StringOrList(), "methods", new StringOrList(),
@@ -88,6 +89,7 @@ sealed interface ConfigSchema {
           "rules", new ListOf(obj("allow", new ListOf(STR))),
           "orphanStrategy", STR,
           "maxFileSizeBytes", INT,
+          "maxRefsPerRequest", INT,
           "readonly", BOOL,
           "providers", obj("git", new MapOf(obj(
               "url", STR, "branch", STR, "catalogPath", new StringOrList(), "kcpRoot", STR,

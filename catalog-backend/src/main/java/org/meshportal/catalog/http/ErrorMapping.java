@@ -92,6 +92,7 @@ final class ErrorMapping {
       case "NotAllowedError" -> 403;
       case "NotFoundError" -> 404;
       case "ConflictError" -> 409;
+      case "PayloadTooLargeError" -> 413;
       case "NotModifiedError" -> 304;
       case "NotImplementedError" -> 501;
       case "ServiceUnavailableError" -> 503;

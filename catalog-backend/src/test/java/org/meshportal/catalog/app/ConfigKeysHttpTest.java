@@ -15,8 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.testing.LoopbackHttp;
 
-/** The auth keys of issue 11, item 3, from a config file through the started server over HTTP. */
-class AuthConfigHttpTest {
+/** The auth and limit keys of issue 11, from a config file through the started server over HTTP. */
+class ConfigKeysHttpTest {
   private static final String AUTHORIZE = "{\"items\":["
       + "{\"id\":\"read\",\"permission\":{\"type\":\"resource\",\"name\":\"catalog.entity.read\","
       + "\"attributes\":{\"action\":\"read\"},\"resourceType\":\"catalog-entity\"},\"resourceRef\":\"component:default/x\"},"
@@ -193,5 +193,31 @@ class AuthConfigHttpTest {
         .contains("backend.auth.externalAccess[0].accessRestrictions must list at least one plugin"));
     assertTrue(startFails(prefix + "          - { plugin: Catalog }\n").getMessage()
         .contains("backend.auth.externalAccess[0].accessRestrictions[0]: plugin must be a plugin id"));
+  }
+
+  @Test
+  void limit_keys_set_the_body_size_and_by_refs_limits() throws IOException {
+    LoopbackHttp http = start("""
+        backend:
+          maxRequestBodyBytes: 2048
+          auth:
+            dangerouslyDisableDefaultAuthPolicy: true
+        catalog:
+          maxRefsPerRequest: 2
+        """);
+    String two = "{\"entityRefs\":[\"component:default/a\",\"component:default/b\"]}";
+    assertEquals(200, http.post("/api/catalog/entities/by-refs", two).status());
+    String three = "{\"entityRefs\":[\"component:default/a\",\"component:default/b\",\"component:default/c\"]}";
+    assertError(http.post("/api/catalog/entities/by-refs", three), 400, "InputError",
+        "Too many entityRefs: 3 exceeds the limit of 2 per request (catalog.maxRefsPerRequest)");
+    String big = "{\"entityRefs\":[],\"fields\":[\"" + "x".repeat(2048) + "\"]}";
+    assertError(http.post("/api/catalog/entities/by-refs", big), 413, "PayloadTooLargeError",
+        "Request body is larger than the limit of 2048 bytes (backend.maxRequestBodyBytes)");
+  }
+
+  @Test
+  void non_positive_limits_stop_start_up_naming_the_key() throws IOException {
+    assertTrue(startFails("backend:\n  maxRequestBodyBytes: 0\n").getMessage().contains("backend.maxRequestBodyBytes"));
+    assertTrue(startFails("catalog:\n  maxRefsPerRequest: -1\n").getMessage().contains("catalog.maxRefsPerRequest"));
   }
 }
