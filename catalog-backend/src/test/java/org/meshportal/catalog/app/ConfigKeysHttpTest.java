@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.StderrCapture;
 
 /** The auth and limit keys of issue 11, from a config file through the started server over HTTP. */
 class ConfigKeysHttpTest {
@@ -219,5 +220,25 @@ class ConfigKeysHttpTest {
   void non_positive_limits_stop_start_up_naming_the_key() throws IOException {
     assertTrue(startFails("backend:\n  maxRequestBodyBytes: 0\n").getMessage().contains("backend.maxRequestBodyBytes"));
     assertTrue(startFails("catalog:\n  maxRefsPerRequest: -1\n").getMessage().contains("catalog.maxRefsPerRequest"));
+  }
+
+  @Test
+  void permission_enabled_is_accepted_and_said_to_be_a_no_op_at_start() throws IOException {
+    try (StderrCapture stderr = new StderrCapture()) {
+      LoopbackHttp http = start("""
+          permission:
+            enabled: true
+          auth:
+            providers:
+              guest: {}
+          """);
+      assertTrue(stderr.text().contains("WARN org.meshportal.catalog.app.Application - permission.enabled is true, but this "
+          + "server has no permission framework yet"), stderr.text());
+      // and indeed: a user is allowed what the permission framework would have to decide
+      String token = http.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+      LoopbackHttp.Response r = http.post("/api/permission/authorize", AUTHORIZE, "Authorization", "Bearer " + token);
+      assertEquals(200, r.status(), r.body());
+      assertEquals("ALLOW", r.json().at("/items/1/result").asText());
+    }
   }
 }

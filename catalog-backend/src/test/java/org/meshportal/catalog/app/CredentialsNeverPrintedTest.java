@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigLoader;
 import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.StderrCapture;
 import org.meshportal.templates.Caller;
 
 /**
@@ -95,11 +92,9 @@ class CredentialsNeverPrintedTest {
   @Test
   void the_log_and_the_git_sync_status_routes_never_show_credentials() throws IOException {
     Path file = Files.writeString(tmp.resolve("app-config.yaml"), config());
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    PrintStream original = System.err;
-    // slf4j-simple writes to whatever System.err is at the time of each log line
-    System.setErr(new PrintStream(new Tee(original, captured), true, StandardCharsets.UTF_8));
-    try (Application app = Application.start(List.of(file), false, name -> null)) {
+    String log;
+    try (StderrCapture stderr = new StderrCapture();
+        Application app = Application.start(List.of(file), false, name -> null)) {
       LoopbackHttp http = new LoopbackHttp("http://127.0.0.1:" + app.port());
       String auth = "Bearer static-access-token-0006";
       // the provider's first sync fails (nothing listens on port 1): its error is logged and shown
@@ -115,40 +110,10 @@ class CredentialsNeverPrintedTest {
       // a webhook signed with a wrong secret is refused without echoing anything secret
       LoopbackHttp.Response hook = http.githubPush("https://github.example.com/o/r.git", "0".repeat(40), "wrong-secret");
       assertNoSecret("POST /webhooks", hook.body());
-    } finally {
-      System.setErr(original);
+      app.close(); // so shutdown lines are captured too
+      log = stderr.text();
     }
-    String log = captured.toString(StandardCharsets.UTF_8);
     assertTrue(log.contains("ready on"), "the log was captured: " + log);
     assertNoSecret("the log", log);
-  }
-
-  /** Copies what is written to the real stream, keeping the test's output visible. */
-  private static final class Tee extends OutputStream {
-    private final OutputStream a;
-    private final OutputStream b;
-
-    Tee(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int c) throws IOException {
-      a.write(c);
-      b.write(c);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws IOException {
-      a.write(bytes, off, len);
-      b.write(bytes, off, len);
-    }
-
-    @Override
-    public void flush() throws IOException {
-      a.flush();
-      b.flush();
-    }
   }
 }
