@@ -19,9 +19,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Loads or creates the ES256 key pair that signs user tokens. */
 final class SigningKeys {
+  private static final Logger LOG = LoggerFactory.getLogger(SigningKeys.class);
   static final String KEY_FILE = "user-token-signing-key.jwk.json";
   static final Set<PosixFilePermission> OWNER_ONLY_FILE = PosixFilePermissions.fromString("rw-------");
   static final Set<PosixFilePermission> OWNER_ONLY_DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -36,7 +39,7 @@ final class SigningKeys {
     Path file = directory.resolve(KEY_FILE);
     try {
       if (Files.exists(file)) {
-        restrictToOwner(file); // a key file copied in or restored from a backup may be world-readable
+        tightenLoaded(file);
         return read(file);
       }
       createOwnerOnlyDirectories(directory);
@@ -71,11 +74,21 @@ final class SigningKeys {
     }
   }
 
-  private static void restrictToOwner(Path file) throws IOException {
-    if (posix(file)) {
-      Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+  /**
+   * A key file copied in or restored from a backup may be readable by others: it is made
+   * owner-only. Where that is impossible (a read-only mount the operator chose) it is said loudly.
+   */
+  private static void tightenLoaded(Path file) throws IOException {
+    if (!posix(file) || OWNER_ONLY_FILE.containsAll(Files.getPosixFilePermissions(file))) {
+      return;
     }
-    // Non-POSIX file systems keep their default permissions.
+    try {
+      Files.setPosixFilePermissions(file, OWNER_ONLY_FILE);
+      LOG.warn("auth signing key file {} was readable by others; it is now owner-only (rw-------)", file.getFileName());
+    } catch (IOException e) {
+      LOG.warn("auth signing key file {} is readable by others and cannot be made owner-only: {}",
+          file.getFileName(), e.toString());
+    }
   }
 
   /** The key's folder (e.g. {@code dataDir/auth}) is created {@code rwx------} where it does not exist yet. */
