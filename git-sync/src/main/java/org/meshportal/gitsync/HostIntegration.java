@@ -21,4 +21,10 @@ public record HostIntegration(HostKind kind, String host, GitCredentials credent
     host = host.toLowerCase(Locale.ROOT);
     credentials = credentials == null ? GitCredentials.NONE : credentials;
   }
+
+  /** Spelled out so a credentials type added later cannot leak through the record's default. */
+  @Override
+  public String toString() {
+    return "HostIntegration[kind=" + kind + ", host=" + host + ", credentials=" + credentials.getClass().getSimpleName() + "]";
+  }
 }

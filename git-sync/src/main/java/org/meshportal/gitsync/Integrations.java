@@ -54,4 +54,10 @@ public final class Integrations {
     return forHost(host).map(HostIntegration::kind)
         .orElseGet(() -> HostKind.guess(host == null ? "" : host));
   }
+
+  /** Hosts only, never credentials. */
+  @Override
+  public String toString() {
+    return "Integrations" + new java.util.TreeSet<>(byHost.keySet());
+  }
 }

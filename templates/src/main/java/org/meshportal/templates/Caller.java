@@ -6,4 +6,10 @@ package org.meshportal.templates;
  */
 public record Caller(String userEntityRef, String token) {
   public static final Caller ANONYMOUS = new Caller(null, null);
+
+  /** Never shows the token. */
+  @Override
+  public String toString() {
+    return "Caller[userEntityRef=" + userEntityRef + ", token=" + (token == null ? "none" : "***") + "]";
+  }
 }

@@ -29,6 +29,7 @@ import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.ConflictException;
 import org.meshportal.model.errors.InputException;
 import org.meshportal.model.errors.NotFoundException;
+import org.meshportal.model.errors.PayloadTooLargeException;
 import org.meshportal.templates.action.ActionRegistry;
 import org.meshportal.templates.action.TemplateAction;
 import org.meshportal.templates.action.Workspace;
@@ -452,15 +453,17 @@ public final class ScaffolderService implements AutoCloseable {
     if (who.token() != null) {
       secretsObj.put("backstageToken", who.token());
     }
+    // Checked whole before the first byte is written: a refused request leaves nothing on disk.
+    List<DryRunFile> dryRunFiles = dryRunFiles(directoryContents);
     Path root = dataDir.resolve("dry-run").resolve(UUID.randomUUID().toString());
     try {
       Workspace contents = new Workspace(root.resolve("template"), maxWorkspaceFiles, maxWorkspaceBytes);
       if (directoryContents != null) {
-        for (JsonNode file : directoryContents) {
-          Path p = contents.resolve(file.path("path").asText());
+        for (DryRunFile file : dryRunFiles) {
+          Path p = contents.resolve(file.path());
           Files.createDirectories(p.getParent());
-          Files.write(p, Base64.getDecoder().decode(file.path("base64Content").asText("")));
-          if (file.path("executable").asBoolean(false)) {
+          Files.write(p, file.content());
+          if (file.executable()) {
             p.toFile().setExecutable(true);
           }
         }
@@ -497,6 +500,53 @@ public final class ScaffolderService implements AutoCloseable {
     } finally {
       TaskRunner.deleteQuietly(root);
     }
+  }
+
+  /** The most files a dry run's {@code directoryContents} may hold. */
+  public static final int MAX_DRY_RUN_FILES = 1000;
+  /** The most bytes (decoded) a dry run's {@code directoryContents} may hold together. */
+  public static final long MAX_DRY_RUN_BYTES = 8L << 20;
+
+  private record DryRunFile(String path, byte[] content, boolean executable) {}
+
+  /** {@code directoryContents} decoded and checked against the dry-run limits. */
+  private static List<DryRunFile> dryRunFiles(JsonNode directoryContents) {
+    if (directoryContents == null || directoryContents.isNull() || directoryContents.isMissingNode()) {
+      return List.of();
+    }
+    if (!directoryContents.isArray()) {
+      throw new InputException("directoryContents must be an array of {path, base64Content}");
+    }
+    if (directoryContents.size() > MAX_DRY_RUN_FILES) {
+      throw new InputException("directoryContents has " + directoryContents.size() + " files, more than the limit of "
+          + MAX_DRY_RUN_FILES);
+    }
+    List<DryRunFile> out = new ArrayList<>(directoryContents.size());
+    long total = 0;
+    for (JsonNode file : directoryContents) {
+      JsonNode path = file.path("path");
+      JsonNode content = file.path("base64Content");
+      if (!path.isTextual() || !(content.isTextual() || content.isMissingNode())) {
+        throw new InputException("directoryContents entries need a string path and a string base64Content");
+      }
+      // Decoded size from the text length first, so an oversized entry is refused before it is decoded.
+      total += (long) content.asText("").length() * 3 / 4;
+      if (total > MAX_DRY_RUN_BYTES + 2) {
+        throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
+      }
+      byte[] bytes;
+      try {
+        bytes = Base64.getDecoder().decode(content.asText(""));
+      } catch (IllegalArgumentException e) {
+        throw new InputException("directoryContents entry " + path.textValue() + " has invalid base64Content");
+      }
+      out.add(new DryRunFile(path.textValue(), bytes, file.path("executable").asBoolean(false)));
+    }
+    long decoded = out.stream().mapToLong(f -> f.content().length).sum();
+    if (decoded > MAX_DRY_RUN_BYTES) {
+      throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ templating extensions, autocomplete

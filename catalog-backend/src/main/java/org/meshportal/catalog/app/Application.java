@@ -142,6 +142,13 @@ public final class Application implements AutoCloseable {
       metrics.bindCatalog(index::size, store::generation);
       metrics.bindGitProviders(gitProviders.stream().map(GitProviderConfig::id).toList(), git::status);
       metrics.bindTasks(List.of("open", "processing", "completed", "failed", "cancelled"), scaffolder::countByStatus);
+      if (settings.permissionEnabled()) {
+        // Said loudly: an operator who turns permissions on expects a policy; there is none yet.
+        LOG.warn("permission.enabled is true, but this server has no permission framework yet: every authenticated "
+            + "user is allowed everything (only backend.auth.externalAccess accessRestrictions limit service tokens)");
+      } else {
+        LOG.info("permission.enabled is off: every authenticated user is allowed everything");
+      }
       HttpServer.Builder httpBuilder = HttpServer.builder(settings.http(), settings.auth())
           .catalog(index, entities, locations)
           .search(settings.search())

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.access.HostRule;
+import org.meshportal.catalog.auth.AccessRestriction;
 import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
@@ -49,7 +50,14 @@ final class Settings {
   HttpSettings http() {
     int port = config.integer("backend.listen.port", 7007);
     String host = config.string("backend.listen.host", "127.0.0.1");
-    return new HttpSettings(host, port, baseUrl());
+    JsonNode maxBody = config.at("backend.maxRequestBodyBytes");
+    try {
+      return new HttpSettings(host, port, baseUrl(),
+          maxBody.isMissingNode() ? HttpSettings.DEFAULT_MAX_REQUEST_BODY_BYTES : maxBody.asLong(),
+          config.integer("catalog.maxRefsPerRequest", HttpSettings.DEFAULT_MAX_REFS_PER_REQUEST));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
   }
 
   String baseUrl() {
@@ -62,30 +70,98 @@ final class Settings {
     JsonNode access = config.at("backend.auth.externalAccess");
     for (int i = 0; i < access.size(); i++) {
       JsonNode entry = access.get(i);
+      String key = "backend.auth.externalAccess[" + i + "]";
       String type = entry.path("type").asText("");
       if (!type.equals("static")) {
-        throw new ConfigException("backend.auth.externalAccess[" + i + "].type: only 'static' is supported, got '" + type + "'");
+        throw new ConfigException(key + ".type: only 'static' is supported, got '" + type + "'");
       }
       try {
         tokens.add(new AuthSettings.StaticToken(
-            required(entry.path("options").path("token"), "backend.auth.externalAccess[" + i + "].options.token"),
-            required(entry.path("options").path("subject"), "backend.auth.externalAccess[" + i + "].options.subject")));
+            required(entry.path("options").path("token"), key + ".options.token"),
+            required(entry.path("options").path("subject"), key + ".options.subject"),
+            accessRestrictions(entry.path("accessRestrictions"), key + ".accessRestrictions")));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(e.getMessage());
       }
     }
-    List<String> ownership = config.strings("auth.providers.guest.ownershipEntityRefs");
-    AuthSettings.GuestSettings guest = new AuthSettings.GuestSettings(
-        config.string("auth.providers.guest.userEntityRef").orElse(null),
-        ownership.isEmpty() ? null : ownership,
-        null);
+    // Backstage: the guest provider exists only when configured (an empty object turns it on).
+    AuthSettings.GuestSettings guest = null;
+    if (!config.at("auth.providers.guest").isMissingNode()) {
+      List<String> ownership = config.strings("auth.providers.guest.ownershipEntityRefs");
+      guest = new AuthSettings.GuestSettings(
+          config.string("auth.providers.guest.userEntityRef").orElse(null),
+          ownership.isEmpty() ? null : ownership,
+          null,
+          config.bool("auth.providers.guest.dangerouslyAllowOutsideDevelopment", false));
+    }
+    String environment = config.string("auth.environment", AuthSettings.DEVELOPMENT);
+    if (environment.isBlank()) {
+      throw new ConfigException("auth.environment must not be empty");
+    }
     return new AuthSettings(
         baseUrl() + "/api/auth",
         dataDir().resolve("auth"),
         guest,
         tokens,
         config.bool("backend.auth.dangerouslyDisableDefaultAuthPolicy", false),
-        null);
+        null,
+        environment);
+  }
+
+  /** {@code accessRestrictions} of one external-access entry; every problem names its key. */
+  private static List<AccessRestriction> accessRestrictions(JsonNode list, String key) {
+    List<AccessRestriction> out = new ArrayList<>();
+    Set<String> plugins = new LinkedHashSet<>();
+    if (list.isArray() && list.isEmpty()) {
+      // An empty list would read as "unrestricted", the opposite of what its author meant.
+      throw new ConfigException(key + " must list at least one plugin (omit the key for an unrestricted token)");
+    }
+    for (int j = 0; j < list.size(); j++) {
+      JsonNode r = list.get(j);
+      String at = key + "[" + j + "]";
+      String plugin = required(r.path("plugin"), at + ".plugin");
+      if (!plugins.add(plugin)) {
+        throw new ConfigException(at + ".plugin: plugin '" + plugin + "' is listed twice");
+      }
+      Set<String> permissions = words(r.path("permission"), at + ".permission");
+      Set<String> actions = words(r.path("permissionAttribute").path("action"), at + ".permissionAttribute.action");
+      try {
+        out.add(new AccessRestriction(plugin, permissions, actions));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(at + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  /** A string or list of strings, each split at commas and spaces (Backstage's "a,b c"); null when absent. */
+  private static Set<String> words(JsonNode node, String key) {
+    if (node.isMissingNode()) {
+      return null;
+    }
+    Set<String> out = new LinkedHashSet<>();
+    List<JsonNode> items = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(items::add);
+    } else {
+      items.add(node);
+    }
+    for (JsonNode item : items) {
+      for (String w : item.asText().split("[,\\s]+")) {
+        if (!w.isEmpty()) {
+          out.add(w);
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      throw new ConfigException(key + " must not be empty");
+    }
+    return out;
+  }
+
+  /** {@code permission.enabled}: accepted, but there is no permission policy yet. */
+  boolean permissionEnabled() {
+    return config.bool("permission.enabled", false);
   }
 
   CorsSettings cors() {

@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.meshportal.model.errors.AuthenticationException;
+import org.meshportal.model.errors.NotAllowedException;
 
 /**
  * Backstage's default auth policy for plugin routes: a valid user token or static access token
@@ -43,9 +45,28 @@ public final class Authenticator {
     byte[] presented = token.getBytes(StandardCharsets.UTF_8);
     for (AuthSettings.StaticToken candidate : staticTokens) {
       if (MessageDigest.isEqual(presented, candidate.token().getBytes(StandardCharsets.UTF_8))) {
-        return new Principal.Service(candidate.subject());
+        return new Principal.Service(candidate.subject(), candidate.accessRestrictions());
       }
     }
     return userTokens.verify(token);
+  }
+
+  /**
+   * Backstage's plugin restriction of external-access tokens; called by every authenticated route
+   * with its own plugin id, so the check follows the route that runs, not a reading of the URL.
+   *
+   * @throws NotAllowedException a restricted service token used on a plugin it does not list
+   */
+  public static void requirePluginAccess(Principal principal, String pluginId) {
+    if (!(principal instanceof Principal.Service service)) {
+      return;
+    }
+    List<AccessRestriction> restrictions = service.accessRestrictions();
+    if (restrictions.isEmpty() || service.restrictionFor(pluginId).isPresent()) {
+      return;
+    }
+    // Backstage's wording; raised before the route's handler runs.
+    throw new NotAllowedException("This token's access is restricted to plugin(s) "
+        + restrictions.stream().map(r -> "'" + r.plugin() + "'").collect(Collectors.joining(", ")));
   }
 }

@@ -12,8 +12,25 @@ public sealed interface Principal {
     }
   }
 
-  /** A service or script presenting a static external-access token. */
-  record Service(String subject) implements Principal {}
+  /**
+   * A service or script presenting a static external-access token.
+   *
+   * @param accessRestrictions where and for what the token may be used; empty: anywhere
+   */
+  record Service(String subject, List<AccessRestriction> accessRestrictions) implements Principal {
+    public Service(String subject) {
+      this(subject, List.of());
+    }
+
+    public Service {
+      accessRestrictions = List.copyOf(accessRestrictions);
+    }
+
+    /** The restriction for a plugin; empty when the principal is unrestricted or may not use the plugin. */
+    public java.util.Optional<AccessRestriction> restrictionFor(String pluginId) {
+      return accessRestrictions.stream().filter(r -> r.plugin().equals(pluginId)).findFirst();
+    }
+  }
 
   /** No credentials, allowed only when the default auth policy is disabled. */
   record None() implements Principal {}

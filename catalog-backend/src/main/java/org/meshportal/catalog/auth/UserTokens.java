@@ -17,12 +17,15 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meshportal.model.errors.AuthenticationException;
 
 /**
  * Issues and verifies Backstage user tokens: ES256 JWTs with header {@code typ:
- * vnd.backstage.user} and claims {@code iss, sub, ent, aud=backstage, iat, exp}. Thread-safe.
+ * vnd.backstage.user} and claims {@code iss, sub, ent, aud=backstage, iat, exp}. Verification
+ * pins {@code alg} to ES256, {@code typ}, {@code kid} to our key, {@code iss} to our issuer,
+ * {@code aud}, {@code exp}, and {@code iat}/{@code nbf} within {@link #CLOCK_SKEW}. Thread-safe.
  */
 public final class UserTokens {
   static final JOSEObjectType USER_TOKEN_TYPE = new JOSEObjectType("vnd.backstage.user");
@@ -40,6 +43,12 @@ public final class UserTokens {
   private record Verified(Principal.User user, Instant expiry) {}
 
   static final int MAX_CACHED_TOKENS = 10_000;
+  /** Backstage's limit on a token's length. */
+  public static final int MAX_TOKEN_LENGTH = 32_768;
+  /** Only the algorithm we sign with; anything else is refused before the signature is looked at. */
+  static final Set<JWSAlgorithm> ALLOWED_ALGORITHMS = Set.of(JWSAlgorithm.ES256);
+  /** Tolerated difference between clocks for {@code iat} and {@code nbf} (several replicas may issue). */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
   public UserTokens(AuthSettings settings, Clock clock) {
     this.key = SigningKeys.loadOrCreate(settings.keyDirectory());
@@ -104,6 +113,10 @@ public final class UserTokens {
   }
 
   private Verified verifyUncached(String token) {
+    // Backstage refuses such tokens too; it also bounds the work an attacker can ask for.
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      throw new AuthenticationException("Token is too long");
+    }
     SignedJWT jwt;
     JWTClaimsSet claims;
     try {
@@ -112,9 +125,14 @@ public final class UserTokens {
     } catch (ParseException e) {
       throw new AuthenticationException("Failed to parse token");
     }
-    if (!JWSAlgorithm.ES256.equals(jwt.getHeader().getAlgorithm())
-        || !USER_TOKEN_TYPE.equals(jwt.getHeader().getType())) {
+    JWSHeader header = jwt.getHeader();
+    // The algorithm is pinned before any signature work: an attacker-chosen alg (none, or HS256
+    // keyed with our public key) must never select the verifier.
+    if (!ALLOWED_ALGORITHMS.contains(header.getAlgorithm()) || !USER_TOKEN_TYPE.equals(header.getType())) {
       throw new AuthenticationException("Token is not a user token");
+    }
+    if (!key.getKeyID().equals(header.getKeyID())) {
+      throw new AuthenticationException("Token signing key is unknown");
     }
     try {
       if (!jwt.verify(verifier)) {
@@ -123,9 +141,21 @@ public final class UserTokens {
     } catch (JOSEException e) {
       throw new AuthenticationException("Token signature is invalid");
     }
+    Instant now = clock.instant();
     Date expiry = claims.getExpirationTime();
-    if (expiry == null || !expiry.toInstant().isAfter(clock.instant())) {
+    if (expiry == null || !expiry.toInstant().isAfter(now)) {
       throw new AuthenticationException("Token has expired");
+    }
+    Date issuedAt = claims.getIssueTime();
+    if (issuedAt == null || issuedAt.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
+      throw new AuthenticationException("Token is not valid yet");
+    }
+    Date notBefore = claims.getNotBeforeTime();
+    if (notBefore != null && notBefore.toInstant().isAfter(now.plus(CLOCK_SKEW))) {
+      throw new AuthenticationException("Token is not valid yet");
+    }
+    if (!issuer.equals(claims.getIssuer())) {
+      throw new AuthenticationException("Token has an invalid issuer");
     }
     if (claims.getAudience() == null || !claims.getAudience().contains(AUDIENCE)) {
       throw new AuthenticationException("Token has an invalid audience");

@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * The shape of every configuration key the server understands. Unknown keys and values of the
- * wrong type stop start-up, so a typo never silently falls back to a default.
+ * wrong type stop start-up, so a typo never silently falls back to a default. Only keys the server
+ * acts on belong here: an accepted key that does nothing makes an operator believe in a setting
+ * that is not there.
  */
 sealed interface ConfigSchema {
 
@@ -48,17 +50,17 @@ sealed interface ConfigSchema {
       "milliseconds", INT, "seconds", INT, "minutes", INT, "hours", INT);
 
   ConfigSchema INTEGRATION = obj(
-      "host", STR, "apiBaseUrl", STR, "baseUrl", STR, "token", STR, "username", STR,
+      "host", STR, "token", STR, "username", STR,
       "password", STR, "appPassword", STR, "webhookSecret", STR);
 
   /** The root of the tree. */
   ConfigSchema ROOT = obj(
-      "app", obj("baseUrl", STR, "title", STR, "distDir", STR),
-      "organization", obj("name", STR),
+      "app", obj("baseUrl", STR, "distDir", STR),
       "backend", obj(
           "baseUrl", STR,
           "dataDir", STR,
           "database", obj("client", STR, "connection", new AnyValue()),
+          "maxRequestBodyBytes", INT,
           "listen", obj("port", INT, "host", STR),
           "cors", obj(
               "origin", new StringOrList(), "methods", new StringOrList(),
@@ -71,7 +73,7 @@ sealed interface ConfigSchema {
                   "options", obj("token", STR, "subject", STR),
                   "accessRestrictions", new ListOf(obj(
                       "plugin", STR, "permission", new StringOrList(),
-                      "permissionAttribute", new AnyValue()))))),
+                      "permissionAttribute", obj("action", new StringOrList())))))),
           "reading", obj(
               "allow", new ListOf(obj("host", STR, "paths", new StringOrList())),
               "directories", new StringOrList()),
@@ -87,24 +89,21 @@ sealed interface ConfigSchema {
           "gitea", new ListOf(INTEGRATION), "bitbucketCloud", new ListOf(INTEGRATION),
           "bitbucketServer", new ListOf(INTEGRATION), "git", new ListOf(INTEGRATION)),
       "catalog", obj(
-          "locations", new ListOf(obj(
-              "type", STR, "target", STR,
-              "rules", new ListOf(obj("allow", new ListOf(STR))))),
+          "locations", new ListOf(obj("type", STR, "target", STR)),
           "rules", new ListOf(obj("allow", new ListOf(STR))),
           "orphanStrategy", STR,
           "maxFileSizeBytes", INT,
+          "maxRefsPerRequest", INT,
           "readonly", BOOL,
           "providers", obj("git", new MapOf(obj(
               "url", STR, "branch", STR, "catalogPath", new StringOrList(), "kcpRoot", STR,
               "kcpPathOverrides", new MapOf(STR),
               "namespace", STR,
-              "schedule", obj("frequency", DURATION, "timeout", DURATION, "initialDelay", DURATION),
+              "schedule", obj("frequency", DURATION),
               "auth", GIT_AUTH,
               "webhookSecret", STR,
               "maxDeletionShare", NUM)))),
       "scaffolder", obj(
-          "defaultAuthor", obj("name", STR, "email", STR),
-          "defaultCommitMessage", STR,
           "maxWaitSeconds", INT,
           "mesh", obj("repoUrl", STR, "kcpRoot", STR, "baseBranch", STR, "branchPrefix", STR)),
       "search", obj("maxTermLength", INT, "maxPageLimit", INT));

@@ -23,7 +23,13 @@ public final class GitConfig {
   private GitConfig() {}
 
   /** One integrations entry: the host's kind and credentials, and its webhook secret (or null). */
-  public record Integration(HostIntegration host, String webhookSecret) {}
+  public record Integration(HostIntegration host, String webhookSecret) {
+    /** Never shows the webhook secret: records end up in logs and exception messages. */
+    @Override
+    public String toString() {
+      return "Integration[host=" + host + ", webhookSecret=" + (webhookSecret == null ? "none" : "***") + "]";
+    }
+  }
 
   /** @param node the {@code catalog.providers.git} node (may be missing) */
   public static List<GitProviderConfig> providers(JsonNode node) {

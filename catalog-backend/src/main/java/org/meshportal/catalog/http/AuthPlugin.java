@@ -4,18 +4,18 @@ import io.javalin.http.Context;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.UserTokens;
-import org.meshportal.model.errors.NotFoundException;
 
 /** {@code /api/auth}: guest sign-in, logout and the JWKS that verifies issued user tokens. */
 final class AuthPlugin implements Plugin {
   private final UserTokens tokens;
-  private final AuthSettings.GuestSettings guest;
+  private final GuestSignIn guestSignIn;
   private final Json json;
 
-  AuthPlugin(UserTokens tokens, AuthSettings.GuestSettings guest, Json json) {
+  AuthPlugin(UserTokens tokens, GuestSignIn guestSignIn, Json json) {
     this.tokens = tokens;
-    this.guest = guest;
+    this.guestSignIn = guestSignIn;
     this.json = json;
   }
 
@@ -28,15 +28,16 @@ final class AuthPlugin implements Plugin {
   public void addRoutes(PluginRoutes r) {
     r.openGet("/guest/refresh", this::refresh)
         .openPost("/guest/logout", ctx -> {
-          requireGuest();
+          guestSignIn.requireConfigured();
           ctx.status(200).result("");
         })
         .openGet("/.well-known/jwks.json", ctx -> json.write(ctx, 200, tokens.jwks()));
   }
 
   private void refresh(Context ctx) {
-    requireGuest();
-    UserTokens.IssuedToken token = tokens.issue(guest.userEntityRef(), guest.ownershipEntityRefs());
+    GuestSignIn.Session session = guestSignIn.signIn();
+    AuthSettings.GuestSettings guest = session.guest();
+    UserTokens.IssuedToken token = session.token();
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("type", "user");
     identity.put("userEntityRef", guest.userEntityRef());
@@ -51,11 +52,5 @@ final class AuthPlugin implements Plugin {
     body.put("backstageIdentity", backstageIdentity);
     ctx.header("Cache-Control", "no-store");
     json.write(ctx, 200, body);
-  }
-
-  private void requireGuest() {
-    if (guest == null) {
-      throw new NotFoundException("Unknown auth provider 'guest'");
-    }
   }
 }

@@ -3,6 +3,7 @@ package org.meshportal.catalog.http;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.handler.ErrorHandler;
 
 /**
@@ -21,7 +22,9 @@ final class BadRequestBodies extends ErrorHandler {
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, Json.CONTENT_TYPE);
     String name = ErrorMapping.nameOf(status);
-    String message = status == 400 ? "Malformed request: " + (reason == null ? "Bad Request" : reason) : String.valueOf(reason);
+    String message = status == 400
+        ? "Malformed request: " + (reason == null ? "Bad Request" : reason)
+        : reason == null ? HttpStatus.getMessage(status) : reason;
     byte[] body = json.bytes(new ErrorMapping.ErrorBody(
         new ErrorMapping.ErrorInfo(name, message),
         new ErrorMapping.RequestInfo("", ""),

@@ -73,14 +73,22 @@ final class CatalogBodies {
         fields);
   }
 
-  /** {@code POST /entities/by-refs}: body refs, query-string filter AND body query, fields union. */
-  static ByRefs parseByRefs(JsonNode body, Map<String, List<String>> params) {
+  /**
+   * {@code POST /entities/by-refs}: body refs, query-string filter AND body query, fields union.
+   *
+   * @param maxRefs the most refs one request may ask for; each costs an index lookup
+   */
+  static ByRefs parseByRefs(JsonNode body, Map<String, List<String>> params, int maxRefs) {
     if (body == null || !body.isObject()) {
       throw new InputException("Malformed request body, expected an object with entityRefs");
     }
     JsonNode refs = body.get("entityRefs");
     if (refs == null || !refs.isArray()) {
       throw new InputException("Malformed request body, entityRefs must be an array of strings");
+    }
+    if (refs.size() > maxRefs) {
+      throw new InputException("Too many entityRefs: " + refs.size() + " exceeds the limit of " + maxRefs
+          + " per request (catalog.maxRefsPerRequest)");
     }
     List<String> entityRefs = new ArrayList<>(refs.size());
     for (JsonNode ref : refs) {

@@ -35,8 +35,10 @@ final class CatalogPlugin implements Plugin {
   private final EntityService entities;
   private final LocationService locations;
   private final Json json;
+  private final int maxRefsPerRequest;
 
-  CatalogPlugin(EntityIndex index, EntityService entities, LocationService locations, Json json) {
+  CatalogPlugin(EntityIndex index, EntityService entities, LocationService locations, Json json, int maxRefsPerRequest) {
+    this.maxRefsPerRequest = maxRefsPerRequest;
     this.index = index;
     this.entities = entities;
     this.locations = locations;
@@ -141,7 +143,7 @@ final class CatalogPlugin implements Plugin {
   }
 
   private void byRefs(Context ctx) {
-    CatalogBodies.ByRefs request = CatalogBodies.parseByRefs(json.body(ctx), ctx.queryParamMap());
+    CatalogBodies.ByRefs request = CatalogBodies.parseByRefs(json.body(ctx), ctx.queryParamMap(), maxRefsPerRequest);
     List<byte[]> items = request.entityRefs().isEmpty()
         ? List.of()
         : index.byRefs(request.entityRefs(), request.filter(), request.fields());
@@ -151,7 +153,7 @@ final class CatalogPlugin implements Plugin {
 
   /** Names a POST read for the gzip memo: its path, query string and body. */
   private static String bodyKey(Context ctx) {
-    return getKey(ctx) + '\n' + ctx.body();
+    return getKey(ctx) + '\n' + new String(Json.rawBody(ctx), StandardCharsets.UTF_8);
   }
 
   private void byUid(Context ctx) {

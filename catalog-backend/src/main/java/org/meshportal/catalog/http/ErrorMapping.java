@@ -92,6 +92,7 @@ final class ErrorMapping {
       case "NotAllowedError" -> 403;
       case "NotFoundError" -> 404;
       case "ConflictError" -> 409;
+      case "PayloadTooLargeError" -> 413;
       case "NotModifiedError" -> 304;
       case "NotImplementedError" -> 501;
       case "ServiceUnavailableError" -> 503;
@@ -106,6 +107,9 @@ final class ErrorMapping {
       case 403 -> "NotAllowedError";
       case 404 -> "NotFoundError";
       case 409 -> "ConflictError";
+      // the names Express (http-errors) gives these, as a Backstage backend answers them
+      case 413 -> "PayloadTooLargeError";
+      case 431 -> "RequestHeaderFieldsTooLargeError";
       case 503 -> "ServiceUnavailableError";
       default -> "Error";
     };

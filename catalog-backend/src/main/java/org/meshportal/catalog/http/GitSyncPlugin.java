@@ -41,7 +41,7 @@ final class GitSyncPlugin implements Plugin {
 
   private void webhook(Context ctx) {
     Map<String, String> headers = ctx.headerMap();
-    GitCatalog.WebhookResult result = git.webhook(headers, ctx.bodyAsBytes());
+    GitCatalog.WebhookResult result = git.webhook(headers, Json.rawBody(ctx));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("event", result.event());
     body.put("mirrors", List.copyOf(result.mirrors()));

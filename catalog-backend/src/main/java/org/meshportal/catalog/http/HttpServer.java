@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.auth.Authenticator;
+import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.UserTokens;
 import org.meshportal.catalog.service.EntityService;
@@ -50,10 +51,10 @@ public final class HttpServer implements AutoCloseable {
     Authenticator authenticator = new Authenticator(b.auth, tokens);
     List<Plugin> plugins = new ArrayList<>();
     if (b.index != null) {
-      plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json));
+      plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json, settings.maxRefsPerRequest()));
       plugins.add(new SearchPlugin(b.index, b.search, json));
     }
-    plugins.add(new AuthPlugin(tokens, b.auth.guest(), json));
+    plugins.add(new AuthPlugin(tokens, new GuestSignIn(b.auth, tokens), json));
     plugins.add(new PermissionPlugin(json));
     plugins.addAll(b.extraPlugins);
 
@@ -77,6 +78,8 @@ public final class HttpServer implements AutoCloseable {
       CompressionStrategy compression = new CompressionStrategy(null, new Gzip(1));
       compression.setDefaultMinSizeForCompression(Json.MIN_COMPRESSED_BYTES);
       config.http.customCompression(compression);
+      // Json.rawBody reads this limit too, so chunked bodies (no Content-Length) are bounded alike.
+      config.http.maxRequestSize = settings.maxRequestBodyBytes();
       config.jetty.defaultHost = settings.host();
       config.jetty.defaultPort = settings.port();
       // Jetty's per-connection header cache matches values case-insensitively by default, which

@@ -1,15 +1,20 @@
 package org.meshportal.catalog.http;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.MissingNode;
 import io.javalin.http.Context;
+import io.javalin.http.servlet.MaxRequestSize;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.meshportal.model.errors.InputException;
+import org.meshportal.model.errors.PayloadTooLargeException;
 
 /** JSON reading and writing at the HTTP edge; entity bytes from the index are copied, not re-parsed. */
 final class Json {
@@ -19,7 +24,18 @@ final class Json {
   static final int MIN_COMPRESSED_BYTES = 16 * 1024;
   private static final long GZIP_MEMO_BYTES = 16L << 20;
 
-  private final ObjectMapper mapper = new ObjectMapper().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+  /**
+   * How deep a request body may nest. Entities, queries and templates stay far below it; a
+   * hostile body nested thousands deep would otherwise cost stack in every recursive reader.
+   */
+  static final int MAX_NESTING_DEPTH = 100;
+  /** The request body read once under the size limit; later reads reuse it. */
+  private static final String BODY = "meshportal.body";
+
+  private final ObjectMapper mapper = new ObjectMapper(JsonFactory.builder()
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+      .build())
+      .setSerializationInclusion(JsonInclude.Include.NON_NULL);
   private final GzipBodies gzipBodies = new GzipBodies(GZIP_MEMO_BYTES);
 
   ObjectMapper mapper() {
@@ -28,19 +44,55 @@ final class Json {
 
   /** The request body as a tree; an empty body is {@link MissingNode}; malformed JSON is a 400. */
   JsonNode body(Context ctx) {
-    byte[] bytes = ctx.bodyAsBytes();
+    byte[] bytes = rawBody(ctx);
     if (bytes.length == 0) {
       return MissingNode.getInstance();
     }
     try {
       JsonNode node = mapper.readTree(bytes);
       return node == null ? MissingNode.getInstance() : node;
+    } catch (StreamConstraintsException e) {
+      throw new InputException("Malformed request body, it nests deeper than the limit of " + MAX_NESTING_DEPTH + " levels");
     } catch (JsonProcessingException e) {
       throw new InputException("Malformed request body (did you remember to specify an application/json content type?), "
           + e.getOriginalMessage());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * The request body, read at most up to the server's limit ({@code backend.maxRequestBodyBytes},
+   * Javalin's max request size): a declared length over it is refused unread, and a chunked body
+   * is cut off as soon as it passes it, so no body larger than the limit is ever held in memory.
+   *
+   * @throws PayloadTooLargeException over the limit (413)
+   */
+  static byte[] rawBody(Context ctx) {
+    byte[] cached = ctx.attribute(BODY);
+    if (cached != null) {
+      return cached;
+    }
+    long limit = ctx.appData(MaxRequestSize.INSTANCE.getMaxRequestSizeKey());
+    if (ctx.req().getContentLengthLong() > limit) {
+      throw tooLarge(limit);
+    }
+    byte[] bytes;
+    try {
+      bytes = ctx.req().getInputStream().readNBytes((int) Math.min(limit + 1, Integer.MAX_VALUE - 8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (bytes.length > limit) {
+      throw tooLarge(limit);
+    }
+    ctx.attribute(BODY, bytes);
+    return bytes;
+  }
+
+  private static PayloadTooLargeException tooLarge(long limit) {
+    return new PayloadTooLargeException("Request body is larger than the limit of " + limit
+        + " bytes (backend.maxRequestBodyBytes)");
   }
 
   void write(Context ctx, int status, Object value) {

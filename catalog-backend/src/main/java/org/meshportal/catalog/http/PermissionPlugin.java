@@ -5,9 +5,14 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.meshportal.catalog.auth.PermissionDecisions;
+import org.meshportal.catalog.auth.Principal;
 import org.meshportal.model.errors.InputException;
 
-/** {@code /api/permission}: every authenticated caller is allowed everything. */
+/**
+ * {@code /api/permission}: users and unrestricted service tokens are allowed everything; a service
+ * token with access restrictions gets the decisions those restrictions give.
+ */
 final class PermissionPlugin implements Plugin {
   private final Json json;
 
@@ -30,13 +35,21 @@ final class PermissionPlugin implements Plugin {
     if (!items.isArray()) {
       throw new InputException("Malformed request body, items must be an array");
     }
+    Principal principal = ctx.attribute(HttpServer.PRINCIPAL);
     List<Map<String, String>> decisions = new ArrayList<>(items.size());
     for (JsonNode item : items) {
       JsonNode id = item.path("id");
       if (!id.isTextual()) {
         throw new InputException("Malformed request body, every item needs a string id");
       }
-      decisions.add(Map.of("id", id.textValue(), "result", "ALLOW"));
+      JsonNode name = item.path("permission").path("name");
+      if (!name.isTextual()) {
+        throw new InputException("Malformed request body, every item needs a permission with a string name");
+      }
+      JsonNode action = item.path("permission").path("attributes").path("action");
+      PermissionDecisions.Result result = PermissionDecisions.decide(
+          principal, name.textValue(), action.isTextual() ? action.textValue() : null);
+      decisions.add(Map.of("id", id.textValue(), "result", result.name()));
     }
     json.write(ctx, 200, Map.of("items", decisions));
   }

@@ -94,4 +94,16 @@ class AuthSettingsTest {
     AuthenticationException bad = assertThrows(AuthenticationException.class, () -> authenticator.authenticate("Bearer abcdefgh1"));
     assertFalse(bad.getMessage().contains("abcdefgh1"));
   }
+
+  @Test
+  void tokens_longer_than_backstages_limit_are_refused_unread(@TempDir Path dir) {
+    AuthSettings settings = new AuthSettings("iss", dir, null, List.of(), false, null);
+    UserTokens tokens = new UserTokens(settings, Clock.systemUTC());
+    String valid = tokens.issue("user:default/a", List.of()).token();
+    // a valid token followed by padding; nothing of it is parsed
+    String padded = valid + " ".repeat(UserTokens.MAX_TOKEN_LENGTH - valid.length() + 1);
+    AuthenticationException e = assertThrows(AuthenticationException.class, () -> tokens.verify(padded));
+    assertEquals("Token is too long", e.getMessage());
+    assertEquals("user:default/a", tokens.verify(valid).userEntityRef());
+  }
 }

@@ -70,4 +70,26 @@ class ConfigLoaderTest {
         new ConfigLoader.Source("dup.yaml", "backend:\n  baseUrl: a\n  baseUrl: b\n"))));
     assertTrue(e.getMessage().contains("dup.yaml"), e.getMessage());
   }
+
+  @Test
+  void keys_the_server_would_ignore_are_refused_at_start() {
+    // each of these was once accepted and did nothing; an operator setting one must learn so at start
+    Map<String, String> ignored = new java.util.LinkedHashMap<>();
+    ignored.put("app.title", "app:\n  title: Portal\n");
+    ignored.put("organization", "organization:\n  name: ACME\n");
+    ignored.put("integrations.github[0].apiBaseUrl", "integrations:\n  github:\n    - host: github.com\n      apiBaseUrl: https://api.github.com\n");
+    ignored.put("integrations.gitlab[0].baseUrl", "integrations:\n  gitlab:\n    - host: gitlab.com\n      baseUrl: https://gitlab.com\n");
+    ignored.put("catalog.locations[0].rules", "catalog:\n  locations:\n    - type: file\n      target: a.yaml\n      rules:\n        - allow: [User]\n");
+    ignored.put("catalog.providers.git.a.schedule.timeout",
+        "catalog:\n  providers:\n    git:\n      a:\n        url: file:///r\n        schedule:\n          timeout: { minutes: 1 }\n");
+    ignored.put("catalog.providers.git.a.schedule.initialDelay",
+        "catalog:\n  providers:\n    git:\n      a:\n        url: file:///r\n        schedule:\n          initialDelay: { seconds: 1 }\n");
+    ignored.put("scaffolder.defaultAuthor", "scaffolder:\n  defaultAuthor:\n    name: bot\n");
+    ignored.put("scaffolder.defaultCommitMessage", "scaffolder:\n  defaultCommitMessage: init\n");
+    ignored.forEach((key, yaml) -> {
+      ConfigException e = assertThrows(ConfigException.class,
+          () -> loader.load(List.of(new ConfigLoader.Source("app-config.yaml", yaml))), key);
+      assertTrue(e.getMessage().contains("unknown config key '" + key + "'"), e.getMessage());
+    });
+  }
 }

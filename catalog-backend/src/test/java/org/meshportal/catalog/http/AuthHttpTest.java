@@ -10,6 +10,17 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -113,7 +124,7 @@ class AuthHttpTest {
   @Test
   void disabled_guest_provider_is_a_not_found_error() {
     try (TestServer s = server(settings(List.of(), false, null))) {
-      assertError(s.get("/api/auth/guest/refresh"), 404, "NotFoundError", "Unknown auth provider 'guest'", "GET", "/guest/refresh");
+      assertError(s.get("/api/auth/guest/refresh"), 404, "NotFoundError", "No auth provider registered for 'guest'", "GET", "/guest/refresh");
     }
   }
 
@@ -139,7 +150,7 @@ class AuthHttpTest {
       AuthSettings otherKey = new AuthSettings("http://localhost:7007/api/auth", null, null, List.of(), false, null);
       String foreign = new UserTokens(otherKey, Clock.systemUTC()).issue("user:default/mallory", List.of()).token();
       TestServer.Response f = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + foreign);
-      assertError(f, 401, "AuthenticationError", "Token signature is invalid", "POST", "/authorize");
+      assertError(f, 401, "AuthenticationError", "Token signing key is unknown", "POST", "/authorize");
       assertFalse(f.body().contains(foreign));
 
       assertEquals(401, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Basic dXNlcjpwYXNz").status());
@@ -191,6 +202,184 @@ class AuthHttpTest {
       assertTrue(r.json().at("/error/message").asText().startsWith("Malformed request body"));
       assertEquals(400, s.post("/api/permission/authorize", "{\"items\":[{}]}", "Authorization", auth).status());
       assertEquals(400, s.post("/api/permission/authorize", "[]", "Authorization", auth).status());
+    }
+  }
+
+  // --- forged tokens: each is refused with 401 and never echoed ---
+
+  private static final String ISSUER = "http://localhost:7007/api/auth";
+
+  /** The server's own private key, as an attacker who stole it would not have it; used to isolate one claim at a time. */
+  private ECKey serverKey() throws Exception {
+    return ECKey.parse(Files.readString(keys.resolve("user-token-signing-key.jwk.json")));
+  }
+
+  private static JWTClaimsSet.Builder validClaims() {
+    Instant now = Instant.now();
+    return new JWTClaimsSet.Builder().issuer(ISSUER).subject("user:default/mallory").audience("backstage")
+        .issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(600)));
+  }
+
+  private static String sign(ECKey key, String kid, JWTClaimsSet claims) throws Exception {
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("vnd.backstage.user")).keyID(kid).build();
+    SignedJWT jwt = new SignedJWT(header, claims);
+    jwt.sign(new ECDSASigner(key));
+    return jwt.serialize();
+  }
+
+  private static String b64(String json) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void assertRefused(TestServer s, String token, String message) {
+    TestServer.Response r = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + token);
+    assertError(r, 401, "AuthenticationError", message, "POST", "/authorize");
+    assertFalse(r.body().contains(token));
+  }
+
+  @Test
+  void a_token_signed_by_the_server_key_with_valid_claims_is_accepted() throws Exception {
+    // The control for the forgeries below: only the one claim each changes makes them fail.
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      String token = sign(key, key.getKeyID(), validClaims().build());
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + token).status());
+    }
+  }
+
+  @Test
+  void alg_none_tokens_are_refused() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      String kid = serverKey().getKeyID();
+      String unsigned = b64("{\"typ\":\"vnd.backstage.user\",\"alg\":\"none\",\"kid\":\"" + kid + "\"}")
+          + "." + b64(validClaims().build().toString()) + ".";
+      assertRefused(s, unsigned, "Failed to parse token");
+      // the same with a signature part that is present but empty of meaning
+      assertRefused(s, unsigned + "AAAA", "Failed to parse token");
+    }
+  }
+
+  @Test
+  void hs256_tokens_keyed_with_the_public_key_are_refused() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      String publicJwk = JWKSet.parse(s.get("/api/auth/.well-known/jwks.json").body()).getKeys().get(0).toJSONString();
+      String kid = serverKey().getKeyID();
+      SignedJWT jwt = new SignedJWT(
+          new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("vnd.backstage.user")).keyID(kid).build(),
+          validClaims().build());
+      jwt.sign(new MACSigner(publicJwk.getBytes(StandardCharsets.UTF_8)));
+      assertRefused(s, jwt.serialize(), "Token is not a user token");
+      byte[] der = serverKey().toECPublicKey().getEncoded();
+      SignedJWT withDer = new SignedJWT(
+          new JWSHeader.Builder(JWSAlgorithm.HS256).type(new JOSEObjectType("vnd.backstage.user")).keyID(kid).build(),
+          validClaims().build());
+      withDer.sign(new MACSigner(java.util.Arrays.copyOf(der, Math.max(der.length, 32))));
+      assertRefused(s, withDer.serialize(), "Token is not a user token");
+    }
+  }
+
+  @Test
+  void tokens_of_another_issuer_are_refused_even_with_our_key() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().issuer("https://evil.example/api/auth").build()),
+          "Token has an invalid issuer");
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().issuer(null).build()), "Token has an invalid issuer");
+      // another backend's key, same issuer
+      AuthSettings otherKey = new AuthSettings(ISSUER, null, null, List.of(), false, null);
+      String foreign = new UserTokens(otherKey, Clock.systemUTC()).issue("user:default/mallory", List.of()).token();
+      assertRefused(s, foreign, "Token signing key is unknown");
+    }
+  }
+
+  @Test
+  void wrong_audience_type_or_missing_claims_are_refused() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().audience("catalog").build()), "Token has an invalid audience");
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().expirationTime(null).build()), "Token has expired");
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().issueTime(null).build()), "Token is not valid yet");
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().subject(null).build()), "Token has no subject");
+      SignedJWT plugin = new SignedJWT(
+          new JWSHeader.Builder(JWSAlgorithm.ES256).type(new JOSEObjectType("vnd.backstage.plugin")).keyID(key.getKeyID()).build(),
+          validClaims().build());
+      plugin.sign(new ECDSASigner(key));
+      assertRefused(s, plugin.serialize(), "Token is not a user token");
+    }
+  }
+
+  @Test
+  void unknown_kid_is_refused_even_when_signed_by_our_key() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      assertRefused(s, sign(key, "some-other-kid", validClaims().build()), "Token signing key is unknown");
+      assertRefused(s, sign(key, null, validClaims().build()), "Token signing key is unknown");
+    }
+  }
+
+  @Test
+  void tokens_from_the_future_are_refused_beyond_a_small_clock_skew() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      Instant now = Instant.now();
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().issueTime(Date.from(now.plusSeconds(600)))
+          .expirationTime(Date.from(now.plusSeconds(1200))).build()), "Token is not valid yet");
+      assertRefused(s, sign(key, key.getKeyID(), validClaims().notBeforeTime(Date.from(now.plusSeconds(600))).build()),
+          "Token is not valid yet");
+      // a few seconds ahead is a clock difference between replicas, not an attack
+      String slightlyAhead = sign(key, key.getKeyID(), validClaims().issueTime(Date.from(now.plusSeconds(5))).build());
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + slightlyAhead).status());
+    }
+  }
+
+  @Test
+  void tampered_payloads_are_refused() {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      String[] parts = s.guestToken().split("\\.");
+      String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+          .replace("user:development/guest", "user:default/admin");
+      assertTrue(payload.contains("user:default/admin"));
+      assertRefused(s, parts[0] + "." + b64(payload) + "." + parts[2], "Token signature is invalid");
+      // the untouched token still works: only the change made the difference
+      assertEquals(200, s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization",
+          "Bearer " + parts[0] + "." + parts[1] + "." + parts[2]).status());
+    }
+  }
+
+  @Test
+  void over_long_tokens_are_refused() throws Exception {
+    try (TestServer s = server(settings(List.of(), false, AuthSettings.GuestSettings.defaults()))) {
+      ECKey key = serverKey();
+      // validly signed, but padded with a large claim past Backstage's 32768-character limit;
+      // the server's 8 KiB header limit refuses it before it is parsed (UserTokens checks the length too)
+      String huge = sign(key, key.getKeyID(), validClaims().claim("pad", "x".repeat(UserTokens.MAX_TOKEN_LENGTH)).build());
+      assertTrue(huge.length() > UserTokens.MAX_TOKEN_LENGTH);
+      TestServer.Response r = s.post("/api/permission/authorize", AUTHORIZE_BODY, "Authorization", "Bearer " + huge);
+      assertEquals(431, r.status(), r.body());
+      assertEquals("RequestHeaderFieldsTooLargeError", r.json().at("/error/name").asText());
+      assertEquals(431, r.json().at("/response/statusCode").asInt());
+      assertFalse(r.body().contains(huge.substring(0, 40)));
+    }
+  }
+
+  @Test
+  void the_signing_key_file_is_owner_only() throws Exception {
+    Path dir = keys.resolve("auth");
+    AuthSettings auth = new AuthSettings(ISSUER, dir, AuthSettings.GuestSettings.defaults(), List.of(), false, null);
+    try (TestServer s = server(auth)) {
+      Path file = dir.resolve("user-token-signing-key.jwk.json");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+      assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)));
+      // only the key file is left behind: no temporary copy with the private key
+      try (var files = Files.list(dir)) {
+        assertEquals(List.of(file), files.toList());
+      }
+    }
+    // a key file that was loosened (e.g. restored from a backup) is tightened at the next start
+    Path file = dir.resolve("user-token-signing-key.jwk.json");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    try (TestServer s = server(auth)) {
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
     }
   }
 }

@@ -65,7 +65,7 @@ class CatalogBodiesTest {
   void by_refs_ands_query_string_filter_with_body_query_and_unions_fields() throws Exception {
     CatalogBodies.ByRefs r = CatalogBodies.parseByRefs(
         json("{\"entityRefs\":[\"component:default/a\"],\"fields\":[\"metadata.name\"],\"query\":{\"spec.type\":\"service\"}}"),
-        Map.of("filter", List.of("kind=component"), "fields", List.of("kind")));
+        Map.of("filter", List.of("kind=component"), "fields", List.of("kind")), 1000);
     assertEquals(List.of("component:default/a"), r.entityRefs());
     assertEquals(new EntityPredicate.All(List.of(
         new EntityPredicate.ValueIn("kind", List.of("component")),
@@ -76,7 +76,7 @@ class CatalogBodiesTest {
   @Test
   void by_refs_needs_an_array_of_strings() {
     for (String bad : List.of("{}", "[]", "{\"entityRefs\":\"a\"}", "{\"entityRefs\":[1]}")) {
-      assertThrows(InputException.class, () -> CatalogBodies.parseByRefs(json(bad), Map.of()), bad);
+      assertThrows(InputException.class, () -> CatalogBodies.parseByRefs(json(bad), Map.of(), 1000), bad);
     }
   }
 

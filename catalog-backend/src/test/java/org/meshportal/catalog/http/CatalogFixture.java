@@ -105,6 +105,11 @@ final class CatalogFixture implements AutoCloseable {
   }
 
   static CatalogFixture start(Path dir) {
+    return start(dir, TestServer.settings());
+  }
+
+  /** As {@link #start(Path)}, with the server's listen settings and limits. */
+  static CatalogFixture start(Path dir, HttpSettings http) {
     try {
       Path file = dir.resolve("catalog-info.yaml");
       Files.writeString(file, ENTITIES);
@@ -119,7 +124,7 @@ final class CatalogFixture implements AutoCloseable {
       engine.start();
       AuthSettings auth = new AuthSettings("http://localhost:7007/api/auth", dir.resolve("keys"),
           AuthSettings.GuestSettings.defaults(), List.of(), false, null);
-      TestServer server = TestServer.start(HttpServer.builder(TestServer.settings(), auth)
+      TestServer server = TestServer.start(HttpServer.builder(http, auth)
           .catalog(index, new CatalogEntityService(engine), new CatalogLocationService(engine, store)));
       return new CatalogFixture(dir, store, index, engine, server);
     } catch (IOException e) {

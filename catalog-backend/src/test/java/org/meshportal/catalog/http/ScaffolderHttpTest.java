@@ -533,6 +533,39 @@ class ScaffolderHttpTest {
   }
 
   @Test
+  void dry_run_directory_contents_over_the_limits_are_refused() throws IOException {
+    ObjectNode template = (ObjectNode) get("/api/catalog/entities/by-name/template/default/conformance-template").json();
+    ObjectNode body = TestServer.MAPPER.createObjectNode();
+    body.set("template", template);
+    body.putObject("values").put("name", "dry");
+    ArrayNode files = body.putArray("directoryContents");
+    for (int i = 0; i < ScaffolderService.MAX_DRY_RUN_FILES + 1; i++) {
+      files.addObject().put("path", "skeleton/f" + i + ".txt").put("base64Content", "eA==");
+    }
+    TestServer.Response tooMany = post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(400, tooMany.status(), tooMany.body());
+    assertEquals("InputError", tooMany.json().at("/error/name").asText());
+    assertEquals("directoryContents has 1001 files, more than the limit of 1000", tooMany.json().at("/error/message").asText());
+    assertEquals("/v2/dry-run", tooMany.json().at("/request/url").asText());
+
+    files.removeAll();
+    // two files together one byte over the limit: the total counts, not each file
+    int half = (int) (ScaffolderService.MAX_DRY_RUN_BYTES / 2);
+    files.addObject().put("path", "skeleton/a.bin").put("base64Content", Base64.getEncoder().encodeToString(new byte[half]));
+    files.addObject().put("path", "skeleton/b.bin").put("base64Content", Base64.getEncoder().encodeToString(new byte[half + 1]));
+    TestServer.Response tooBig = post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(413, tooBig.status(), tooBig.body());
+    assertEquals("PayloadTooLargeError", tooBig.json().at("/error/name").asText());
+    assertEquals(413, tooBig.json().at("/response/statusCode").asInt());
+
+    files.removeAll();
+    files.addObject().put("path", "skeleton/a.txt").put("base64Content", "!not base64!");
+    TestServer.Response badBase64 = post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(400, badBase64.status(), badBase64.body());
+    assertEquals("InputError", badBase64.json().at("/error/name").asText());
+  }
+
+  @Test
   void actions_extensions_and_autocomplete() {
     TestServer.Response r = get("/api/scaffolder/v2/actions");
     assertEquals(200, r.status());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -81,6 +83,16 @@ class ScaffolderServerTest {
               action: fs:delete
               input:
                 files: ["../../../outside.txt"]
+            """),
+        template("leaky-fail", """
+            - id: log
+              action: debug:log
+              input:
+                message: url ${{ secrets.token | urlencode }} b64 ${{ parameters.b64 }} basic ${{ parameters.basic }}
+            - id: delete
+              action: fs:delete
+              input:
+                files: ["../../${{ secrets.token | urlencode }}"]
             """),
         template("bad-expression", """
             - id: fetch
@@ -196,6 +208,73 @@ class ScaffolderServerTest {
     assertTrue(message.contains("nosuchfilter"), message);
     for (String body : responses) {
       assertFalse(body.contains(tmp.toString()), "no server path in a response: " + body);
+    }
+  }
+
+
+  /** Has characters that URL encoding and the two base64 alphabets all change. */
+  private static final String ENCODABLE = "p@ss/w+rd&x=1 tail?~~>0123456789";
+
+  /** Every form of {@link #ENCODABLE} that must not reach a response. */
+  private static List<String> encodedForms() {
+    byte[] bytes = ENCODABLE.getBytes(StandardCharsets.UTF_8);
+    List<String> forms = new ArrayList<>(List.of(ENCODABLE,
+        Base64.getEncoder().encodeToString(bytes), Base64.getEncoder().withoutPadding().encodeToString(bytes),
+        Base64.getUrlEncoder().encodeToString(bytes), Base64.getUrlEncoder().withoutPadding().encodeToString(bytes),
+        URLEncoder.encode(ENCODABLE, StandardCharsets.UTF_8),
+        URLEncoder.encode(ENCODABLE, StandardCharsets.UTF_8).replace("+", "%20")));
+    // inside a Basic auth value: "bot:" is 4 bytes, so characters 6.. depend on the secret alone
+    String basic = Base64.getEncoder().encodeToString(("bot:" + ENCODABLE).getBytes(StandardCharsets.UTF_8));
+    int end = (4 + bytes.length) * 8 / 6;
+    for (int i = 6; i + 8 <= end; i++) {
+      forms.add(basic.substring(i, i + 8));
+    }
+    return forms;
+  }
+
+  private void assertNoFormOfTheSecretIn(String where, String body) {
+    for (String form : encodedForms()) {
+      assertFalse(body.contains(form), where + " contains " + form + ": " + body);
+    }
+  }
+
+  @Test
+  void base64_and_url_encoded_secrets_are_redacted_in_logs_outputs_and_errors() throws Exception {
+    byte[] bytes = ENCODABLE.getBytes(StandardCharsets.UTF_8);
+    String b64 = Base64.getEncoder().encodeToString(bytes);
+    String b64url = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    String basic = "Basic " + Base64.getEncoder().encodeToString(("bot:" + ENCODABLE).getBytes(StandardCharsets.UTF_8));
+    assertTrue(!b64.equals(b64url) && !URLEncoder.encode(ENCODABLE, StandardCharsets.UTF_8).equals(ENCODABLE));
+
+    // dry run: task log and output
+    JsonNode dryRun = post("/api/scaffolder/v2/dry-run", JSON.createObjectNode()
+        .<com.fasterxml.jackson.databind.node.ObjectNode>set("template", JSON.readTree("""
+            {"apiVersion":"scaffolder.backstage.io/v1beta3","kind":"Template","metadata":{"name":"d"},
+             "spec":{"steps":[{"id":"log","action":"debug:log","input":{"message":
+                       "url ${{ secrets.token | urlencode }} b64 ${{ parameters.b64 }} ${{ parameters.b64url }} ${{ parameters.basic }}"}}],
+                     "output":{"text":[{"title":"t","content":"${{ parameters.b64 }} and ${{ parameters.basic }}"}]}}}"""))
+        .<com.fasterxml.jackson.databind.node.ObjectNode>set("values", JSON.createObjectNode()
+            .put("b64", b64).put("b64url", b64url).put("basic", basic))
+        .set("secrets", JSON.createObjectNode().put("token", ENCODABLE)), 200);
+    String logged = String.join("\n", dryRun.get("log").findValuesAsText("message"));
+    assertTrue(logged.contains("url *** b64 *** ***"), logged);
+    assertTrue(dryRun.at("/output/text/0/content").asText().startsWith("*** and Basic "), dryRun.toString());
+    assertNoFormOfTheSecretIn("dry run", dryRun.toString());
+
+    // a task: events (log and the failed step's error, whose message carries the URL-encoded secret)
+    var body = JSON.createObjectNode().put("templateRef", "template:default/leaky-fail");
+    body.putObject("values").put("b64", b64).put("b64url", b64url).put("basic", basic);
+    body.putObject("secrets").put("token", ENCODABLE);
+    String id = post("/api/scaffolder/v2/tasks", body, 201).get("id").asText();
+    List<JsonNode> events = awaitCompletion(id);
+    JsonNode failed = last(events);
+    assertEquals("Run completed with status: failed", failed.at("/body/message").asText(), events.toString());
+    assertTrue(failed.at("/body/error/message").asText().contains("../../***"), failed.toString());
+    assertTrue(messages(events).stream().anyMatch(m -> m.startsWith("url *** b64 *** basic Basic ")), messages(events).toString());
+    stream(id);
+    get("/api/scaffolder/v2/tasks/" + id);
+    for (String response : responses) {
+      assertNoFormOfTheSecretIn("a response", response);
     }
   }
 

@@ -37,8 +37,13 @@ public class LoopbackHttp {
     }
   }
 
-  public Response get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+  /** A GET; {@code headers} are name, value pairs. */
+  public Response get(String path, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
   }
 
   /** A JSON POST; {@code headers} are name, value pairs. */

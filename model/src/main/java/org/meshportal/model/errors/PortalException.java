@@ -8,7 +8,7 @@ package org.meshportal.model.errors;
  */
 public abstract sealed class PortalException extends RuntimeException
     permits InputException, NotFoundException, ConflictException, NotAllowedException,
-        AuthenticationException, ServiceUnavailableException {
+        AuthenticationException, ServiceUnavailableException, PayloadTooLargeException {
 
   protected PortalException(String message) {
     super(message, null, false, false);
