@@ -30,7 +30,8 @@ import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.catalog.store.H2CatalogStore;
-import org.meshportal.catalog.store.PostgresCatalogStore;
+import org.meshportal.catalog.store.PostgresDatabase;
+import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.GitPublishing;
@@ -93,14 +94,17 @@ public final class Application implements AutoCloseable {
 
       DatabaseSettings database = settings.database();
       CatalogStore store;
+      PublicKeyStore sharedKeys = null;
       if (database == null) {
         store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       } else {
-        store = own(PostgresCatalogStore.open(database));
-        // Only the catalog store is shared so far: tasks, Git mirrors' sync state and signing keys
-        // stay under backend.dataDir, so two processes must not share one database yet.
-        LOG.info("catalog store: PostgreSQL at {}; run one replica per database (tasks, Git sync state and "
-            + "signing keys stay in {})", database.jdbcUrl().replaceFirst("\\?.*", ""), dataDir);
+        PostgresDatabase postgres = own(PostgresDatabase.open(database));
+        store = postgres.catalogStore();
+        sharedKeys = postgres.publicKeys();
+        // The catalog and the public signing keys are shared; tasks and Git mirrors' sync state stay
+        // under backend.dataDir, so two processes must not share one database yet.
+        LOG.info("catalog store and signing keys: PostgreSQL at {}; run one replica per database (tasks and Git "
+            + "sync state stay in {})", database.jdbcUrl().replaceFirst("\\?.*", ""), dataDir);
       }
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
       GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
@@ -154,7 +158,8 @@ public final class Application implements AutoCloseable {
           .search(settings.search())
           .cors(settings.cors())
           .app(settings.app())
-          .metrics(metrics);
+          .metrics(metrics)
+          .sharedSigningKeys(sharedKeys);
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());

@@ -115,7 +115,8 @@ final class SigningKeys {
     return existing != null && Files.getFileStore(existing).supportsFileAttributeView(PosixFileAttributeView.class);
   }
 
-  private static ECKey generate() {
+  /** A fresh ES256 key pair with a random {@code kid}. */
+  static ECKey generate() {
     try {
       return new ECKeyGenerator(Curve.P_256)
           .keyUse(KeyUse.SIGNATURE)

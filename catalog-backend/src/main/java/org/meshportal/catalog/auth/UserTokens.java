@@ -4,9 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
-import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -31,12 +29,10 @@ public final class UserTokens {
   static final JOSEObjectType USER_TOKEN_TYPE = new JOSEObjectType("vnd.backstage.user");
   static final String AUDIENCE = "backstage";
 
-  private final ECKey key;
+  private final KeyRing keys;
   private final String issuer;
   private final Duration lifetime;
   private final Clock clock;
-  private final ECDSASigner signer;
-  private final ECDSAVerifier verifier;
   /** Tokens already verified, so a request costs a map lookup instead of an ECDSA check. */
   private final Map<String, Verified> verified = new ConcurrentHashMap<>();
 
@@ -50,17 +46,21 @@ public final class UserTokens {
   /** Tolerated difference between clocks for {@code iat} and {@code nbf} (several replicas may issue). */
   static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
 
+  /** Signs with the one key kept in {@code settings.keyDirectory()}. */
   public UserTokens(AuthSettings settings, Clock clock) {
-    this.key = SigningKeys.loadOrCreate(settings.keyDirectory());
+    this(settings, clock, null);
+  }
+
+  /**
+   * @param sharedKeys where replicas on one database publish their public keys; null keeps one
+   *     key in {@code settings.keyDirectory()}
+   */
+  public UserTokens(AuthSettings settings, Clock clock, PublicKeyStore sharedKeys) {
     this.issuer = settings.issuer();
     this.lifetime = settings.userTokenLifetime();
     this.clock = clock;
-    try {
-      this.signer = new ECDSASigner(key);
-      this.verifier = new ECDSAVerifier(key.toPublicJWK());
-    } catch (JOSEException e) {
-      throw new IllegalStateException("auth signing key is not usable for ES256", e);
-    }
+    this.keys = sharedKeys == null ? KeyRing.local(settings.keyDirectory(), clock)
+        : KeyRing.shared(sharedKeys, lifetime, clock);
   }
 
   /** A token and how long it stays valid. */
@@ -82,10 +82,11 @@ public final class UserTokens {
         .issueTime(Date.from(now))
         .expirationTime(Date.from(expiry))
         .build();
-    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(USER_TOKEN_TYPE).keyID(key.getKeyID()).build();
+    KeyRing.Signing signing = keys.signing();
+    JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.ES256).type(USER_TOKEN_TYPE).keyID(signing.kid()).build();
     SignedJWT jwt = new SignedJWT(header, claims);
     try {
-      jwt.sign(signer);
+      jwt.sign(signing.signer());
     } catch (JOSEException e) {
       throw new IllegalStateException("cannot sign a user token", e);
     }
@@ -131,7 +132,8 @@ public final class UserTokens {
     if (!ALLOWED_ALGORITHMS.contains(header.getAlgorithm()) || !USER_TOKEN_TYPE.equals(header.getType())) {
       throw new AuthenticationException("Token is not a user token");
     }
-    if (!key.getKeyID().equals(header.getKeyID())) {
+    ECDSAVerifier verifier = keys.verifier(header.getKeyID());
+    if (verifier == null) {
       throw new AuthenticationException("Token signing key is unknown");
     }
     try {
@@ -176,6 +178,6 @@ public final class UserTokens {
 
   /** The public JWKS ({@code /api/auth/.well-known/jwks.json}). */
   public Map<String, Object> jwks() {
-    return new JWKSet(key.toPublicJWK()).toJSONObject(true);
+    return new JWKSet(keys.publicKeys()).toJSONObject(true);
   }
 }

@@ -20,6 +20,7 @@ import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.auth.Authenticator;
 import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.Principal;
+import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.catalog.auth.UserTokens;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.LocationService;
@@ -47,7 +48,7 @@ public final class HttpServer implements AutoCloseable {
 
   private HttpServer(Builder b) {
     this.settings = b.settings;
-    UserTokens tokens = new UserTokens(b.auth, b.clock);
+    UserTokens tokens = new UserTokens(b.auth, b.clock, b.sharedKeys);
     Authenticator authenticator = new Authenticator(b.auth, tokens);
     List<Plugin> plugins = new ArrayList<>();
     if (b.index != null) {
@@ -209,6 +210,7 @@ public final class HttpServer implements AutoCloseable {
     private CorsSettings cors;
     private AppSettings app;
     private RequestMetrics metrics;
+    private PublicKeyStore sharedKeys;
     private final List<Plugin> extraPlugins = new ArrayList<>();
 
     private Builder(HttpSettings settings, AuthSettings auth) {
@@ -238,6 +240,15 @@ public final class HttpServer implements AutoCloseable {
     /** Serves the frontend bundle at {@code /}. */
     public Builder app(AppSettings app) {
       this.app = app;
+      return this;
+    }
+
+    /**
+     * Public signing keys shared by replicas on one database: user tokens are then signed with a
+     * rotating in-memory key and verified against every replica's; null keeps one key on disk.
+     */
+    public Builder sharedSigningKeys(PublicKeyStore keys) {
+      this.sharedKeys = keys;
       return this;
     }
 

@@ -35,7 +35,11 @@ final class Migrations {
           "INSERT INTO entities_v2 (ref, uid, source, hash, file, parents, edges, orphan, body)"
               + " SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities",
           "DROP TABLE entities",
-          "ALTER TABLE entities_v2 RENAME TO entities"));
+          "ALTER TABLE entities_v2 RENAME TO entities"),
+      // Public signing keys of every replica sharing the database (the embedded store leaves it empty).
+      List.of(
+          "CREATE TABLE signing_keys (kid VARCHAR(64) PRIMARY KEY, public_jwk ${text} NOT NULL,"
+              + " created_at BIGINT NOT NULL)"));
 
   private Migrations() {}
 

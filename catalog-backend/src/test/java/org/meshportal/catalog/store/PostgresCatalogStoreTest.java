@@ -36,7 +36,7 @@ class PostgresCatalogStoreTest extends CatalogStoreContract {
 
   @Override
   CatalogStore open() {
-    return PostgresCatalogStore.open(new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), 4));
+    return PostgresDatabase.open(new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), 4)).catalogStore();
   }
 
   @Test
@@ -70,7 +70,7 @@ class PostgresCatalogStoreTest extends CatalogStoreContract {
         Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM schema_migrations")) {
       rs.next();
-      assertEquals(2, rs.getInt(1), "each migration step recorded once");
+      assertEquals(3, rs.getInt(1), "each migration step recorded once");
     }
   }
 }

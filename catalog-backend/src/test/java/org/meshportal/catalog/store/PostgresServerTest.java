@@ -1,6 +1,7 @@
 package org.meshportal.catalog.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,6 +72,39 @@ class PostgresServerTest {
       assertNotNull(http.entity("component", "default", "stored-in-pg"), "served from the stored catalog");
       assertEquals(1, http.get("/api/catalog/locations").json().size());
     }
+  }
+
+  @Test
+  void a_token_signed_by_one_server_is_accepted_by_another_on_the_same_database() throws IOException {
+    Files.createDirectories(tmp.resolve("catalog"));
+    try (Application one = startWithGuest("one"); Application two = startWithGuest("two")) {
+      LoopbackHttp first = new LoopbackHttp("http://127.0.0.1:" + one.port());
+      LoopbackHttp second = new LoopbackHttp("http://127.0.0.1:" + two.port());
+      String token = first.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+      assertFalse(token.isEmpty());
+      assertEquals(200, second.get("/api/catalog/entities?limit=1", "Authorization", "Bearer " + token).status());
+      assertEquals(401, second.get("/api/catalog/entities?limit=1", "Authorization",
+          "Bearer " + token.substring(0, token.length() - 4) + "AAAA").status(), "a tampered token is still refused");
+      assertEquals(2, second.get("/api/auth/.well-known/jwks.json").json().get("keys").size(), "one key per server");
+      // Each JWKS is served from memory for up to a second after a reload.
+      LoopbackHttp.awaitTrue(() -> first.get("/api/auth/.well-known/jwks.json").json().get("keys").size() == 2,
+          "the first server's JWKS lists the second server's key too");
+    }
+  }
+
+  private Application startWithGuest(String dataDir) throws IOException {
+    Path config = Files.writeString(tmp.resolve(dataDir + ".yaml"), """
+        backend:
+          listen: {port: 0}
+          dataDir: %s
+          database:
+            client: pg
+            connection: '%s'
+        auth:
+          providers:
+            guest: {}
+        """.formatted(tmp.resolve(dataDir), db.url()));
+    return Application.start(List.of(config), false, name -> null);
   }
 
   @Test
