@@ -31,8 +31,10 @@ find_jdk() {
     candidates+=("$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")")
   fi
   # the first acceptable one of JAVA_HOME and PATH wins: that is what the user chose
+  local seen=""
   for c in "${candidates[@]}"; do
     v="$(jdk_feature_version "$c")"
+    [[ -n "$v" ]] && seen+="  Java $v at $c (too old)"$'\n'
     if [[ -n "$v" && "$v" -ge $PORTAL_MIN_JAVA ]]; then
       PORTAL_JAVA_HOME="${c%/}"
       return 0
@@ -58,10 +60,11 @@ find_jdk() {
   cat >&2 <<MSG
 Mesh Portal needs a JDK $PORTAL_MIN_JAVA or newer, and none was found (looked at JAVA_HOME, the java on
 the PATH, /usr/lib/jvm, /Library/Java/JavaVirtualMachines and ~/.sdkman/candidates/java).
-Install one, for example:
-  Debian/Ubuntu:  sudo apt-get install openjdk-21-jdk-headless   (or Temurin 21/25 from adoptium.net)
-  macOS:          brew install openjdk@21
-  SDKMAN:         sdk install java 21-tem
+${seen}Install one, for example:
+  Ubuntu 22.04+, Debian 13+:  sudo apt-get install openjdk-21-jdk-headless
+  any Linux, macOS, Windows:  Eclipse Temurin 21 or 25 from https://adoptium.net
+  macOS (Homebrew):           brew install openjdk@21
+  SDKMAN:                     sdk install java 21-tem
 or point JAVA_HOME at an existing JDK $PORTAL_MIN_JAVA+.
 MSG
   return 1
