@@ -42,7 +42,8 @@ backend:
   auth: { dangerouslyDisableDefaultAuthPolicy: true }
   reading: { directories: ["$DATA"] }
 YAML
-java ${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m} -jar "$JAR" --config "$WORK/bench.yaml" >"$OUT/ours-server.log" 2>&1 &
+# bin/portal's production defaults unless BENCH_JAVA_OPTS is set; the launcher execs java, so $! is the server
+JAVA_OPTS="${BENCH_JAVA_OPTS:-}" bin/portal --config "$WORK/bench.yaml" >"$OUT/ours-server.log" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 until curl -fsS -o /dev/null "http://127.0.0.1:$PORT/.backstage/health/v1/readiness"; do

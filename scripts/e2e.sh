@@ -37,7 +37,7 @@ backend:
   listen: { host: 127.0.0.1, port: $PORT }
   dataDir: $WORK/data
 YAML
-java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m -jar "$JAR" --config "$WORK/e2e-config.yaml" --demo >"$OUT/server.log" 2>&1 &
+bin/portal --config "$WORK/e2e-config.yaml" --demo >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 1 240); do
   curl -fsS -o /dev/null "$URL/.backstage/health/v1/readiness" && break

@@ -78,6 +78,8 @@ final class GitHttpServer implements AutoCloseable {
     env.put("GIT_HTTP_EXPORT_ALL", "1");
     env.put("GIT_CONFIG_NOSYSTEM", "1");
     env.put("HOME", home.toString());
+    env.put("XDG_CONFIG_HOME", home.toString());
+    env.put("GIT_CONFIG_GLOBAL", "/dev/null");
     env.put("PATH_INFO", ex.getRequestURI().getPath());
     env.put("QUERY_STRING", ex.getRequestURI().getRawQuery() == null ? ""
         : ex.getRequestURI().getRawQuery());

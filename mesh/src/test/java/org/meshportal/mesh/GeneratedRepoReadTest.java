@@ -26,10 +26,11 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.meshportal.testfixtures.MeshRepoGenerator;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
-/** Reads repositories made by the shared generator and checks them against what the generator says it wrote. */
+/** Reads repositories made by the test-fixtures generator and checks them against what the generator says it wrote. */
 class GeneratedRepoReadTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -71,8 +72,7 @@ class GeneratedRepoReadTest {
     List<Path> accountFiles = find(repo.root.resolve("kcp/root/orgs"), "account-");
     List<String> accountPaths = accountFiles.stream().map(p -> workspaceOf(repo.root, p) + ":"
         + p.getFileName().toString().replaceAll("^account-|\\.yaml$", "")).toList();
-    List<String> names = GeneratedRepo.python("derived_account_group_name",
-        accountPaths.stream().map(p -> "[\"" + p + "\"]").toList());
+    List<String> names = accountPaths.stream().map(MeshRepoGenerator::derivedAccountGroupName).toList();
     for (int i = 0; i < accountPaths.size(); i++) {
       ObjectNode g = byRef.get("group:platform-mesh/" + names.get(i));
       assertNotNull(g, "group for " + accountPaths.get(i));
@@ -92,10 +92,8 @@ class GeneratedRepoReadTest {
       bindings.add(new String[] {workspaceOf(repo.root, f), path.substring(path.lastIndexOf(':') + 1),
           b.path("spec").path("reference").path("export").path("name").asText()});
     }
-    List<String> apiNames = GeneratedRepo.python("derived_api_name",
-        bindings.stream().map(b -> "[\"" + b[1] + "\", \"" + b[2] + "\"]").toList());
-    List<String> groupNames = GeneratedRepo.python("derived_account_group_name",
-        bindings.stream().map(b -> "[\"" + b[0] + "\"]").toList());
+    List<String> apiNames = bindings.stream().map(b -> MeshRepoGenerator.derivedApiName(b[1], b[2])).toList();
+    List<String> groupNames = bindings.stream().map(b -> MeshRepoGenerator.derivedAccountGroupName(b[0])).toList();
     Set<MeshRelation> relations = new HashSet<>(result.relations());
     for (int i = 0; i < bindings.size(); i++) {
       String group = "group:platform-mesh/" + groupNames.get(i);

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.meshportal.testfixtures.MeshRepoGenerator;
 
 /** Hand-made repositories for the cases the generator does not cover. */
 class MeshReaderTest {
@@ -229,8 +230,7 @@ class MeshReaderTest {
     String export = "apiVersion: apis.kcp.io/v1alpha2\nkind: APIExport\nmetadata: {name: " + exportName + "}\nspec: {}\n";
     MeshResult r = new MeshReader(MeshOptions.defaults()).read(MeshFiles.of(files(
         "kcp/root/providers/some-provider-with-long-name/apiexport.yaml", export)), null, List.of());
-    String expected = GeneratedRepo.python("derived_api_name",
-        List.of("[\"some-provider-with-long-name\", \"" + exportName + "\"]")).get(0);
+    String expected = MeshRepoGenerator.derivedApiName("some-provider-with-long-name", exportName);
     assertTrue(expected.length() <= 63);
     ObjectNode api = entity(r, "api:platform-mesh/" + expected);
     assertNotNull(api, r.entities().toString());

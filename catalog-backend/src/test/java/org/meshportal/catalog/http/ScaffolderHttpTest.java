@@ -47,6 +47,7 @@ import org.meshportal.gitsync.Integrations;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.lucene.LuceneEntityIndex;
 import org.meshportal.templates.ScaffolderService;
+import org.meshportal.testfixtures.GitCli;
 
 /**
  * The scaffolder over real HTTP: a real catalog (H2 store, Lucene index, engine) holding templates
@@ -613,9 +614,7 @@ class ScaffolderHttpTest {
     List<String> cmd = new ArrayList<>(List.of("git", "--git-dir=" + gitDir));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-    pb.environment().put("GIT_CONFIG_NOSYSTEM", "1");
-    pb.environment().put("HOME", tmp.toString());
-    pb.environment().put("XDG_CONFIG_HOME", tmp.resolve(".config").toString());
+    GitCli.isolate(pb.environment());
     Process p = pb.start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), "git " + String.join(" ", args) + ": " + out);

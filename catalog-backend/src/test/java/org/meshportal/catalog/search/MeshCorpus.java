@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.meshportal.catalog.processing.CatalogEngine;
 import org.meshportal.catalog.processing.ConfigLocation;
@@ -29,9 +27,10 @@ import org.meshportal.mesh.MeshOptions;
 import org.meshportal.mesh.MeshReader;
 import org.meshportal.mesh.MeshResult;
 import org.meshportal.model.FieldProjection;
+import org.meshportal.testfixtures.MeshRepoGenerator;
 
 /**
- * A catalog built from a repository made by {@code shared/datasets/gen_mesh_repo.py}: its root
+ * A catalog built from a repository made by the test-fixtures {@link MeshRepoGenerator}: its root
  * {@code catalog-info.yaml} is a config location read by the real engine, and the entities the
  * mesh reader derives from its {@code kcp/} tree are applied as a provider snapshot. H2 store and
  * Lucene index live in the given folder.
@@ -55,7 +54,7 @@ final class MeshCorpus implements AutoCloseable {
 
   static MeshCorpus build(Path dir, int seed, double scale) throws Exception {
     Path repo = dir.resolve("repo");
-    generate(repo, seed, scale);
+    MeshRepoGenerator.write(repo, seed, scale, false);
     Files.createDirectories(dir.resolve("store"));
     CatalogStore store = H2CatalogStore.open(dir.resolve("store"));
     EntityIndex index = LuceneEntityIndex.open(dir.resolve("index"));
@@ -78,28 +77,6 @@ final class MeshCorpus implements AutoCloseable {
 
   JsonNode manifest() throws IOException {
     return JSON.readTree(repo.resolve("gen-manifest.json").toFile());
-  }
-
-  private static void generate(Path out, int seed, double scale) throws Exception {
-    List<String> cmd = List.of("python3", generator().toString(), "--out", out.toString(),
-        "--seed", Integer.toString(seed), "--scale", Double.toString(scale), "--quiet");
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-      throw new IllegalStateException("gen_mesh_repo.py failed: " + output);
-    }
-  }
-
-  /** The shared generator, found by walking up from the working directory (the module folder under Maven). */
-  private static Path generator() {
-    Path start = Path.of("").toAbsolutePath();
-    for (Path d = start; d != null; d = d.getParent()) {
-      Path candidate = d.resolve("shared/datasets/gen_mesh_repo.py");
-      if (Files.isRegularFile(candidate)) {
-        return candidate;
-      }
-    }
-    throw new IllegalStateException("shared/datasets/gen_mesh_repo.py not found above " + start);
   }
 
   private static MeshFiles directory(Path root) {
