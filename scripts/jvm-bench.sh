@@ -10,6 +10,7 @@
 #   bash scripts/jvm-bench.sh [N=10000] [SECONDS=15]        (needs wrk, node and ../shared/compat)
 #
 # FLAGSETS overrides the flag sets: "label=opts;label=opts". ROUNDS=n repeats the whole list n times.
+# JAR=path measures another build of the server (e.g. one from an older commit) with the same sets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -19,7 +20,7 @@ SECS="${2:-15}"
 CACHE="${BENCH_CACHE:-$ROOT/.bench-cache}"
 source .ci/jdk.sh
 command -v wrk >/dev/null || { echo "needs wrk (Debian: apt-get install wrk)" >&2; exit 1; }
-JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
+JAR="${JAR:-$ROOT/catalog-backend/target/catalog-backend.jar}"
 test -f "$JAR" || ./mvnw -B -ntp -q -pl catalog-backend -am package -DskipTests
 FLAGSETS="${FLAGSETS:-c1-serial-256m=-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx256m;tiered-serial-256m=-XX:+UseSerialGC -Xmx256m;tiered-serial-512m=-XX:+UseSerialGC -Xmx512m;tiered-parallel-512m=-XX:+UseParallelGC -Xmx512m;jvm-defaults=}"
 

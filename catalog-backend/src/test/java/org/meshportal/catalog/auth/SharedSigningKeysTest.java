@@ -44,9 +44,16 @@ class SharedSigningKeysTest {
 
   @AfterEach
   void close() {
-    first.close();
-    second.close();
-    db.drop();
+    // Null when the test was skipped for want of a PostgreSQL.
+    if (first != null) {
+      first.close();
+    }
+    if (second != null) {
+      second.close();
+    }
+    if (db != null) {
+      db.drop();
+    }
   }
 
   private UserTokens replica(PostgresDatabase database) {
