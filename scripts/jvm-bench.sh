@@ -10,7 +10,9 @@
 #   bash scripts/jvm-bench.sh [N=10000] [SECONDS=15]        (needs wrk, node and ../shared/compat)
 #
 # FLAGSETS overrides the flag sets: "label=opts;label=opts". ROUNDS=n repeats the whole list n times.
-# JAR=path measures another build of the server (e.g. one from an older commit) with the same sets.
+# JAR=path measures another build of the server (e.g. one from an older commit) with the same sets;
+# OLD_CONFIG=1 for builds that predate backend.reading.directories. DATABASE_ADMIN_URL=postgresql://
+# user@host:port/postgres keeps the catalog in PostgreSQL (a database created and dropped per set).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
@@ -72,6 +74,14 @@ backend:
   dataDir: $WORK/data
   auth: { dangerouslyDisableDefaultAuthPolicy: true }
 YAML
+  # the catalog is registered over the API, so its folder must be readable (builds before the
+  # access policy had no such key: OLD_CONFIG=1 leaves it out)
+  [[ "${OLD_CONFIG:-0}" == 1 ]] || printf '  reading: { directories: ["%s"] }\n' "$DATA" >>"$WORK/bench.yaml"
+  if [[ -n "${DATABASE_ADMIN_URL:-}" ]]; then # the catalog store on PostgreSQL: a fresh database per flag set
+    db="jvm_bench_$$_$RANDOM"
+    psql -q "$DATABASE_ADMIN_URL" -c "CREATE DATABASE $db" >/dev/null
+    printf '  database: { client: pg, connection: "%s/%s" }\n' "${DATABASE_ADMIN_URL%/*}" "$db" >>"$WORK/bench.yaml"
+  fi
   # shellcheck disable=SC2086 # opts is a list of options
   java $opts -jar "$JAR" --config "$WORK/bench.yaml" >"$WORK/server-$label.log" 2>&1 &
   PID=$!
@@ -109,5 +119,6 @@ YAML
     "$name_rps" "$name_cpu" "$live_rps" "$live_cpu" "$rss" "$hwm"
   kill "$PID"; wait "$PID" 2>/dev/null || true
   PID=""
+  [[ -z "${DATABASE_ADMIN_URL:-}" ]] || psql -q "$DATABASE_ADMIN_URL" -c "DROP DATABASE $db WITH (FORCE)" >/dev/null
 done
 done
