@@ -220,4 +220,27 @@ final class CatalogBodies {
     }
     return out;
   }
+
+  /**
+   * The request shape of {@code POST /validate-entity}, checked as Backstage's OpenAPI validator
+   * does ({@code location} string and {@code entity} object, both required, in that order) and
+   * answered with its messages in the standard error body; only what passes the shape is
+   * answered with {@code {errors}}.
+   */
+  static void checkValidateEntityShape(JsonNode body) {
+    if (body == null || !body.isObject()) {
+      throw new InputException("request/body must be object");
+    }
+    for (String required : new String[] {"location", "entity"}) {
+      if (!body.has(required)) {
+        throw new InputException("request/body must have required property '" + required + "'");
+      }
+    }
+    if (!body.get("location").isTextual()) {
+      throw new InputException("request/body/location must be string");
+    }
+    if (!body.get("entity").isObject()) {
+      throw new InputException("request/body/entity must be object");
+    }
+  }
 }

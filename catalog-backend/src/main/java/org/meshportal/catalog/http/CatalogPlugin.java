@@ -258,12 +258,9 @@ final class CatalogPlugin implements Plugin {
 
   private void validateEntity(Context ctx) {
     JsonNode body = json.body(ctx);
+    CatalogBodies.checkValidateEntityShape(body);
     String problem = null;
-    if (!body.isObject()) {
-      problem = "Malformed request body, expected {entity, location}";
-    } else if (!body.path("entity").isObject()) {
-      problem = "Malformed request body, entity must be an object";
-    } else if (!body.path("location").isTextual() || !body.path("location").textValue().startsWith("url:")) {
+    if (!body.path("location").textValue().startsWith("url:")) {
       problem = "Invalid location ref, only url: locations are supported";
     }
     List<?> errors = problem != null

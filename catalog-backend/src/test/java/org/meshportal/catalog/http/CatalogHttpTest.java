@@ -269,6 +269,25 @@ class CatalogHttpTest {
   }
 
   @Test
+  void validate_entity_request_shape_errors_use_the_standard_error_body() {
+    String entity = "{\"apiVersion\":\"backstage.io/v1alpha1\",\"kind\":\"Component\",\"metadata\":{\"name\":\"x\"}}";
+    String[][] cases = {
+        {"[]", "request/body must be object"},
+        {"{\"entity\":" + entity + "}", "request/body must have required property 'location'"},
+        {"{\"location\":\"url:https://example.com/x.yaml\"}", "request/body must have required property 'entity'"},
+        {"{\"location\":7,\"entity\":" + entity + "}", "request/body/location must be string"},
+        {"{\"location\":\"url:https://example.com/x.yaml\",\"entity\":\"x\"}", "request/body/entity must be object"}};
+    for (String[] c : cases) {
+      TestServer.Response r = post("/validate-entity", c[0]);
+      assertEquals(400, r.status(), c[0]);
+      assertEquals("InputError", r.json().at("/error/name").asText(), r.body());
+      assertEquals(c[1], r.json().at("/error/message").asText());
+      assertEquals(400, r.json().at("/response/statusCode").asInt());
+      assertEquals("POST", r.json().at("/request/method").asText());
+    }
+  }
+
+  @Test
   void openapi_document_is_served_as_json() {
     TestServer.Response r = get("/openapi.json");
     assertEquals(200, r.status());
