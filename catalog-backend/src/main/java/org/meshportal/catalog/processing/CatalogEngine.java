@@ -515,7 +515,7 @@ public final class CatalogEngine {
           }
           EntityState s = entities.get(ref);
           boolean keep = failedRefs.contains(ref)
-              || (s.file() != null && out.failedFiles().contains(s.file()))
+              || (s.file() != null && out.keepsFile(s.file()))
               || s.parents().stream().anyMatch(retained::contains);
           if (keep) {
             retained.add(ref);

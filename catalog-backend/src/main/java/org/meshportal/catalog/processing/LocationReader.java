@@ -93,6 +93,7 @@ final class LocationReader {
       out.errors().addAll(file.out.errors());
       out.failedFiles().addAll(file.out.failedFiles());
       out.failedRefs().addAll(file.out.failedRefs());
+      out.failedFolders().addAll(file.out.failedFolders());
     }
 
     void error(String file, Integer document, String entityRef, String attachTo, String name, String message) {
@@ -192,10 +193,26 @@ final class LocationReader {
         : Path.of(own.substring("file:".length())).getParent();
     Path resolved = base.resolve(target).toAbsolutePath().normalize();
     if (isGlob(target)) {
-      if (!allowed(globDirectory(resolved), "file:" + resolved, locationRef, pass)) {
+      Path folder = globDirectory(resolved);
+      if (!allowed(folder, "file:" + resolved, locationRef, pass)) {
         return;
       }
-      List<Path> matches = glob(resolved);
+      List<Path> matches;
+      try {
+        matches = glob(resolved);
+      } catch (IOException e) {
+        // A folder that vanished or cannot be read is an error, not "no files": with delete as
+        // the orphan strategy an empty answer would remove everything the glob found before.
+        if (optional && !Files.exists(folder)) {
+          return; // an optional location may be absent: what it found before goes
+        }
+        String folderRef = "file:" + folder + java.io.File.separator;
+        pass.out.failedFolders().add(folderRef);
+        pass.error("file:" + resolved, null, null, locationRef, "NotFoundError", "Unable to read file:" + resolved
+            + ", " + (Files.exists(folder) ? "its folder " + folder + " cannot be read: " + e.getMessage()
+                : "its folder " + folder + " does not exist"));
+        return;
+      }
       for (Path match : matches) {
         if (allowed(match, "file:" + match, locationRef, pass) && pass.readFiles.add("file:" + match)) {
           jobs.add(p -> readFile(match, true, locationRef, origin, depth, p));
@@ -240,16 +257,17 @@ final class LocationReader {
     return dir;
   }
 
-  private static List<Path> glob(Path pattern) {
+  /** The files a glob matches; fails when its folder is missing or cannot be walked. */
+  private static List<Path> glob(Path pattern) throws IOException {
     Path dir = globDirectory(pattern);
     if (!Files.isDirectory(dir)) {
-      return List.of();
+      throw new NoSuchFileException(dir.toString());
     }
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + pattern);
     try (Stream<Path> files = Files.walk(dir)) {
       return files.filter(Files::isRegularFile).filter(matcher::matches).sorted().toList();
-    } catch (IOException e) {
-      return List.of();
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

@@ -114,6 +114,42 @@ class LocationProcessingTest {
   }
 
   @Test
+  void aGlobWhoseFolderVanishesIsAnErrorAndKeepsWhatItFound() throws Exception {
+    Path root = Catalog.write(tmp.resolve("repo/all.yaml"), """
+        apiVersion: backstage.io/v1alpha1
+        kind: Location
+        metadata:
+          name: globbed
+        spec:
+          targets: [./services/*.yaml]
+        """);
+    Catalog.write(tmp.resolve("repo/services/a.yaml"), Catalog.component("svc-a", ""));
+    Catalog.write(tmp.resolve("repo/services/b.yaml"), Catalog.component("svc-b", ""));
+    try (Catalog c = Catalog.open(tmp.resolve("data"))) {
+      String id = c.locations.add("file", root.toString(), false, false).location().id();
+      assertNotNull(c.entity("component:default/svc-b"));
+
+      // The folder goes (an unmounted volume, a renamed directory): the entities stay, with a reason.
+      java.nio.file.Files.delete(tmp.resolve("repo/services/a.yaml"));
+      java.nio.file.Files.delete(tmp.resolve("repo/services/b.yaml"));
+      java.nio.file.Files.delete(tmp.resolve("repo/services"));
+      c.engine.refreshSource(CatalogEngine.sourceOf(id));
+      assertNotNull(c.entity("component:default/svc-a"), "kept while its folder is missing");
+      assertNotNull(c.entity("component:default/svc-b"));
+      List<String> status = c.statusMessages("location:default/globbed");
+      assertEquals(1, status.size(), status.toString());
+      assertTrue(status.get(0).startsWith("NotFoundError: ") && status.get(0).contains("does not exist"), status.get(0));
+
+      // The folder is back with one file: the other file's entity is gone as usual, the error too.
+      Catalog.write(tmp.resolve("repo/services/a.yaml"), Catalog.component("svc-a", ""));
+      c.engine.refreshSource(CatalogEngine.sourceOf(id));
+      assertNotNull(c.entity("component:default/svc-a"));
+      assertNull(c.entity("component:default/svc-b"));
+      assertEquals(List.of(), c.statusMessages("location:default/globbed"));
+    }
+  }
+
+  @Test
   void optionalPresenceMakesAMissingFileSilent() {
     Path root = Catalog.write(tmp.resolve("repo/all.yaml"), """
         apiVersion: backstage.io/v1alpha1
