@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.gitsync.GitSyncException.Reason;
 import org.meshportal.gitsync.SyncResult.Outcome;
 import org.meshportal.gitsync.jgit.Upstream;
+import org.meshportal.testfixtures.GitHttpServer;
 
 /** Mirrors over real smart HTTP with Basic auth, served by C git's http-backend on loopback. */
 class SmartHttpMirrorTest {

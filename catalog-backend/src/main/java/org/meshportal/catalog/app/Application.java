@@ -169,6 +169,21 @@ public final class Application implements AutoCloseable {
       scaffolder.start();
       http.markReady();
       git.start(); // first syncs run in the background; the store serves the last good catalog meanwhile
+      java.util.concurrent.ScheduledExecutorService urlSchedule =
+          java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "url-location-schedule");
+            t.setDaemon(true);
+            return t;
+          });
+      own(urlSchedule::shutdownNow);
+      long every = settings.processingInterval().toMillis();
+      urlSchedule.scheduleWithFixedDelay(() -> {
+        try {
+          git.refreshUrlLocations();
+        } catch (RuntimeException e) {
+          LOG.warn("Scheduled refresh of url locations failed: {}", e.toString());
+        }
+      }, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
       LOG.info("ready on {} ({} entities, catalog started in {} ms, data in {})",
           settings.http().backendBaseUrl(), index.size(), (System.nanoTime() - t0) / 1_000_000, dataDir.toAbsolutePath());
     } catch (RuntimeException e) {

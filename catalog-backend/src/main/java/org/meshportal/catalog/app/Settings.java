@@ -306,6 +306,23 @@ final class Settings {
         + "{host, port, user, password, database}");
   }
 
+  /** Backstage's default lies between 100 and 150 s; url locations are re-read this often. */
+  static final java.time.Duration DEFAULT_PROCESSING_INTERVAL = java.time.Duration.ofSeconds(120);
+
+  /** {@code catalog.processingInterval}: how often url locations are re-read (webhooks re-read them at once). */
+  java.time.Duration processingInterval() {
+    JsonNode d = config.at("catalog.processingInterval");
+    if (d.isMissingNode()) {
+      return DEFAULT_PROCESSING_INTERVAL;
+    }
+    long ms = d.path("milliseconds").asLong(0) + d.path("seconds").asLong(0) * 1000
+        + d.path("minutes").asLong(0) * 60_000 + d.path("hours").asLong(0) * 3_600_000;
+    if (ms < 1000) {
+      throw new ConfigException("catalog.processingInterval must be at least one second");
+    }
+    return java.time.Duration.ofMillis(ms);
+  }
+
   /** {@code catalog.readonly}: location writes answer 403. */
   boolean catalogReadonly() {
     return config.bool("catalog.readonly", false);

@@ -95,6 +95,7 @@ sealed interface ConfigSchema {
           "maxFileSizeBytes", INT,
           "maxRefsPerRequest", INT,
           "readonly", BOOL,
+          "processingInterval", DURATION,
           "providers", obj("git", new MapOf(obj(
               "url", STR, "branch", STR, "catalogPath", new StringOrList(), "kcpRoot", STR,
               "kcpPathOverrides", new MapOf(STR),

@@ -47,6 +47,7 @@ import org.meshportal.model.errors.NotFoundException;
  * engine: {@link #create}, build the engine with {@link #urlReader()}, then {@link #bind}.
  */
 public final class GitCatalog implements AutoCloseable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitCatalog.class);
   /** How long a url location's mirror serves one commit before it is fetched again. */
   public static final Duration URL_PIN = Duration.ofSeconds(2);
   private static final int MAX_ERRORS_SHOWN = 100;
@@ -59,6 +60,14 @@ public final class GitCatalog implements AutoCloseable {
   private final Map<String, GitProvider> providers = new ConcurrentHashMap<>();
   private final MirrorUrlReader urlReader;
   private volatile EntityService entities;
+  private volatile CatalogEngine engine;
+  /** Refreshes url locations after their mirror synced; off the webhook's thread and the engine's lock. */
+  private final java.util.concurrent.ExecutorService urlRefreshes =
+      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "url-location-refresh");
+        t.setDaemon(true);
+        return t;
+      });
 
   private GitCatalog(Path directory, List<GitProviderConfig> configs, List<GitConfig.Integration> integrations,
       Clock clock) {
@@ -96,6 +105,7 @@ public final class GitCatalog implements AutoCloseable {
   /** Creates the providers' processors and mirrors. */
   public void bind(CatalogEngine engine, EntityService entities) {
     this.entities = entities;
+    this.engine = engine;
     for (GitProviderConfig c : configs) {
       providers.put(c.id(), new GitProvider(c, engine, integrations, engine.settings().maxFileBytes(), clock));
       mirrors.add(c.mirrorSpec());
@@ -233,8 +243,39 @@ public final class GitCatalog implements AutoCloseable {
     if (!repositoryKnown) {
       throw new NotFoundException("No Git provider or location mirrors the pushed repository");
     }
-    ids.forEach(mirrors::requestSync);
+    for (String id : ids) {
+      CompletableFuture<SyncResult> sync = mirrors.requestSync(id);
+      if (!providers.containsKey(id)) {
+        // A mirror of url locations: once it has the pushed commit, the locations read from it are re-read.
+        sync.thenRunAsync(() -> refreshUrlLocationsOf(id), urlRefreshes);
+      }
+    }
     return new WebhookResult("push", ids);
+  }
+
+  /** Re-reads the url locations a mirror serves, with that mirror's newest fetched commit. */
+  private void refreshUrlLocationsOf(String mirrorId) {
+    CatalogEngine e = engine;
+    if (e == null) {
+      return;
+    }
+    urlReader.unpin(mirrorId);
+    try {
+      e.refreshUrlLocations(target -> mirrorId.equals(urlReader.mirrorIdOf(target)));
+    } catch (RuntimeException ex) {
+      LOG.warn("Refreshing the url locations of mirror {} failed: {}", mirrorId, ex.toString());
+    }
+  }
+
+  /**
+   * Re-reads every url location (their mirrors fetch again once their pin has expired): the
+   * schedule of {@code catalog.processingInterval}.
+   */
+  public void refreshUrlLocations() {
+    CatalogEngine e = engine;
+    if (e != null) {
+      e.refreshUrlLocations(target -> true);
+    }
   }
 
   private GitProvider provider(String id) {
@@ -251,6 +292,7 @@ public final class GitCatalog implements AutoCloseable {
 
   @Override
   public void close() {
+    urlRefreshes.shutdownNow();
     mirrors.close();
   }
 }

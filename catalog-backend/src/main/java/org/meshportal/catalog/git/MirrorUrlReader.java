@@ -57,6 +57,23 @@ final class MirrorUrlReader implements UrlReader {
     }
   }
 
+  /**
+   * The id of the mirror that serves {@code url}, or null when it is not a repository file URL
+   * this reader can serve.
+   */
+  String mirrorIdOf(String url) {
+    try {
+      return RepoUrls.parse(url, integrations).mirrorSpec(integrations).id();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** Forgets the commit pinned for a mirror, so the next read sees what its last sync fetched. */
+  void unpin(String mirrorId) {
+    pins.remove(mirrorId);
+  }
+
   private String commit(String id) throws IOException {
     Pin pin = pins.get(id);
     if (pin != null && pin.at().plus(pinFor).isAfter(clock.instant())) {

@@ -187,6 +187,22 @@ public final class CatalogEngine {
     }
   }
 
+  /**
+   * Re-reads the sources of {@code url} locations (registered ones whose target {@code matches},
+   * and the config source when one of its url locations does): what a schedule or a webhook for
+   * their repository asks for.
+   */
+  public void refreshUrlLocations(java.util.function.Predicate<String> matches) {
+    if (settings.configLocations().stream().anyMatch(c -> c.type().equals("url") && matches.test(c.target()))) {
+      refreshSource(CONFIG_SOURCE);
+    }
+    for (LocationRecord l : store.locations()) {
+      if (l.type().equals("url") && matches.test(l.target())) {
+        refreshSource(sourceOf(l.id()));
+      }
+    }
+  }
+
   /** Re-reads every registered location and the config locations. */
   public void refreshAll() {
     refreshSource(CONFIG_SOURCE);

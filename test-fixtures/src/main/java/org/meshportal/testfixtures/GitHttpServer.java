@@ -1,4 +1,4 @@
-package org.meshportal.gitsync;
+package org.meshportal.testfixtures;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
  * A real smart-HTTP Git server on loopback: C git's {@code git http-backend} run as CGI behind
  * the JDK's HTTP server, with Basic auth. Serves every repository under {@code root}.
  */
-final class GitHttpServer implements AutoCloseable {
+public final class GitHttpServer implements AutoCloseable {
 
   private final HttpServer server;
   private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -27,7 +27,12 @@ final class GitHttpServer implements AutoCloseable {
   private final Map<String, String> users;
   private final Path home;
 
-  GitHttpServer(Path root, Path home, Map<String, String> users) throws IOException {
+  /**
+   * @param root the folder whose bare repositories are served ({@code root/org/repo.git} at {@code /org/repo.git})
+   * @param home an empty folder used as the backend's {@code HOME}, so no user's Git settings apply
+   * @param users user name → password for Basic auth
+   */
+  public GitHttpServer(Path root, Path home, Map<String, String> users) throws IOException {
     this.root = root;
     this.home = home;
     this.users = Map.copyOf(users);
@@ -37,11 +42,11 @@ final class GitHttpServer implements AutoCloseable {
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  String host() {
+  public String host() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
