@@ -62,14 +62,13 @@ public final class ScaffolderService implements AutoCloseable {
   private final ActionRegistry actions;
   private final TemplateRenderer renderer;
   private final SchemaValidation schemas = new SchemaValidation();
-  private final FileTaskStore store;
+  private final TaskStore store;
   private final TaskRunner runner;
+  private final TaskExecution execution;
   private final Map<String, AutocompleteProvider> autocomplete;
   private final int maxWorkspaceFiles;
   private final long maxWorkspaceBytes;
-  private final Map<String, TaskSignal> running = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ScaffolderService(Builder b) {
     this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
@@ -81,8 +80,10 @@ public final class ScaffolderService implements AutoCloseable {
         renderer, b.maxWait, b.mesh));
     all.addAll(b.extraActions);
     this.actions = new ActionRegistry(all);
-    this.store = new FileTaskStore(dataDir, json, b.clock);
+    this.store = b.taskStore != null ? b.taskStore : new FileTaskStore(dataDir, json, b.clock);
     this.runner = new TaskRunner(actions, renderer, schemas, json);
+    this.execution = new TaskExecution(store, runner, executor, json, b.maxWorkspaceFiles, b.maxWorkspaceBytes,
+        b.heartbeat, b.takeover);
     Map<String, AutocompleteProvider> ac = new ConcurrentHashMap<>();
     b.autocomplete.forEach(p -> ac.put(p.id(), p));
     this.autocomplete = Map.copyOf(ac);
@@ -106,6 +107,9 @@ public final class ScaffolderService implements AutoCloseable {
     private MeshRepoSettings mesh;
     private int maxWorkspaceFiles = 10_000;
     private long maxWorkspaceBytes = 200L * 1024 * 1024;
+    private TaskStore taskStore;
+    private Duration heartbeat = Duration.ofSeconds(5);
+    private Duration takeover = Duration.ofSeconds(20);
     private final List<TemplateAction> extraActions = new ArrayList<>();
     private final List<AutocompleteProvider> autocomplete = new ArrayList<>();
 
@@ -149,6 +153,27 @@ public final class ScaffolderService implements AutoCloseable {
       return this;
     }
 
+    /** Where tasks live; default: files under {@code dataDir/tasks}. */
+    public Builder taskStore(TaskStore s) {
+      this.taskStore = Objects.requireNonNull(s, "taskStore");
+      return this;
+    }
+
+    /**
+     * On a shared store: how often running tasks' claims are renewed (and cancels from other
+     * processes noticed), and how old a claim's heartbeat must be for another process to take the
+     * task over. The takeover must be longer than the heartbeat.
+     */
+    public Builder replicas(Duration heartbeat, Duration takeover) {
+      if (heartbeat.isNegative() || heartbeat.isZero() || takeover.compareTo(heartbeat) <= 0) {
+        throw new IllegalArgumentException("the task heartbeat must be positive and shorter than the takeover timeout: "
+            + heartbeat.toSeconds() + " s heartbeat, " + takeover.toSeconds() + " s takeover");
+      }
+      this.heartbeat = heartbeat;
+      this.takeover = takeover;
+      return this;
+    }
+
     public Builder mesh(MeshRepoSettings m) {
       this.mesh = m;
       return this;
@@ -181,42 +206,20 @@ public final class ScaffolderService implements AutoCloseable {
   /**
    * Picks up tasks left by a previous process: open ones are queued; processing ones resume at their
    * first unfinished step, unless they had secrets (never stored), in which case they are failed
-   * with a {@code recovered} event. Fails if called twice.
+   * with a {@code recovered} event. On a shared store the same happens, continuously, to tasks of
+   * any process whose heartbeat stopped. Fails if called twice.
    */
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("ScaffolderService already started");
     }
-    for (ObjectNode doc : store.allDocs()) {
-      String id = doc.get("id").asText();
-      String status = doc.path("status").asText();
-      if ("open".equals(status)) {
-        submit(id, json.createObjectNode());
-      } else if ("processing".equals(status)) {
-        if (doc.path("hasSecrets").asBoolean(false)) {
-          store.append(id, "recovered", json.createObjectNode().put("recoverStrategy", "none")
-              .put("message", "Task was interrupted by a restart and cannot resume because its secrets are not stored"), null);
-          ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
-          body.putObject("error").put("name", "Error")
-              .put("message", "Task was interrupted by a restart; retry it to run it again");
-          store.update(id, d -> d.put("status", "failed"));
-          TaskRunner.deleteQuietly(store.workspaceDir(id));
-          store.append(id, "completion", body, recoverable(doc));
-        } else {
-          store.append(id, "log", json.createObjectNode()
-              .put("message", "Resuming task after a restart at its first unfinished step"), null);
-          submit(id, json.createObjectNode());
-        }
-      }
-    }
+    execution.start();
   }
 
   /** Stops running workers without completing their tasks (they resume on the next start). Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      running.values().forEach(TaskSignal::shutdown);
-    }
+    execution.close();
   }
 
   // ------------------------------------------------------------------ GET /v2/templates/.../parameter-schema
@@ -306,8 +309,8 @@ public final class ScaffolderService implements AutoCloseable {
     }
     doc.putObject("stepOutputs");
     doc.putArray("finishedSteps");
-    store.create(doc);
-    submit(id, secretsObj);
+    store.create(doc, execution.owner());
+    execution.submit(id, secretsObj);
     return json.createObjectNode().put("id", id);
   }
 
@@ -356,10 +359,8 @@ public final class ScaffolderService implements AutoCloseable {
           .put("message", "Step " + stepId + " has been cancelled.")
           .put("stepId", stepId)
           .put("status", "cancelled"), null);
-      TaskSignal signal = running.get(taskId);
-      if (signal != null) {
-        signal.cancel();
-      }
+      // A runner in another process hears of it with its next heartbeat.
+      execution.cancelled(taskId);
     }
     return json.createObjectNode().put("status", "cancelled");
   }
@@ -377,6 +378,10 @@ public final class ScaffolderService implements AutoCloseable {
         throw new TaskValidationException(errors);
       }
     }
+    // One retry wins where several processes (or requests) race for a finished task.
+    if (!execution.claim(taskId)) {
+      throw new ConflictException("Task with taskId " + taskId + " cannot be retried: it is being retried elsewhere");
+    }
     store.removeEvents(taskId, e -> e.isCompletion() || "cancelled".equals(e.type()));
     store.update(taskId, d -> {
       d.put("status", "open");
@@ -386,8 +391,9 @@ public final class ScaffolderService implements AutoCloseable {
       d.put("hasSecrets", !secretsObj.isEmpty());
     });
     TaskRunner.deleteQuietly(store.workspaceDir(taskId));
+    store.deleteWorkspaceArchive(taskId);
     store.append(taskId, "recovered", json.createObjectNode().put("recoverStrategy", "startOver"), null);
-    submit(taskId, secretsObj);
+    execution.submit(taskId, secretsObj);
     return json.createObjectNode().put("id", taskId);
   }
 
@@ -405,7 +411,7 @@ public final class ScaffolderService implements AutoCloseable {
 
   /** For SSE: a cursor over the task's events starting after {@code after}. */
   public EventCursor subscribe(String taskId, Long after) {
-    store.entry(taskId); // 404 before streaming starts
+    store.doc(taskId); // 404 before streaming starts
     return new EventCursor() {
       long cursor = after == null ? -1 : after;
       boolean first = true;
@@ -705,116 +711,6 @@ public final class ScaffolderService implements AutoCloseable {
       cmp = cmp == null ? c : cmp.thenComparing(c);
     }
     return cmp;
-  }
-
-  private static Boolean recoverable(JsonNode doc) {
-    return "startOver".equals(doc.path("spec").path("EXPERIMENTAL_recovery").path("EXPERIMENTAL_strategy").asText())
-        ? Boolean.TRUE : null;
-  }
-
-  private void submit(String taskId, ObjectNode secrets) {
-    if (closed.get()) {
-      return; // picked up by the next start
-    }
-    TaskSignal signal = new TaskSignal();
-    running.put(taskId, signal);
-    executor.execute(() -> {
-      try {
-        ObjectNode doc = store.doc(taskId);
-        if (doc.path("cancelRequested").asBoolean(false)) {
-          signal.cancel();
-        }
-        store.update(taskId, d -> d.put("status", "processing").put("lastHeartbeatAt", store.now()));
-        runner.run(new Durable(taskId, signal), secrets);
-      } catch (TaskRunner.ShutdownException e) {
-        LOG.info("Task {} left for resumption: engine closed", taskId);
-      } catch (RuntimeException e) {
-        LOG.error("Task {} crashed", taskId, e);
-        ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
-        body.putObject("error").put("name", "Error").put("message", new Redactor(secrets).redact(String.valueOf(e.getMessage())));
-        store.update(taskId, d -> d.put("status", "failed"));
-        TaskRunner.deleteQuietly(store.workspaceDir(taskId));
-        store.append(taskId, "completion", body, null);
-      } finally {
-        running.remove(taskId, signal);
-      }
-    });
-  }
-
-  /** A task persisted in the store. */
-  private final class Durable implements RunTarget {
-    private final String id;
-    private final TaskSignal signal;
-    private final ObjectNode doc;
-    private final Workspace workspace;
-
-    Durable(String id, TaskSignal signal) {
-      this.id = id;
-      this.signal = signal;
-      this.doc = store.doc(id);
-      this.workspace = new Workspace(store.workspaceDir(id), maxWorkspaceFiles, maxWorkspaceBytes);
-    }
-
-    @Override public String taskId() {
-      return id;
-    }
-
-    @Override public ObjectNode spec() {
-      return (ObjectNode) doc.get("spec");
-    }
-
-    @Override public Workspace workspace() {
-      return workspace;
-    }
-
-    @Override public boolean dryRun() {
-      return false;
-    }
-
-    @Override public ObjectNode stepOutputs() {
-      return doc.with("stepOutputs");
-    }
-
-    @Override public Set<String> finishedSteps() {
-      Set<String> out = new HashSet<>();
-      doc.withArray("finishedSteps").forEach(n -> out.add(n.asText()));
-      return out;
-    }
-
-    @Override public boolean failedBefore() {
-      return doc.path("failedBefore").asBoolean(false);
-    }
-
-    @Override public void event(String type, ObjectNode body) {
-      store.append(id, type, body, null);
-    }
-
-    @Override public void stepStarted(String stepId) {
-      store.update(id, d -> d.put("currentStep", stepId).put("lastHeartbeatAt", store.now()));
-    }
-
-    @Override public void stepFinished(String stepId, ObjectNode output, boolean failed) {
-      store.update(id, d -> {
-        d.with("stepOutputs").set(stepId, output);
-        d.withArray("finishedSteps").add(stepId);
-        if (failed) {
-          d.put("failedBefore", true);
-        }
-        d.put("lastHeartbeatAt", store.now());
-      });
-    }
-
-    @Override public void complete(String status, ObjectNode completionBody) {
-      store.update(id, d -> d.put("status", status).remove("currentStep"));
-      // As Backstage does: a finished task's files go (they may hold rendered secrets); retry starts
-      // afresh. Before the completion event, so whoever sees it sees the workspace gone.
-      TaskRunner.deleteQuietly(workspace.root());
-      store.append(id, "completion", completionBody, recoverable(doc));
-    }
-
-    @Override public TaskSignal signal() {
-      return signal;
-    }
   }
 
   /** A dry run: events kept in memory, nothing persisted. */
