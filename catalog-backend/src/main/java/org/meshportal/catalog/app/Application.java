@@ -30,13 +30,14 @@ import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.catalog.store.H2CatalogStore;
-import org.meshportal.catalog.store.PostgresCatalogStore;
+import org.meshportal.catalog.store.PostgresDatabase;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.GitPublishing;
 import org.meshportal.gitsync.Integrations;
 import org.meshportal.indexer.lucene.LuceneEntityIndex;
 import org.meshportal.templates.ScaffolderService;
+import org.meshportal.templates.TaskStore;
 import org.meshportal.templates.builtin.MeshRepoSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,14 +94,17 @@ public final class Application implements AutoCloseable {
 
       DatabaseSettings database = settings.database();
       CatalogStore store;
+      TaskStore taskStore = null; // the scaffolder's own files under dataDir
       if (database == null) {
         store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       } else {
-        store = own(PostgresCatalogStore.open(database));
-        // Only the catalog store is shared so far: tasks, Git mirrors' sync state and signing keys
-        // stay under backend.dataDir, so two processes must not share one database yet.
-        LOG.info("catalog store: PostgreSQL at {}; run one replica per database (tasks, Git sync state and "
-            + "signing keys stay in {})", database.jdbcUrl().replaceFirst("\\?.*", ""), dataDir);
+        PostgresDatabase postgres = own(PostgresDatabase.open(database));
+        store = own(postgres.catalogStore());
+        taskStore = postgres.taskStore(dataDir.resolve("scaffolder"));
+        // The catalog and scaffolder tasks are shared; Git sync state and signing keys still stay
+        // under backend.dataDir and Git sync has no leader election, so replicas would each sync.
+        LOG.info("catalog and scaffolder tasks: PostgreSQL at {}; run one replica per database for Git sync "
+            + "(its state and signing keys stay in {})", postgres.displayUrl(), dataDir);
       }
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
       GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
@@ -132,7 +136,11 @@ public final class Application implements AutoCloseable {
           .catalog(new IndexTemplateCatalog(index, locations))
           .files(new CatalogTemplateFiles(access))
           .publisher(new GitSyncPublisher(publishing, integrations, access))
-          .maxWait(settings.scaffolderMaxWait());
+          .maxWait(settings.scaffolderMaxWait())
+          .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover());
+      if (taskStore != null) {
+        scaffolderBuilder.taskStore(taskStore);
+      }
       if (meshRepo != null) {
         scaffolderBuilder.mesh(meshRepo);
       }

@@ -1,0 +1,82 @@
+package org.meshportal.catalog.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.meshportal.templates.TaskStore;
+
+/**
+ * One PostgreSQL database (Backstage's {@code backend.database} with {@code client: pg}) and its
+ * HikariCP pool, shared by the stores that live in it. Closing it closes the pool; the stores it
+ * hands out do not own the pool.
+ */
+public final class PostgresDatabase implements AutoCloseable {
+  /** How often a task event wait looks for events appended by other processes. */
+  static final Duration EVENT_POLL = Duration.ofMillis(200);
+
+  private final HikariDataSource dataSource;
+  private final String url;
+
+  private PostgresDatabase(HikariDataSource dataSource, String url) {
+    this.dataSource = dataSource;
+    this.url = url;
+  }
+
+  /**
+   * Connects.
+   *
+   * @throws StoreException when the database cannot be reached; the message names the URL
+   */
+  public static PostgresDatabase open(DatabaseSettings settings) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName("catalog-store");
+    config.setJdbcUrl(settings.jdbcUrl());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maxConnections());
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(10_000);
+    // Lets the driver send a batch of INSERTs as multi-row statements: a bulk ingest's store phase.
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
+    try {
+      return new PostgresDatabase(new HikariDataSource(config), settings.jdbcUrl());
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new StoreException("Could not connect to the catalog database " + settings.jdbcUrl() + ": "
+          + rootMessage(e), e);
+    }
+  }
+
+  /** The catalog store, migrated (serialised across processes by an advisory lock). */
+  public CatalogStore catalogStore() {
+    return new JdbcCatalogStore(dataSource, SqlDialect.POSTGRES, () -> {});
+  }
+
+  /** The scaffolder task store, migrated; workspaces under {@code dataDir/tasks}. */
+  public TaskStore taskStore(Path dataDir) {
+    return new PostgresTaskStore(dataSource, dataDir, EVENT_POLL);
+  }
+
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The JDBC URL, without credentials or query parameters, for logs. */
+  public String displayUrl() {
+    return url.replaceFirst("\\?.*", "");
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
