@@ -1,0 +1,338 @@
+package org.meshportal.catalog.scaffolder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meshportal.catalog.app.Application;
+import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.TestPostgres;
+
+/**
+ * Two servers on one PostgreSQL database, each with its own data folder (so nothing is shared
+ * through the disk): a task created on one is listed, read, streamed, cancelled and retried on the
+ * other, and a task whose server goes away mid-step is taken over by the other and finished
+ * without running its finished steps again, its workspace rebuilt from the database.
+ */
+class ScaffolderReplicasTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String SECRET = "pg-replica-secret-3f9a";
+  private static final int HEARTBEAT_SECONDS = 1;
+  private static final int TAKEOVER_SECONDS = 3;
+
+  @TempDir Path tmp;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private TestPostgres.Database db;
+  private Application a;
+  private Application b;
+
+  @BeforeEach
+  void start() throws Exception {
+    db = TestPostgres.newDatabase("replicas");
+    Path templates = Files.createDirectories(tmp.resolve("templates"));
+    Files.createDirectories(templates.resolve("skeleton"));
+    Files.writeString(templates.resolve("skeleton/README.md"), "# ${{ values.name }}\n");
+    Files.writeString(templates.resolve("templates.yaml"), String.join("---\n",
+        template("long-wait", """
+            - id: greet
+              name: Greet
+              action: debug:log
+              input:
+                message: key is ${{ secrets.apiKey }}
+            - id: wait
+              name: Wait
+              action: debug:wait
+              input:
+                milliseconds: 50000
+            """),
+        template("quick", """
+            - id: greet
+              name: Greet
+              action: debug:log
+              input:
+                message: quick hello
+            """),
+        template("takeover", """
+            - id: greet
+              name: Greet
+              action: debug:log
+              input:
+                message: greeting once
+            - id: fetch
+              name: Fetch
+              action: fetch:template
+              input:
+                url: ./skeleton
+                values:
+                  name: taken-over
+            - id: wait
+              name: Wait
+              action: debug:wait
+              input:
+                milliseconds: 4000
+            - id: rename
+              name: Rename
+              action: fs:rename
+              input:
+                files:
+                  - from: README.md
+                    to: RENAMED.md
+            """)));
+    a = Application.start(List.of(config("a", templates)), false, name -> null);
+    b = Application.start(List.of(config("b", templates)), false, name -> null);
+  }
+
+  @AfterEach
+  void stop() {
+    for (Application app : new Application[] {a, b}) {
+      if (app != null) {
+        app.close();
+      }
+    }
+    if (db != null) {
+      db.drop();
+    }
+  }
+
+  private Path config(String name, Path templates) throws Exception {
+    return Files.writeString(tmp.resolve(name + ".yaml"), """
+        backend:
+          listen: {port: 0}
+          dataDir: %s
+          auth: {dangerouslyDisableDefaultAuthPolicy: true}
+          database:
+            client: pg
+            connection: '%s'
+        catalog:
+          locations:
+            - type: file
+              target: %s
+        scaffolder:
+          maxWaitSeconds: 60
+          taskHeartbeatSeconds: %d
+          taskTakeoverSeconds: %d
+        """.formatted(tmp.resolve("data-" + name), db.url(), templates.resolve("templates.yaml"),
+        HEARTBEAT_SECONDS, TAKEOVER_SECONDS));
+  }
+
+  private static String template(String name, String steps) {
+    return """
+        apiVersion: scaffolder.backstage.io/v1beta3
+        kind: Template
+        metadata:
+          name: %s
+        spec:
+          owner: group:default/team-a
+          type: service
+          steps:
+        %s
+        """.formatted(name, steps.lines().map(l -> "    " + l).reduce("", (x, y) -> x + y + "\n"));
+  }
+
+  @Test
+  void a_task_created_on_one_replica_is_listed_read_streamed_and_cancelled_on_the_other() throws Exception {
+    String id = createTask(a, "long-wait", Map.of("apiKey", SECRET));
+    awaitMessage(b, id, "Waiting for 50000 ms"); // written by a's runner, read through b
+
+    JsonNode listed = get(b, "/api/scaffolder/v2/tasks?status=processing");
+    assertEquals(id, listed.at("/tasks/0/id").asText(), listed.toString());
+    assertEquals("processing", get(b, "/api/scaffolder/v2/tasks/" + id).get("status").asText());
+
+    CompletableFuture<HttpResponse<String>> stream = http.sendAsync(
+        HttpRequest.newBuilder(uri(b, "/api/scaffolder/v2/tasks/" + id + "/eventstream"))
+            .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString());
+
+    post(b, "/api/scaffolder/v2/tasks/" + id + "/cancel", "{}", 200);
+    // Only a's runner can end the wait: the cancel reached it through the database.
+    List<JsonNode> events = awaitCompletion(b, id);
+    assertEquals("failed", get(a, "/api/scaffolder/v2/tasks/" + id).get("status").asText());
+    assertTrue(last(events).at("/body/error/message").asText().contains("has been cancelled"), last(events).toString());
+    assertTrue(events.stream().anyMatch(e -> e.get("type").asText().equals("cancelled")), events.toString());
+
+    HttpResponse<String> streamed = stream.get(40, TimeUnit.SECONDS);
+    assertEquals(200, streamed.statusCode());
+    assertTrue(streamed.body().contains("Waiting for 50000 ms"), streamed.body());
+    assertTrue(streamed.body().contains("event: completion"), streamed.body());
+
+    assertTrue(messages(events).contains("key is ***"), messages(events).toString());
+    assertNoSecretStored();
+  }
+
+  @Test
+  void a_finished_task_is_retried_on_the_other_replica() throws Exception {
+    String id = createTask(a, "quick", Map.of());
+    List<JsonNode> first = awaitCompletion(b, id);
+    assertEquals("Run completed with status: completed", last(first).at("/body/message").asText());
+
+    assertEquals(id, post(b, "/api/scaffolder/v2/tasks/" + id + "/retry", "{}", 201).get("id").asText());
+    LoopbackHttp.await(() -> {
+      List<JsonNode> all = allEvents(a, id);
+      return all.stream().anyMatch(e -> e.get("type").asText().equals("recovered"))
+          && last(all).get("type").asText().equals("completion") ? all : null;
+    }, "the retried task completed again");
+    assertEquals("completed", get(a, "/api/scaffolder/v2/tasks/" + id).get("status").asText());
+  }
+
+  @Test
+  void a_task_whose_replica_dies_mid_step_is_taken_over_and_finished_without_rerunning_finished_steps()
+      throws Exception {
+    String id = createTask(a, "takeover", Map.of());
+    awaitMessage(b, id, "Waiting for 4000 ms");
+
+    // a goes away mid-wait: its HTTP server, heartbeat and task threads stop and nothing marks the
+    // task finished or gives up its claim, as when a process is killed.
+    long stoppedAt = System.nanoTime();
+    a.close();
+    a = null;
+
+    List<JsonNode> events = awaitCompletion(b, id);
+    long tookOverAfter = System.nanoTime() - stoppedAt;
+    JsonNode task = get(b, "/api/scaffolder/v2/tasks/" + id);
+    assertEquals("completed", task.get("status").asText(), events.toString());
+    List<String> messages = messages(events);
+    assertTrue(messages.contains("Resuming task after its replica stopped at its first unfinished step"),
+        messages.toString());
+    // Finished steps ran once; the interrupted wait ran again; the rename found the file the fetch
+    // wrote on a's disk, so b rebuilt the workspace.
+    assertEquals(1, count(messages, "greeting once"), messages.toString());
+    assertEquals(1, count(messages, "Beginning step Greet"), messages.toString());
+    assertEquals(1, count(messages, "Beginning step Fetch"), messages.toString());
+    assertEquals(1, count(messages, "Finished step Fetch"), messages.toString());
+    assertEquals(2, count(messages, "Beginning step Wait"), messages.toString());
+    assertEquals(1, count(messages, "Finished step Rename"), messages.toString());
+    assertTrue(tookOverAfter < Duration.ofSeconds(30).toNanos(), "taken over within 30 s");
+    assertEquals(0, rows("SELECT count(*) FROM scaffolder_task_workspaces"), "a finished task's archive goes");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static long count(List<String> messages, String text) {
+    return messages.stream().filter(m -> m.equals(text)).count();
+  }
+
+  /** No form of the secret in any task table (documents, events, workspace archives). */
+  private void assertNoSecretStored() throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        PreparedStatement ps = c.prepareStatement("SELECT doc FROM scaffolder_tasks UNION ALL "
+            + "SELECT body FROM scaffolder_task_events UNION ALL "
+            + "SELECT encode(archive, 'escape') FROM scaffolder_task_workspaces");
+        ResultSet rs = ps.executeQuery()) {
+      int rows = 0;
+      while (rs.next()) {
+        rows++;
+        assertFalse(rs.getString(1).contains(SECRET), rs.getString(1));
+      }
+      assertTrue(rows > 2, "the task and its events are there to look at");
+    }
+    assertEquals(0, rows("SELECT count(*) FROM scaffolder_task_workspaces"), "tasks with secrets keep no archive");
+  }
+
+  private long rows(String countQuery) throws Exception {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        PreparedStatement ps = c.prepareStatement(countQuery);
+        ResultSet rs = ps.executeQuery()) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  private String createTask(Application app, String template, Map<String, String> secrets) throws Exception {
+    var body = JSON.createObjectNode().put("templateRef", "template:default/" + template);
+    body.putObject("values");
+    var s = body.putObject("secrets");
+    secrets.forEach(s::put);
+    // b may still be loading the catalog; a has it once it answers (tasks are created on a).
+    return LoopbackHttp.await(() -> {
+      HttpResponse<String> res = send(app, HttpRequest.newBuilder(uri(app, "/api/scaffolder/v2/tasks"))
+          .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString())));
+      return res.statusCode() == 201 ? read(res.body()).get("id").asText() : null;
+    }, "the template was loaded and the task created");
+  }
+
+  /** Follows the long poll until an event's message equals or contains {@code text}. */
+  private void awaitMessage(Application app, String taskId, String text) {
+    LoopbackHttp.await(() -> messages(allEvents(app, taskId)).stream().anyMatch(m -> m.contains(text)) ? true : null,
+        "an event with '" + text + "' for task " + taskId);
+  }
+
+  private List<JsonNode> awaitCompletion(Application app, String taskId) {
+    return LoopbackHttp.await(() -> {
+      List<JsonNode> all = allEvents(app, taskId);
+      return !all.isEmpty() && last(all).get("type").asText().equals("completion") ? all : null;
+    }, "task " + taskId + " completed");
+  }
+
+  /** Every event so far (the long poll returns at once when there are some). */
+  private List<JsonNode> allEvents(Application app, String taskId) {
+    List<JsonNode> out = new ArrayList<>();
+    try {
+      get(app, "/api/scaffolder/v2/tasks/" + taskId + "/events").forEach(out::add);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+    return out;
+  }
+
+  private static List<String> messages(List<JsonNode> events) {
+    return events.stream().map(e -> e.at("/body/message").asText()).toList();
+  }
+
+  private static JsonNode last(List<JsonNode> events) {
+    return events.get(events.size() - 1);
+  }
+
+  private static URI uri(Application app, String path) {
+    return URI.create("http://127.0.0.1:" + app.port() + path);
+  }
+
+  private HttpResponse<String> send(Application app, HttpRequest.Builder request) {
+    try {
+      return http.send(request.timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonNode get(Application app, String path) throws Exception {
+    HttpResponse<String> res = send(app, HttpRequest.newBuilder(uri(app, path)).GET());
+    assertEquals(200, res.statusCode(), path + " -> " + res.body());
+    return read(res.body());
+  }
+
+  private JsonNode post(Application app, String path, String body, int expected) {
+    HttpResponse<String> res = send(app, HttpRequest.newBuilder(uri(app, path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertEquals(expected, res.statusCode(), path + " -> " + res.body());
+    return read(res.body());
+  }
+
+  private static JsonNode read(String body) {
+    try {
+      return JSON.readTree(body);
+    } catch (Exception e) {
+      throw new IllegalStateException(body, e);
+    }
+  }
+}
