@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -24,20 +19,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.meshportal.model.Entities;
 import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.ConflictException;
 import org.meshportal.model.errors.InputException;
 import org.meshportal.model.errors.NotFoundException;
-import org.meshportal.model.errors.PayloadTooLargeException;
 import org.meshportal.templates.action.ActionRegistry;
 import org.meshportal.templates.action.TemplateAction;
-import org.meshportal.templates.action.Workspace;
 import org.meshportal.templates.builtin.BuiltinActions;
 import org.meshportal.templates.builtin.MeshRepoSettings;
 import org.meshportal.templates.render.TemplateRenderer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scaffolder engine's facade; each public method maps to one endpoint of {@code /api/scaffolder/v2}
@@ -51,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * executor (virtual threads in production); the executor is owned by the caller. Thread-safe.
  */
 public final class ScaffolderService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ScaffolderService.class);
-  private static final String TEMPLATE_API_VERSION = "scaffolder.backstage.io/v1beta3";
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled", "skipped");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -65,9 +53,9 @@ public final class ScaffolderService implements AutoCloseable {
   private final TaskStore store;
   private final TaskRunner runner;
   private final TaskExecution execution;
+  private final TaskSpecs specs;
+  private final DryRuns dryRuns;
   private final Map<String, AutocompleteProvider> autocomplete;
-  private final int maxWorkspaceFiles;
-  private final long maxWorkspaceBytes;
   private final AtomicBoolean started = new AtomicBoolean();
 
   private ScaffolderService(Builder b) {
@@ -82,13 +70,13 @@ public final class ScaffolderService implements AutoCloseable {
     this.actions = new ActionRegistry(all);
     this.store = b.taskStore != null ? b.taskStore : new FileTaskStore(dataDir, json, b.clock);
     this.runner = new TaskRunner(actions, renderer, schemas, json);
+    this.specs = new TaskSpecs(catalog, schemas, json);
+    this.dryRuns = new DryRuns(specs, runner, json, dataDir, b.clock, b.maxWorkspaceFiles, b.maxWorkspaceBytes);
     this.execution = new TaskExecution(store, runner, executor, json, b.maxWorkspaceFiles, b.maxWorkspaceBytes,
         b.heartbeat, b.takeover);
     Map<String, AutocompleteProvider> ac = new ConcurrentHashMap<>();
     b.autocomplete.forEach(p -> ac.put(p.id(), p));
     this.autocomplete = Map.copyOf(ac);
-    this.maxWorkspaceFiles = b.maxWorkspaceFiles;
-    this.maxWorkspaceBytes = b.maxWorkspaceBytes;
   }
 
   public static Builder builder() {
@@ -228,7 +216,7 @@ public final class ScaffolderService implements AutoCloseable {
     if (!"template".equalsIgnoreCase(kind)) {
       throw new InputException("Invalid kind, only 'Template' kind is supported");
     }
-    JsonNode template = loadTemplate(new EntityRef("template", namespace, name));
+    JsonNode template = specs.loadTemplate(new EntityRef("template", namespace, name));
     JsonNode spec = template.path("spec");
     ObjectNode out = json.createObjectNode();
     JsonNode meta = template.path("metadata");
@@ -243,7 +231,7 @@ public final class ScaffolderService implements AutoCloseable {
       out.set("ui:options", meta.get("ui:options"));
     }
     ArrayNode steps = out.putArray("steps");
-    for (JsonNode page : pages(spec)) {
+    for (JsonNode page : specs.pages(spec)) {
       ObjectNode step = steps.addObject();
       step.put("title", page.hasNonNull("title") ? page.get("title").asText() : "Please enter the following information");
       if (page.hasNonNull("description")) {
@@ -282,17 +270,17 @@ public final class ScaffolderService implements AutoCloseable {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InputException("Invalid templateRef: " + e.getMessage());
     }
-    JsonNode template = loadTemplate(ref);
+    JsonNode template = specs.loadTemplate(ref);
     ObjectNode valuesObj = values instanceof ObjectNode o ? o : json.createObjectNode();
     ObjectNode secretsObj = secrets instanceof ObjectNode o ? o.deepCopy() : json.createObjectNode();
     JsonNode secretsSchema = template.path("spec").path("secrets").path("schema");
-    validateValues(template.path("spec"), valuesObj, secretsSchema, secretsObj);
+    specs.validateValues(template.path("spec"), valuesObj, secretsSchema, secretsObj);
     boolean hasSecrets = !secretsObj.isEmpty();
     Caller who = caller == null ? Caller.ANONYMOUS : caller;
     if (who.token() != null) {
       secretsObj.put("backstageToken", who.token());
     }
-    ObjectNode spec = taskSpec(template, ref, valuesObj, who);
+    ObjectNode spec = specs.taskSpec(template, ref, valuesObj, who);
     String id = UUID.randomUUID().toString();
     Redactor redactor = new Redactor(secretsObj);
     ObjectNode doc = json.createObjectNode();
@@ -442,117 +430,18 @@ public final class ScaffolderService implements AutoCloseable {
 
   // ------------------------------------------------------------------ POST /v2/dry-run
 
+  /** The most files a dry run's {@code directoryContents} may hold. */
+  public static final int MAX_DRY_RUN_FILES = 1000;
+  /** The most bytes (decoded) a dry run's {@code directoryContents} may hold together. */
+  public static final long MAX_DRY_RUN_BYTES = 8L << 20;
+
   /**
    * Runs a template inline without side effects: actions that do not support dry-run are skipped.
    * {@code directoryContents} ({@code [{path, base64Content}]}) are the template's own files.
    * Returns {@code {log, directoryContents, output, steps}}.
    */
   public ObjectNode dryRun(JsonNode template, JsonNode values, JsonNode secrets, JsonNode directoryContents, Caller caller) {
-    if (template == null || !TEMPLATE_API_VERSION.equals(template.path("apiVersion").asText())
-        || !"Template".equals(template.path("kind").asText()) || !template.path("spec").path("steps").isArray()) {
-      throw new InputException("Input template is not a template");
-    }
-    ObjectNode valuesObj = values instanceof ObjectNode o ? o : json.createObjectNode();
-    ObjectNode secretsObj = secrets instanceof ObjectNode o ? o.deepCopy() : json.createObjectNode();
-    validateValues(template.path("spec"), valuesObj, template.path("spec").path("secrets").path("schema"), secretsObj);
-    Caller who = caller == null ? Caller.ANONYMOUS : caller;
-    if (who.token() != null) {
-      secretsObj.put("backstageToken", who.token());
-    }
-    // Checked whole before the first byte is written: a refused request leaves nothing on disk.
-    List<DryRunFile> dryRunFiles = dryRunFiles(directoryContents);
-    Path root = dataDir.resolve("dry-run").resolve(UUID.randomUUID().toString());
-    try {
-      Workspace contents = new Workspace(root.resolve("template"), maxWorkspaceFiles, maxWorkspaceBytes);
-      if (directoryContents != null) {
-        for (DryRunFile file : dryRunFiles) {
-          Path p = contents.resolve(file.path());
-          Files.createDirectories(p.getParent());
-          Files.write(p, file.content());
-          if (file.executable()) {
-            p.toFile().setExecutable(true);
-          }
-        }
-        contents.checkLimits();
-      }
-      Workspace workspace = new Workspace(root.resolve("workspace"), maxWorkspaceFiles, maxWorkspaceBytes);
-      EntityRef ref = new EntityRef("template", "default", "dry-run");
-      ObjectNode spec = taskSpec(template, ref, valuesObj, who);
-      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
-      DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
-      runner.run(run, secretsObj);
-      ObjectNode out = json.createObjectNode();
-      ArrayNode log = out.putArray("log");
-      run.events.forEach(e -> {
-        if (!e.isCompletion()) {
-          log.addObject().set("body", e.body());
-        }
-      });
-      ArrayNode files = out.putArray("directoryContents");
-      for (String rel : workspace.listFiles(workspace.root())) {
-        Path p = workspace.resolve(rel);
-        ObjectNode f = files.addObject().put("path", rel);
-        if (Files.isExecutable(p)) {
-          f.put("executable", true);
-        }
-        f.put("base64Content", Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
-      }
-      JsonNode completion = run.completion == null ? json.createObjectNode() : run.completion;
-      out.set("output", completion.has("output") ? completion.get("output") : json.createObjectNode());
-      out.set("steps", spec.get("steps"));
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      TaskRunner.deleteQuietly(root);
-    }
-  }
-
-  /** The most files a dry run's {@code directoryContents} may hold. */
-  public static final int MAX_DRY_RUN_FILES = 1000;
-  /** The most bytes (decoded) a dry run's {@code directoryContents} may hold together. */
-  public static final long MAX_DRY_RUN_BYTES = 8L << 20;
-
-  private record DryRunFile(String path, byte[] content, boolean executable) {}
-
-  /** {@code directoryContents} decoded and checked against the dry-run limits. */
-  private static List<DryRunFile> dryRunFiles(JsonNode directoryContents) {
-    if (directoryContents == null || directoryContents.isNull() || directoryContents.isMissingNode()) {
-      return List.of();
-    }
-    if (!directoryContents.isArray()) {
-      throw new InputException("directoryContents must be an array of {path, base64Content}");
-    }
-    if (directoryContents.size() > MAX_DRY_RUN_FILES) {
-      throw new InputException("directoryContents has " + directoryContents.size() + " files, more than the limit of "
-          + MAX_DRY_RUN_FILES);
-    }
-    List<DryRunFile> out = new ArrayList<>(directoryContents.size());
-    long total = 0;
-    for (JsonNode file : directoryContents) {
-      JsonNode path = file.path("path");
-      JsonNode content = file.path("base64Content");
-      if (!path.isTextual() || !(content.isTextual() || content.isMissingNode())) {
-        throw new InputException("directoryContents entries need a string path and a string base64Content");
-      }
-      // Decoded size from the text length first, so an oversized entry is refused before it is decoded.
-      total += (long) content.asText("").length() * 3 / 4;
-      if (total > MAX_DRY_RUN_BYTES + 2) {
-        throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
-      }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(content.asText(""));
-      } catch (IllegalArgumentException e) {
-        throw new InputException("directoryContents entry " + path.textValue() + " has invalid base64Content");
-      }
-      out.add(new DryRunFile(path.textValue(), bytes, file.path("executable").asBoolean(false)));
-    }
-    long decoded = out.stream().mapToLong(f -> f.content().length).sum();
-    if (decoded > MAX_DRY_RUN_BYTES) {
-      throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
-    }
-    return out;
+    return dryRuns.dryRun(template, values, secrets, directoryContents, caller);
   }
 
   // ------------------------------------------------------------------ templating extensions, autocomplete
@@ -578,117 +467,6 @@ public final class ScaffolderService implements AutoCloseable {
 
   // ------------------------------------------------------------------ internals
 
-  private JsonNode loadTemplate(EntityRef ref) {
-    EntityRef canonical = new EntityRef("template", ref.namespace(), ref.name());
-    if (!"template".equalsIgnoreCase(ref.kind())) {
-      throw new InputException("Invalid kind, only 'Template' kind is supported");
-    }
-    JsonNode template = catalog.findEntity(canonical)
-        .orElseThrow(() -> new NotFoundException("Template " + canonical.canonical() + " not found"));
-    String apiVersion = template.path("apiVersion").asText();
-    if (!TEMPLATE_API_VERSION.equals(apiVersion)) {
-      throw new InputException("Unsupported apiVersion field in schema entity, " + apiVersion);
-    }
-    return template;
-  }
-
-  private List<JsonNode> pages(JsonNode spec) {
-    JsonNode params = spec.get("parameters");
-    List<JsonNode> out = new ArrayList<>();
-    if (params == null || params.isNull()) {
-      return out;
-    }
-    if (params.isArray()) {
-      params.forEach(out::add);
-    } else {
-      out.add(params);
-    }
-    return out;
-  }
-
-  private void validateValues(JsonNode spec, ObjectNode values, JsonNode secretsSchema, ObjectNode secrets) {
-    ArrayNode errors = json.createArrayNode();
-    for (JsonNode page : pages(spec)) {
-      errors.addAll(schemas.validate(page, values, "instance"));
-    }
-    if (!secretsSchema.isMissingNode() && !secretsSchema.isNull()) {
-      errors.addAll(schemas.validate(secretsSchema, secrets, "secrets"));
-    }
-    if (!errors.isEmpty()) {
-      throw new TaskValidationException(new Redactor(secrets).redact(errors));
-    }
-  }
-
-  private ObjectNode taskSpec(JsonNode template, EntityRef ref, ObjectNode values, Caller caller) {
-    JsonNode tspec = template.path("spec");
-    ObjectNode spec = json.createObjectNode();
-    spec.put("apiVersion", template.path("apiVersion").asText());
-    ArrayNode steps = spec.putArray("steps");
-    int i = 0;
-    for (JsonNode s : tspec.path("steps")) {
-      i++;
-      ObjectNode step = s.deepCopy();
-      if (!step.hasNonNull("id")) {
-        step.put("id", "step-" + i);
-      }
-      if (!step.hasNonNull("name")) {
-        step.put("name", step.path("action").asText());
-      }
-      steps.add(step);
-    }
-    spec.set("output", tspec.has("output") ? tspec.get("output") : json.createObjectNode());
-    spec.set("parameters", values);
-    ObjectNode user = spec.putObject("user");
-    if (caller.userEntityRef() != null) {
-      try {
-        catalog.findEntity(EntityRef.parse(caller.userEntityRef(), "user", null)).ifPresent(u -> user.set("entity", u));
-      } catch (IllegalArgumentException e) {
-        LOG.debug("Caller ref {} is not an entity ref: {}", caller.userEntityRef(), e.getMessage());
-      }
-      user.put("ref", caller.userEntityRef());
-    }
-    ObjectNode info = spec.putObject("templateInfo");
-    info.put("entityRef", new EntityRef("template", ref.namespace(), ref.name()).canonical());
-    String baseUrl = baseUrl(template);
-    if (baseUrl != null) {
-      info.put("baseUrl", baseUrl);
-    }
-    info.putObject("entity").set("metadata", template.path("metadata"));
-    if (tspec.has("EXPERIMENTAL_recovery")) {
-      spec.set("EXPERIMENTAL_recovery", tspec.get("EXPERIMENTAL_recovery"));
-    }
-    return spec;
-  }
-
-  /**
-   * Backstage's {@code templateInfo.baseUrl}: the source-location, else the managed-by-location
-   * target, as a URL: a {@code url} target as is (the template file's blob URL), a {@code file}
-   * target as a {@code file://} URI of that path.
-   */
-  static String baseUrl(JsonNode template) {
-    for (String annotation : List.of("backstage.io/source-location", "backstage.io/managed-by-location")) {
-      String value = Entities.annotation(template, annotation);
-      if (value == null || value.indexOf(':') < 0) {
-        continue;
-      }
-      String type = value.substring(0, value.indexOf(':'));
-      String target = value.substring(value.indexOf(':') + 1);
-      try {
-        if ("file".equals(type)) {
-          String uri = Path.of(target).toUri().toString();
-          return target.endsWith("/") && !uri.endsWith("/") ? uri + "/" : uri;
-        }
-        if ("url".equals(type)) {
-          return URI.create(target).toString();
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("Ignoring unusable {} annotation {}: {}", annotation, value, e.getMessage());
-      }
-      return null;
-    }
-    return null;
-  }
-
   private Task toTask(ObjectNode d) {
     return new Task(d.get("id").asText(), (ObjectNode) d.get("spec"), d.path("status").asText(),
         d.path("createdAt").asText(), d.path("lastHeartbeatAt").asText(null), d.path("createdBy").asText(null));
@@ -711,67 +489,5 @@ public final class ScaffolderService implements AutoCloseable {
       cmp = cmp == null ? c : cmp.thenComparing(c);
     }
     return cmp;
-  }
-
-  /** A dry run: events kept in memory, nothing persisted. */
-  private final class DryRun implements RunTarget {
-    private final String id;
-    private final ObjectNode spec;
-    private final Workspace workspace;
-    private final TaskSignal signal = new TaskSignal();
-    private final List<TaskEvent> events = new ArrayList<>();
-    private final ObjectNode outputs = json.createObjectNode();
-    private JsonNode completion;
-
-    DryRun(String id, ObjectNode spec, Workspace workspace) {
-      this.id = id;
-      this.spec = spec;
-      this.workspace = workspace;
-    }
-
-    @Override public String taskId() {
-      return id;
-    }
-
-    @Override public ObjectNode spec() {
-      return spec;
-    }
-
-    @Override public Workspace workspace() {
-      return workspace;
-    }
-
-    @Override public boolean dryRun() {
-      return true;
-    }
-
-    @Override public ObjectNode stepOutputs() {
-      return outputs;
-    }
-
-    @Override public Set<String> finishedSteps() {
-      return Set.of();
-    }
-
-    @Override public boolean failedBefore() {
-      return false;
-    }
-
-    @Override public void event(String type, ObjectNode body) {
-      events.add(new TaskEvent(events.size() + 1, id, type, body, store.now(), null));
-    }
-
-    @Override public void stepStarted(String stepId) {}
-
-    @Override public void stepFinished(String stepId, ObjectNode output, boolean failed) {}
-
-    @Override public void complete(String status, ObjectNode completionBody) {
-      completion = completionBody;
-      event("completion", completionBody);
-    }
-
-    @Override public TaskSignal signal() {
-      return signal;
-    }
   }
 }
