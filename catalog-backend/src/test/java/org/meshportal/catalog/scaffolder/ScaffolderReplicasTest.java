@@ -226,6 +226,68 @@ class ScaffolderReplicasTest {
     assertEquals(0, rows("SELECT count(*) FROM scaffolder_task_workspaces"), "a finished task's archive goes");
   }
 
+  @Test
+  void a_server_process_killed_with_sigkill_mid_task_has_its_task_taken_over() throws Exception {
+    // A third server as a real child JVM (same classes as this test), so that SIGKILL ends it with
+    // nothing run on the way out: no close, no shutdown hook, its claim simply stops being renewed.
+    int port;
+    try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    Path config = Files.writeString(tmp.resolve("c.yaml"), Files.readString(tmp.resolve("a.yaml"))
+        .replace("listen: {port: 0}", "listen: {port: " + port + "}").replace("data-a", "data-c"));
+    Path log = tmp.resolve("c.log");
+    Process c = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"),
+        "-cp", System.getProperty("java.class.path"), "org.meshportal.catalog.app.Main", "--config", config.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      URI base = URI.create("http://127.0.0.1:" + port);
+      String id = LoopbackHttp.await(() -> {
+        try {
+          HttpResponse<String> res = http.send(HttpRequest.newBuilder(base.resolve("/api/scaffolder/v2/tasks"))
+              .timeout(Duration.ofSeconds(40)).header("Content-Type", "application/json")
+              .POST(HttpRequest.BodyPublishers.ofString(
+                  "{\"templateRef\":\"template:default/takeover\",\"values\":{}}")).build(),
+              HttpResponse.BodyHandlers.ofString());
+          return res.statusCode() == 201 ? read(res.body()).get("id").asText() : null;
+        } catch (java.io.IOException e) {
+          if (!c.isAlive()) {
+            throw new IllegalStateException("the child server exited: " + readQuietly(log));
+          }
+          return null; // not listening yet
+        } catch (InterruptedException e) {
+          throw new IllegalStateException(e);
+        }
+      }, "the child server created a task");
+      awaitMessage(b, id, "Waiting for 4000 ms");
+
+      c.destroyForcibly(); // SIGKILL
+      assertTrue(c.waitFor(30, TimeUnit.SECONDS));
+      assertEquals(137, c.exitValue(), "killed by SIGKILL");
+
+      List<JsonNode> events = awaitCompletion(b, id);
+      assertEquals("completed", get(b, "/api/scaffolder/v2/tasks/" + id).get("status").asText(), events.toString());
+      List<String> messages = messages(events);
+      assertTrue(messages.contains("Resuming task after its replica stopped at its first unfinished step"),
+          messages.toString());
+      assertEquals(1, count(messages, "Beginning step Fetch"), messages.toString());
+      assertEquals(1, count(messages, "Finished step Fetch"), messages.toString());
+      assertEquals(2, count(messages, "Beginning step Wait"), messages.toString());
+      assertEquals(1, count(messages, "Finished step Rename"), messages.toString());
+    } finally {
+      c.destroyForcibly();
+      c.waitFor(30, TimeUnit.SECONDS);
+    }
+  }
+
+  private static String readQuietly(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (java.io.IOException e) {
+      return e.toString();
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static long count(List<String> messages, String text) {
