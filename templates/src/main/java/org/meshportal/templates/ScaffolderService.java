@@ -329,7 +329,7 @@ public final class ScaffolderService implements AutoCloseable {
     for (String status : List.of("open", "processing", "completed", "failed", "cancelled")) {
       counts.put(status, 0L);
     }
-    store.allDocs().forEach(d -> counts.merge(d.path("status").asText("unknown"), 1L, Long::sum));
+    store.countByStatus().forEach((status, n) -> counts.merge(status, n, Long::sum));
     return counts;
   }
 

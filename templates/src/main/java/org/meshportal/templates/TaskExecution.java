@@ -124,10 +124,13 @@ final class TaskExecution implements AutoCloseable {
     String id = doc.get("id").asText();
     String status = doc.path("status").asText();
     String why = takenOver ? "its replica stopped" : "a restart";
-    if ("open".equals(status)) {
+    boolean secretsLost = doc.path("hasSecrets").asBoolean(false);
+    // After a restart an open task is queued as before; one taken over from another replica
+    // would run without the secrets its creator held, so it fails like a processing one.
+    if ("open".equals(status) && !(takenOver && secretsLost)) {
       submit(id, json.createObjectNode());
-    } else if ("processing".equals(status)) {
-      if (doc.path("hasSecrets").asBoolean(false)) {
+    } else if ("processing".equals(status) || "open".equals(status)) {
+      if (secretsLost) {
         store.append(id, "recovered", json.createObjectNode().put("recoverStrategy", "none")
             .put("message", "Task was interrupted by " + why + " and cannot resume because its secrets are not stored"),
             null);

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -48,6 +50,13 @@ public interface TaskStore {
    */
   List<TaskEvent> awaitEvents(String id, long after, Duration max, boolean includeOldCompletion)
       throws InterruptedException;
+
+  /** How many tasks are in each status (statuses with none left out). */
+  default Map<String, Long> countByStatus() {
+    Map<String, Long> counts = new TreeMap<>();
+    allDocs().forEach(d -> counts.merge(d.path("status").asText("unknown"), 1L, Long::sum));
+    return counts;
+  }
 
   /** The task's working directory on this machine's disk. */
   Path workspaceDir(String id);

@@ -178,6 +178,10 @@ class ScaffolderReplicasTest {
 
     assertTrue(messages(events).contains("key is ***"), messages(events).toString());
     assertNoSecretStored();
+
+    // Counted from the database: b's metrics count the task a ran.
+    HttpResponse<String> metrics = send(b, HttpRequest.newBuilder(uri(b, "/metrics")).GET());
+    assertTrue(metrics.body().contains("portal_scaffolder_tasks{status=\"failed\"} 1.0"), metrics.body());
   }
 
   @Test
@@ -199,7 +203,9 @@ class ScaffolderReplicasTest {
   void a_task_whose_replica_dies_mid_step_is_taken_over_and_finished_without_rerunning_finished_steps()
       throws Exception {
     String id = createTask(a, "takeover", Map.of());
+    String withSecrets = createTask(a, "long-wait", Map.of("apiKey", SECRET));
     awaitMessage(b, id, "Waiting for 4000 ms");
+    awaitMessage(b, withSecrets, "Waiting for 50000 ms");
 
     // a goes away mid-wait: its HTTP server, heartbeat and task threads stop and nothing marks the
     // task finished or gives up its claim, as when a process is killed.
@@ -224,6 +230,14 @@ class ScaffolderReplicasTest {
     assertEquals(1, count(messages, "Finished step Rename"), messages.toString());
     assertTrue(tookOverAfter < Duration.ofSeconds(30).toNanos(), "taken over within 30 s");
     assertEquals(0, rows("SELECT count(*) FROM scaffolder_task_workspaces"), "a finished task's archive goes");
+
+    // Its secrets died with a: the task fails as after a restart instead of running without them.
+    List<JsonNode> failed = awaitCompletion(b, withSecrets);
+    assertEquals("failed", get(b, "/api/scaffolder/v2/tasks/" + withSecrets).get("status").asText());
+    assertTrue(failed.stream().anyMatch(e -> e.get("type").asText().equals("recovered")
+        && e.at("/body/recoverStrategy").asText().equals("none")), failed.toString());
+    assertTrue(last(failed).at("/body/error/message").asText().contains("its replica stopped"), last(failed).toString());
+    assertEquals(1, count(messages(failed), "Beginning step Wait"), "not run again without its secrets");
   }
 
   @Test
