@@ -131,22 +131,22 @@ final class TaskExecution implements AutoCloseable {
       submit(id, json.createObjectNode());
     } else if ("processing".equals(status) || "open".equals(status)) {
       if (secretsLost) {
-        store.append(id, "recovered", json.createObjectNode().put("recoverStrategy", "none")
+        store.appendClaimed(id, owner, "recovered", json.createObjectNode().put("recoverStrategy", "none")
             .put("message", "Task was interrupted by " + why + " and cannot resume because its secrets are not stored"),
             null);
         ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
         body.putObject("error").put("name", "Error")
             .put("message", "Task was interrupted by " + why + "; retry it to run it again");
-        store.update(id, d -> d.put("status", "failed").remove("currentStep"));
+        store.updateClaimed(id, owner, d -> d.put("status", "failed").remove("currentStep"));
         TaskRunner.deleteQuietly(store.workspaceDir(id));
         store.deleteWorkspaceArchive(id);
-        store.append(id, "completion", body, recoverable(doc));
+        store.appendClaimed(id, owner, "completion", body, recoverable(doc));
         store.release(id, owner);
       } else {
         if (takenOver) {
           restoreWorkspace(id);
         }
-        store.append(id, "log", json.createObjectNode()
+        store.appendClaimed(id, owner, "log", json.createObjectNode()
             .put("message", "Resuming task after " + why + " at its first unfinished step"), null);
         submit(id, json.createObjectNode());
       }
@@ -186,10 +186,12 @@ final class TaskExecution implements AutoCloseable {
         if (doc.path("cancelRequested").asBoolean(false)) {
           signal.cancel();
         }
-        store.update(taskId, d -> d.put("status", "processing").put("lastHeartbeatAt", store.now()));
+        store.updateClaimed(taskId, owner, d -> d.put("status", "processing").put("lastHeartbeatAt", store.now()));
         runner.run(new Durable(taskId, signal), secrets);
       } catch (TaskRunner.ShutdownException e) {
         LOG.info("Task {} left for resumption: engine closed", taskId);
+      } catch (ClaimLostException e) {
+        LOG.warn("Task {} stopped here: {}", taskId, e.getMessage());
       } catch (RuntimeException e) {
         if (signal.isShutdown()) {
           LOG.info("Task {} left for resumption: {}", taskId, e.toString());
@@ -198,11 +200,15 @@ final class TaskExecution implements AutoCloseable {
         LOG.error("Task {} crashed", taskId, e);
         ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
         body.putObject("error").put("name", "Error").put("message", new Redactor(secrets).redact(String.valueOf(e.getMessage())));
-        store.update(taskId, d -> d.put("status", "failed"));
-        TaskRunner.deleteQuietly(store.workspaceDir(taskId));
-        store.deleteWorkspaceArchive(taskId);
-        store.append(taskId, "completion", body, null);
-        store.release(taskId, owner);
+        try {
+          store.updateClaimed(taskId, owner, d -> d.put("status", "failed"));
+          TaskRunner.deleteQuietly(store.workspaceDir(taskId));
+          store.deleteWorkspaceArchive(taskId);
+          store.appendClaimed(taskId, owner, "completion", body, null);
+          store.release(taskId, owner);
+        } catch (ClaimLostException lost) {
+          LOG.warn("Task {} stopped here: {}", taskId, lost.getMessage());
+        }
       } finally {
         running.remove(taskId, signal);
       }
@@ -268,20 +274,20 @@ final class TaskExecution implements AutoCloseable {
     }
 
     @Override public void event(String type, ObjectNode body) {
-      store.append(id, type, body, null);
+      store.appendClaimed(id, owner, type, body, null);
     }
 
     @Override public void stepStarted(String stepId) {
-      store.update(id, d -> d.put("currentStep", stepId).put("lastHeartbeatAt", store.now()));
+      store.updateClaimed(id, owner, d -> d.put("currentStep", stepId).put("lastHeartbeatAt", store.now()));
     }
 
     @Override public void stepFinished(String stepId, ObjectNode output, boolean failed) {
       // Tasks with secrets are never resumed, and their files may hold rendered secrets: not copied.
       if (store.shared() && !doc.path("hasSecrets").asBoolean(false)) {
         // Saved before the step counts as finished: a takeover never resumes after a step without its files.
-        store.saveWorkspaceArchive(id, WorkspaceArchive.create(workspace));
+        store.saveWorkspaceArchive(id, owner, WorkspaceArchive.create(workspace));
       }
-      store.update(id, d -> {
+      store.updateClaimed(id, owner, d -> {
         d.with("stepOutputs").set(stepId, output);
         d.withArray("finishedSteps").add(stepId);
         if (failed) {
@@ -292,12 +298,12 @@ final class TaskExecution implements AutoCloseable {
     }
 
     @Override public void complete(String status, ObjectNode completionBody) {
-      store.update(id, d -> d.put("status", status).remove("currentStep"));
+      store.updateClaimed(id, owner, d -> d.put("status", status).remove("currentStep"));
       // As Backstage does: a finished task's files go (they may hold rendered secrets); retry starts
       // afresh. Before the completion event, so whoever sees it sees the workspace gone.
       TaskRunner.deleteQuietly(workspace.root());
       store.deleteWorkspaceArchive(id);
-      store.append(id, "completion", completionBody, recoverable(doc));
+      store.appendClaimed(id, owner, "completion", completionBody, recoverable(doc));
       store.release(id, owner);
     }
 

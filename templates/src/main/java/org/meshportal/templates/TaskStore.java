@@ -36,6 +36,20 @@ public interface TaskStore {
 
   TaskEvent append(String id, String type, ObjectNode body, Boolean recoverable);
 
+  /**
+   * {@link #update} by the runner holding the claim: where the store is shared, fails with
+   * {@link ClaimLostException} (changing nothing) once {@code owner} no longer holds it, so a
+   * stalled runner cannot write over the process that took its task over.
+   */
+  default ObjectNode updateClaimed(String id, String owner, Consumer<ObjectNode> change) {
+    return update(id, change);
+  }
+
+  /** {@link #append} by the runner holding the claim; see {@link #updateClaimed}. */
+  default TaskEvent appendClaimed(String id, String owner, String type, ObjectNode body, Boolean recoverable) {
+    return append(id, type, body, recoverable);
+  }
+
   /** Drops events matching {@code remove} (retry only). */
   void removeEvents(String id, Predicate<TaskEvent> remove);
 
@@ -82,8 +96,11 @@ public interface TaskStore {
   /** Ids of open or processing tasks that nobody holds or whose holder's heartbeat is older than {@code stale}. */
   List<String> claimable(Duration stale);
 
-  /** Keeps a copy of the workspace after a step, for a takeover elsewhere; no-op where disk is not shared. */
-  default void saveWorkspaceArchive(String id, byte[] archive) {}
+  /**
+   * Keeps a copy of the workspace after a step, for a takeover elsewhere, while {@code owner} holds
+   * the claim ({@link ClaimLostException} otherwise); no-op where disk is not shared.
+   */
+  default void saveWorkspaceArchive(String id, String owner, byte[] archive) {}
 
   /** The copy saved by {@link #saveWorkspaceArchive}, if any. */
   default Optional<byte[]> workspaceArchive(String id) {

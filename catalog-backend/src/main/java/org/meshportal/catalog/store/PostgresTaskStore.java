@@ -23,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.meshportal.model.errors.NotFoundException;
+import org.meshportal.templates.ClaimLostException;
 import org.meshportal.templates.TaskEvent;
 import org.meshportal.templates.TaskStore;
 
@@ -143,8 +144,18 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public ObjectNode update(String id, Consumer<ObjectNode> change) {
+    return update(id, null, change);
+  }
+
+  @Override
+  public ObjectNode updateClaimed(String id, String owner, Consumer<ObjectNode> change) {
+    return update(id, owner, change);
+  }
+
+  /** With an owner, the claim check and the write share the row lock, so no takeover slips in between. */
+  private ObjectNode update(String id, String owner, Consumer<ObjectNode> change) {
     return inTransaction("Could not update a task", c -> {
-      ObjectNode doc = lockedDoc(c, id, null).orElseThrow(() -> notFound(id));
+      ObjectNode doc = locked(c, id, owner);
       change.accept(doc);
       try (PreparedStatement ps = c.prepareStatement(
           "UPDATE scaffolder_tasks SET doc = ?, status = ?, created_by = ? WHERE id = ?")) {
@@ -160,9 +171,18 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public TaskEvent append(String id, String type, ObjectNode body, Boolean recoverable) {
+    return append(id, null, type, body, recoverable);
+  }
+
+  @Override
+  public TaskEvent appendClaimed(String id, String owner, String type, ObjectNode body, Boolean recoverable) {
+    return append(id, owner, type, body, recoverable);
+  }
+
+  private TaskEvent append(String id, String owner, String type, ObjectNode body, Boolean recoverable) {
     TaskEvent event = inTransaction("Could not append a task event", c -> {
       // The row lock orders appends per task: ids are drawn and committed one writer at a time.
-      lockedDoc(c, id, null).orElseThrow(() -> notFound(id));
+      locked(c, id, owner);
       String createdAt = now();
       try (PreparedStatement ps = c.prepareStatement("INSERT INTO scaffolder_task_events"
           + " (task_id, type, body, created_at, recoverable) VALUES (?, ?, ?, ?, ?) RETURNING id")) {
@@ -188,7 +208,7 @@ public final class PostgresTaskStore implements TaskStore {
   @Override
   public void removeEvents(String id, Predicate<TaskEvent> remove) {
     inTransaction("Could not remove task events", c -> {
-      lockedDoc(c, id, null).orElseThrow(() -> notFound(id));
+      locked(c, id, null);
       List<TaskEvent> doomed = select(c, id, -1, true).stream().filter(remove).toList();
       try (PreparedStatement ps = c.prepareStatement("DELETE FROM scaffolder_task_events WHERE id = ?")) {
         for (TaskEvent e : doomed) {
@@ -320,16 +340,17 @@ public final class PostgresTaskStore implements TaskStore {
   }
 
   @Override
-  public void saveWorkspaceArchive(String id, byte[] archive) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement("INSERT INTO scaffolder_task_workspaces (task_id, archive)"
-            + " VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET archive = EXCLUDED.archive")) {
-      ps.setString(1, id);
-      ps.setBytes(2, archive);
-      ps.executeUpdate();
-    } catch (SQLException e) {
-      throw new StoreException("Could not store a task workspace", e);
-    }
+  public void saveWorkspaceArchive(String id, String owner, byte[] archive) {
+    inTransaction("Could not store a task workspace", c -> {
+      locked(c, id, owner);
+      try (PreparedStatement ps = c.prepareStatement("INSERT INTO scaffolder_task_workspaces (task_id, archive)"
+          + " VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET archive = EXCLUDED.archive")) {
+        ps.setString(1, id);
+        ps.setBytes(2, archive);
+        ps.executeUpdate();
+      }
+      return null;
+    });
   }
 
   @Override
@@ -378,6 +399,21 @@ public final class PostgresTaskStore implements TaskStore {
     } catch (SQLException e) {
       throw new StoreException(what, e);
     }
+  }
+
+  /**
+   * The document with its row locked until the transaction ends: 404 for an unknown task, and
+   * {@link ClaimLostException} when {@code owner} is given and does not hold the claim.
+   */
+  private ObjectNode locked(Connection c, String id, String owner) throws SQLException {
+    Optional<ObjectNode> doc = lockedDoc(c, id, owner);
+    if (doc.isPresent()) {
+      return doc.get();
+    }
+    if (owner != null && lockedDoc(c, id, null).isPresent()) {
+      throw new ClaimLostException(id);
+    }
+    throw notFound(id);
   }
 
   /** The document, with its row locked until the transaction ends; only if {@code owner} holds it when given. */

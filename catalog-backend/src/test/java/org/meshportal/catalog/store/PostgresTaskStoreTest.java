@@ -3,6 +3,7 @@ package org.meshportal.catalog.store;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.testing.TestPostgres;
+import org.meshportal.model.errors.NotFoundException;
+import org.meshportal.templates.ClaimLostException;
 import org.meshportal.templates.TaskStore;
 
 /**
@@ -95,6 +98,30 @@ class PostgresTaskStoreTest extends TaskStoreContract {
   }
 
   @Test
+  void a_holder_that_lost_its_claim_can_write_nothing_more_to_the_task() throws Exception {
+    TaskStore a = store();
+    TaskStore b = store();
+    String id = createdBy(a, "replica-a");
+    a.updateClaimed(id, "replica-a", d -> d.put("currentStep", "one"));
+    a.appendClaimed(id, "replica-a", "log", body("a ran step one"), null);
+    heartbeatAnHourAgo(id);
+    assertTrue(b.claim(id, "replica-b", Duration.ofMinutes(1)));
+
+    // a stalled past the timeout and wakes up: every runner write is refused and changes nothing.
+    assertThrows(ClaimLostException.class, () -> a.updateClaimed(id, "replica-a", d -> d.put("currentStep", "two")));
+    assertThrows(ClaimLostException.class, () -> a.appendClaimed(id, "replica-a", "log", body("a again"), null));
+    assertThrows(ClaimLostException.class, () -> a.saveWorkspaceArchive(id, "replica-a", new byte[] {9}));
+    assertEquals("one", b.doc(id).get("currentStep").asText());
+    assertEquals(List.of("a ran step one"), b.events(id, -1).stream().map(e -> e.body().get("message").asText()).toList());
+    assertTrue(b.workspaceArchive(id).isEmpty());
+
+    b.updateClaimed(id, "replica-b", d -> d.put("currentStep", "two"));
+    b.appendClaimed(id, "replica-b", "log", body("b resumed"), null);
+    assertEquals("two", a.doc(id).get("currentStep").asText());
+    assertThrows(NotFoundException.class, () -> b.updateClaimed("no-such-task", "replica-b", d -> {}));
+  }
+
+  @Test
   void of_many_replicas_claiming_a_stale_task_at_once_exactly_one_wins() throws Exception {
     TaskStore a = store();
     String id = createdBy(a, "dead-replica");
@@ -153,8 +180,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     TaskStore b = store();
     String id = createdBy(a, "replica-a");
     assertTrue(b.workspaceArchive(id).isEmpty());
-    a.saveWorkspaceArchive(id, new byte[] {1, 2, 3});
-    a.saveWorkspaceArchive(id, new byte[] {4, 5});
+    a.saveWorkspaceArchive(id, "replica-a", new byte[] {1, 2, 3});
+    a.saveWorkspaceArchive(id, "replica-a", new byte[] {4, 5});
     assertArrayEquals(new byte[] {4, 5}, b.workspaceArchive(id).orElseThrow());
     b.deleteWorkspaceArchive(id);
     assertTrue(a.workspaceArchive(id).isEmpty());
