@@ -90,6 +90,7 @@ public final class PostgresTaskStore implements TaskStore {
 
   @Override
   public ObjectNode doc(String id) {
+    checkId(id);
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement("SELECT doc FROM scaffolder_tasks WHERE id = ?")) {
       ps.setString(1, id);
@@ -227,6 +228,7 @@ public final class PostgresTaskStore implements TaskStore {
   }
 
   private List<TaskEvent> events(String id, long after, boolean includeOldCompletion) {
+    checkId(id);
     try (Connection c = dataSource.getConnection()) {
       List<TaskEvent> found = select(c, id, after, includeOldCompletion);
       if (found.isEmpty()) {
@@ -406,6 +408,7 @@ public final class PostgresTaskStore implements TaskStore {
    * {@link ClaimLostException} when {@code owner} is given and does not hold the claim.
    */
   private ObjectNode locked(Connection c, String id, String owner) throws SQLException {
+    checkId(id);
     Optional<ObjectNode> doc = lockedDoc(c, id, owner);
     if (doc.isPresent()) {
       return doc.get();
@@ -447,6 +450,16 @@ public final class PostgresTaskStore implements TaskStore {
         }
       }
       return out;
+    }
+  }
+
+  /**
+   * Ids come from URLs: one that no task can have is a 404 before it reaches the database, which
+   * would refuse a NUL character with an error (a 500).
+   */
+  private static void checkId(String id) {
+    if (id == null || id.isEmpty() || id.length() > 64 || id.indexOf('\0') >= 0) {
+      throw notFound(id == null ? null : id.length() > 64 ? id.substring(0, 64) + "…" : id.replace("\0", "\\0"));
     }
   }
 

@@ -302,6 +302,31 @@ class ScaffolderReplicasTest {
     }
   }
 
+  @Test
+  void task_ids_no_task_can_have_are_client_errors_not_database_errors() {
+    for (String id : List.of("%00", "a%00b", "x".repeat(5000), "%27%3B%20DROP%20TABLE%20scaffolder_tasks%3B--")) {
+      String base = "/api/scaffolder/v2/tasks/" + id;
+      for (HttpRequest.Builder request : List.of(
+          HttpRequest.newBuilder(uri(b, base)).GET(),
+          HttpRequest.newBuilder(uri(b, base + "/events")).GET(),
+          HttpRequest.newBuilder(uri(b, base + "/eventstream")).GET(),
+          HttpRequest.newBuilder(uri(b, base + "/cancel")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .header("Content-Type", "application/json"),
+          HttpRequest.newBuilder(uri(b, base + "/retry")).POST(HttpRequest.BodyPublishers.ofString("{}"))
+              .header("Content-Type", "application/json"))) {
+        HttpResponse<String> res = send(b, request);
+        String what = id.substring(0, Math.min(id.length(), 40)) + " -> " + res.body();
+        if (id.contains("%00")) {
+          // The HTTP server itself refuses an encoded NUL in a path; the store refuses it as well.
+          assertTrue(res.statusCode() == 400 || res.statusCode() == 404, what);
+        } else {
+          assertEquals(404, res.statusCode(), what);
+          assertTrue(res.body().contains("NotFoundError"), res.body());
+        }
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private static long count(List<String> messages, String text) {

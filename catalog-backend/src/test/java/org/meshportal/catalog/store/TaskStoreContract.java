@@ -61,6 +61,10 @@ abstract class TaskStoreContract {
     assertThrows(NotFoundException.class, () -> store.events(nope, -1));
     assertThrows(NotFoundException.class, () -> store.awaitEvents(nope, -1, Duration.ZERO, true));
     assertThrows(NotFoundException.class, () -> store.doc("'; DROP TABLE scaffolder_tasks; --"));
+    assertThrows(NotFoundException.class, () -> store.doc("nul\0byte"));
+    assertThrows(NotFoundException.class, () -> store.events("nul\0byte", -1));
+    assertThrows(NotFoundException.class, () -> store.update("x".repeat(10_000), d -> d.put("status", "failed")));
+    assertThrows(NotFoundException.class, () -> store.append("", "log", body("x"), null));
   }
 
   @Test
