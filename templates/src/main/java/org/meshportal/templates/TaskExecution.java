@@ -40,6 +40,10 @@ final class TaskExecution implements AutoCloseable {
   private final Map<String, TaskSignal> running = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stop = new CountDownLatch(1);
+  /** Notified whenever a worker ends. */
+  private final Object idle = new Object();
+  /** How long a close waits for workers to stop before leaving their tasks to the takeover timeout. */
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
   TaskExecution(TaskStore store, TaskRunner runner, ExecutorService executor, ObjectMapper json, int maxWorkspaceFiles,
       long maxWorkspaceBytes, Duration heartbeat, Duration takeover) {
@@ -211,16 +215,50 @@ final class TaskExecution implements AutoCloseable {
         }
       } finally {
         running.remove(taskId, signal);
+        if (closed.get() && signal.isShutdown() && store.shared()) {
+          // Stopped by close: another replica may resume it now instead of after the takeover timeout.
+          try {
+            store.release(taskId, owner);
+          } catch (RuntimeException e) {
+            LOG.warn("Task {} keeps its claim until the takeover timeout: {}", taskId, e.toString());
+          }
+        }
+        synchronized (idle) {
+          idle.notifyAll();
+        }
       }
     });
   }
 
-  /** Stops workers and the heartbeat without finishing their tasks: they resume on a next start or another replica. */
+  /**
+   * Stops workers and the heartbeat without finishing their tasks: they resume on a next start or
+   * another replica. On a shared store, waits (up to {@link #CLOSE_WAIT}) for the workers to stop
+   * so that their claims are given up and other replicas resume the tasks at once; a worker still
+   * busy then keeps its claim until the takeover timeout.
+   */
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       stop.countDown();
       running.values().forEach(TaskSignal::shutdown);
+      if (store.shared()) {
+        awaitIdle(CLOSE_WAIT);
+      }
+    }
+  }
+
+  private void awaitIdle(Duration max) {
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (idle) {
+      long left;
+      while (!running.isEmpty() && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          idle.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
     }
   }
 
