@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,9 +36,10 @@ import org.meshportal.model.errors.NotFoundException;
  * document with a log: files need no schema, are easy to inspect, and the per-step fsync gives the
  * "output saved before the next step starts" guarantee directly. A torn last line after a crash is
  * skipped on load. Everything is also held in memory for listing and long polls; waiters are woken
- * per task. Thread-safe.
+ * per task. Thread-safe. One process owns the folder, so claims always succeed and nothing is ever
+ * stale: tasks left running are picked up by {@link ScaffolderService#start()}.
  */
-final class FileTaskStore {
+public final class FileTaskStore implements TaskStore {
   private final Path tasksDir;
   private final ObjectMapper json;
   private final Clock clock;
@@ -57,7 +59,7 @@ final class FileTaskStore {
     }
   }
 
-  FileTaskStore(Path dataDir, ObjectMapper json, Clock clock) {
+  public FileTaskStore(Path dataDir, ObjectMapper json, Clock clock) {
     this.tasksDir = dataDir.resolve("tasks");
     this.json = json;
     this.clock = clock;
@@ -97,11 +99,13 @@ final class FileTaskStore {
     eventIds.set(maxId);
   }
 
-  String now() {
+  @Override
+  public String now() {
     return clock.instant().toString();
   }
 
-  void create(ObjectNode doc) {
+  @Override
+  public void create(ObjectNode doc, String owner) {
     String id = doc.get("id").asText();
     Entry e = new Entry(tasksDir.resolve(id));
     e.doc = doc;
@@ -114,7 +118,7 @@ final class FileTaskStore {
     tasks.put(id, e);
   }
 
-  Entry entry(String id) {
+  private Entry entry(String id) {
     Entry e = id == null ? null : tasks.get(id);
     if (e == null) {
       throw new NotFoundException("Task with id " + id + " does not exist");
@@ -122,12 +126,9 @@ final class FileTaskStore {
     return e;
   }
 
-  boolean exists(String id) {
-    return tasks.containsKey(id);
-  }
-
   /** A copy of the task document. */
-  ObjectNode doc(String id) {
+  @Override
+  public ObjectNode doc(String id) {
     Entry e = entry(id);
     e.lock.lock();
     try {
@@ -137,7 +138,8 @@ final class FileTaskStore {
     }
   }
 
-  List<ObjectNode> allDocs() {
+  @Override
+  public List<ObjectNode> allDocs() {
     List<ObjectNode> out = new ArrayList<>();
     for (Entry e : tasks.values()) {
       e.lock.lock();
@@ -151,7 +153,8 @@ final class FileTaskStore {
   }
 
   /** Changes the task document under its lock and persists it before returning. */
-  ObjectNode update(String id, Consumer<ObjectNode> change) {
+  @Override
+  public ObjectNode update(String id, Consumer<ObjectNode> change) {
     Entry e = entry(id);
     e.lock.lock();
     try {
@@ -168,7 +171,8 @@ final class FileTaskStore {
     }
   }
 
-  TaskEvent append(String id, String type, ObjectNode body, Boolean recoverable) {
+  @Override
+  public TaskEvent append(String id, String type, ObjectNode body, Boolean recoverable) {
     Entry e = entry(id);
     e.lock.lock();
     try {
@@ -186,7 +190,8 @@ final class FileTaskStore {
   }
 
   /** Drops events matching {@code remove}, rewriting the log atomically (retry only). */
-  void removeEvents(String id, Predicate<TaskEvent> remove) {
+  @Override
+  public void removeEvents(String id, Predicate<TaskEvent> remove) {
     Entry e = entry(id);
     e.lock.lock();
     try {
@@ -204,7 +209,8 @@ final class FileTaskStore {
   }
 
   /** Events with id > after, plus the completion event whatever its id, ordered by id. */
-  List<TaskEvent> events(String id, long after) {
+  @Override
+  public List<TaskEvent> events(String id, long after) {
     Entry e = entry(id);
     e.lock.lock();
     try {
@@ -219,7 +225,8 @@ final class FileTaskStore {
    *
    * @param includeOldCompletion false once the caller has already seen the completion event
    */
-  List<TaskEvent> awaitEvents(String id, long after, Duration max, boolean includeOldCompletion)
+  @Override
+  public List<TaskEvent> awaitEvents(String id, long after, Duration max, boolean includeOldCompletion)
       throws InterruptedException {
     Entry e = entry(id);
     long deadline = System.nanoTime() + max.toNanos();
@@ -242,8 +249,33 @@ final class FileTaskStore {
     return e.events.stream().filter(ev -> ev.id() > after || (includeOldCompletion && ev.isCompletion())).toList();
   }
 
-  Path workspaceDir(String id) {
+  @Override
+  public Path workspaceDir(String id) {
     return tasksDir.resolve(id).resolve("workspace");
+  }
+
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
+  @Override
+  public boolean claim(String id, String owner, Duration stale) {
+    entry(id);
+    return true;
+  }
+
+  @Override
+  public Optional<ObjectNode> heartbeat(String id, String owner) {
+    return Optional.of(doc(id));
+  }
+
+  @Override
+  public void release(String id, String owner) {}
+
+  @Override
+  public List<String> claimable(Duration stale) {
+    return List.of();
   }
 
   private void writeDoc(Entry e) throws IOException {

@@ -4,15 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -24,20 +19,15 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.meshportal.model.Entities;
 import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.ConflictException;
 import org.meshportal.model.errors.InputException;
 import org.meshportal.model.errors.NotFoundException;
-import org.meshportal.model.errors.PayloadTooLargeException;
 import org.meshportal.templates.action.ActionRegistry;
 import org.meshportal.templates.action.TemplateAction;
-import org.meshportal.templates.action.Workspace;
 import org.meshportal.templates.builtin.BuiltinActions;
 import org.meshportal.templates.builtin.MeshRepoSettings;
 import org.meshportal.templates.render.TemplateRenderer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The scaffolder engine's facade; each public method maps to one endpoint of {@code /api/scaffolder/v2}
@@ -51,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * executor (virtual threads in production); the executor is owned by the caller. Thread-safe.
  */
 public final class ScaffolderService implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(ScaffolderService.class);
-  private static final String TEMPLATE_API_VERSION = "scaffolder.backstage.io/v1beta3";
   private static final Set<String> FINAL = Set.of("completed", "failed", "cancelled", "skipped");
 
   private final ObjectMapper json = new ObjectMapper();
@@ -62,14 +50,13 @@ public final class ScaffolderService implements AutoCloseable {
   private final ActionRegistry actions;
   private final TemplateRenderer renderer;
   private final SchemaValidation schemas = new SchemaValidation();
-  private final FileTaskStore store;
+  private final TaskStore store;
   private final TaskRunner runner;
+  private final TaskExecution execution;
+  private final TaskSpecs specs;
+  private final DryRuns dryRuns;
   private final Map<String, AutocompleteProvider> autocomplete;
-  private final int maxWorkspaceFiles;
-  private final long maxWorkspaceBytes;
-  private final Map<String, TaskSignal> running = new ConcurrentHashMap<>();
   private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
 
   private ScaffolderService(Builder b) {
     this.dataDir = Objects.requireNonNull(b.dataDir, "dataDir");
@@ -81,13 +68,15 @@ public final class ScaffolderService implements AutoCloseable {
         renderer, b.maxWait, b.mesh));
     all.addAll(b.extraActions);
     this.actions = new ActionRegistry(all);
-    this.store = new FileTaskStore(dataDir, json, b.clock);
+    this.store = b.taskStore != null ? b.taskStore : new FileTaskStore(dataDir, json, b.clock);
     this.runner = new TaskRunner(actions, renderer, schemas, json);
+    this.specs = new TaskSpecs(catalog, schemas, json);
+    this.dryRuns = new DryRuns(specs, runner, json, dataDir, b.clock, b.maxWorkspaceFiles, b.maxWorkspaceBytes);
+    this.execution = new TaskExecution(store, runner, executor, json, b.maxWorkspaceFiles, b.maxWorkspaceBytes,
+        b.heartbeat, b.takeover);
     Map<String, AutocompleteProvider> ac = new ConcurrentHashMap<>();
     b.autocomplete.forEach(p -> ac.put(p.id(), p));
     this.autocomplete = Map.copyOf(ac);
-    this.maxWorkspaceFiles = b.maxWorkspaceFiles;
-    this.maxWorkspaceBytes = b.maxWorkspaceBytes;
   }
 
   public static Builder builder() {
@@ -106,6 +95,9 @@ public final class ScaffolderService implements AutoCloseable {
     private MeshRepoSettings mesh;
     private int maxWorkspaceFiles = 10_000;
     private long maxWorkspaceBytes = 200L * 1024 * 1024;
+    private TaskStore taskStore;
+    private Duration heartbeat = Duration.ofSeconds(5);
+    private Duration takeover = Duration.ofSeconds(20);
     private final List<TemplateAction> extraActions = new ArrayList<>();
     private final List<AutocompleteProvider> autocomplete = new ArrayList<>();
 
@@ -149,6 +141,27 @@ public final class ScaffolderService implements AutoCloseable {
       return this;
     }
 
+    /** Where tasks live; default: files under {@code dataDir/tasks}. */
+    public Builder taskStore(TaskStore s) {
+      this.taskStore = Objects.requireNonNull(s, "taskStore");
+      return this;
+    }
+
+    /**
+     * On a shared store: how often running tasks' claims are renewed (and cancels from other
+     * processes noticed), and how old a claim's heartbeat must be for another process to take the
+     * task over. The takeover must be longer than the heartbeat.
+     */
+    public Builder replicas(Duration heartbeat, Duration takeover) {
+      if (heartbeat.isNegative() || heartbeat.isZero() || takeover.compareTo(heartbeat) <= 0) {
+        throw new IllegalArgumentException("the task heartbeat must be positive and shorter than the takeover timeout: "
+            + heartbeat.toSeconds() + " s heartbeat, " + takeover.toSeconds() + " s takeover");
+      }
+      this.heartbeat = heartbeat;
+      this.takeover = takeover;
+      return this;
+    }
+
     public Builder mesh(MeshRepoSettings m) {
       this.mesh = m;
       return this;
@@ -181,42 +194,20 @@ public final class ScaffolderService implements AutoCloseable {
   /**
    * Picks up tasks left by a previous process: open ones are queued; processing ones resume at their
    * first unfinished step, unless they had secrets (never stored), in which case they are failed
-   * with a {@code recovered} event. Fails if called twice.
+   * with a {@code recovered} event. On a shared store the same happens, continuously, to tasks of
+   * any process whose heartbeat stopped. Fails if called twice.
    */
   public void start() {
     if (!started.compareAndSet(false, true)) {
       throw new IllegalStateException("ScaffolderService already started");
     }
-    for (ObjectNode doc : store.allDocs()) {
-      String id = doc.get("id").asText();
-      String status = doc.path("status").asText();
-      if ("open".equals(status)) {
-        submit(id, json.createObjectNode());
-      } else if ("processing".equals(status)) {
-        if (doc.path("hasSecrets").asBoolean(false)) {
-          store.append(id, "recovered", json.createObjectNode().put("recoverStrategy", "none")
-              .put("message", "Task was interrupted by a restart and cannot resume because its secrets are not stored"), null);
-          ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
-          body.putObject("error").put("name", "Error")
-              .put("message", "Task was interrupted by a restart; retry it to run it again");
-          store.update(id, d -> d.put("status", "failed"));
-          TaskRunner.deleteQuietly(store.workspaceDir(id));
-          store.append(id, "completion", body, recoverable(doc));
-        } else {
-          store.append(id, "log", json.createObjectNode()
-              .put("message", "Resuming task after a restart at its first unfinished step"), null);
-          submit(id, json.createObjectNode());
-        }
-      }
-    }
+    execution.start();
   }
 
   /** Stops running workers without completing their tasks (they resume on the next start). Idempotent. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      running.values().forEach(TaskSignal::shutdown);
-    }
+    execution.close();
   }
 
   // ------------------------------------------------------------------ GET /v2/templates/.../parameter-schema
@@ -225,7 +216,7 @@ public final class ScaffolderService implements AutoCloseable {
     if (!"template".equalsIgnoreCase(kind)) {
       throw new InputException("Invalid kind, only 'Template' kind is supported");
     }
-    JsonNode template = loadTemplate(new EntityRef("template", namespace, name));
+    JsonNode template = specs.loadTemplate(new EntityRef("template", namespace, name));
     JsonNode spec = template.path("spec");
     ObjectNode out = json.createObjectNode();
     JsonNode meta = template.path("metadata");
@@ -240,7 +231,7 @@ public final class ScaffolderService implements AutoCloseable {
       out.set("ui:options", meta.get("ui:options"));
     }
     ArrayNode steps = out.putArray("steps");
-    for (JsonNode page : pages(spec)) {
+    for (JsonNode page : specs.pages(spec)) {
       ObjectNode step = steps.addObject();
       step.put("title", page.hasNonNull("title") ? page.get("title").asText() : "Please enter the following information");
       if (page.hasNonNull("description")) {
@@ -279,17 +270,17 @@ public final class ScaffolderService implements AutoCloseable {
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InputException("Invalid templateRef: " + e.getMessage());
     }
-    JsonNode template = loadTemplate(ref);
+    JsonNode template = specs.loadTemplate(ref);
     ObjectNode valuesObj = values instanceof ObjectNode o ? o : json.createObjectNode();
     ObjectNode secretsObj = secrets instanceof ObjectNode o ? o.deepCopy() : json.createObjectNode();
     JsonNode secretsSchema = template.path("spec").path("secrets").path("schema");
-    validateValues(template.path("spec"), valuesObj, secretsSchema, secretsObj);
+    specs.validateValues(template.path("spec"), valuesObj, secretsSchema, secretsObj);
     boolean hasSecrets = !secretsObj.isEmpty();
     Caller who = caller == null ? Caller.ANONYMOUS : caller;
     if (who.token() != null) {
       secretsObj.put("backstageToken", who.token());
     }
-    ObjectNode spec = taskSpec(template, ref, valuesObj, who);
+    ObjectNode spec = specs.taskSpec(template, ref, valuesObj, who);
     String id = UUID.randomUUID().toString();
     Redactor redactor = new Redactor(secretsObj);
     ObjectNode doc = json.createObjectNode();
@@ -306,8 +297,8 @@ public final class ScaffolderService implements AutoCloseable {
     }
     doc.putObject("stepOutputs");
     doc.putArray("finishedSteps");
-    store.create(doc);
-    submit(id, secretsObj);
+    store.create(doc, execution.owner());
+    execution.submit(id, secretsObj);
     return json.createObjectNode().put("id", id);
   }
 
@@ -338,7 +329,7 @@ public final class ScaffolderService implements AutoCloseable {
     for (String status : List.of("open", "processing", "completed", "failed", "cancelled")) {
       counts.put(status, 0L);
     }
-    store.allDocs().forEach(d -> counts.merge(d.path("status").asText("unknown"), 1L, Long::sum));
+    store.countByStatus().forEach((status, n) -> counts.merge(status, n, Long::sum));
     return counts;
   }
 
@@ -356,10 +347,8 @@ public final class ScaffolderService implements AutoCloseable {
           .put("message", "Step " + stepId + " has been cancelled.")
           .put("stepId", stepId)
           .put("status", "cancelled"), null);
-      TaskSignal signal = running.get(taskId);
-      if (signal != null) {
-        signal.cancel();
-      }
+      // A runner in another process hears of it with its next heartbeat.
+      execution.cancelled(taskId);
     }
     return json.createObjectNode().put("status", "cancelled");
   }
@@ -377,6 +366,10 @@ public final class ScaffolderService implements AutoCloseable {
         throw new TaskValidationException(errors);
       }
     }
+    // One retry wins where several processes (or requests) race for a finished task.
+    if (!execution.claim(taskId)) {
+      throw new ConflictException("Task with taskId " + taskId + " cannot be retried: it is being retried elsewhere");
+    }
     store.removeEvents(taskId, e -> e.isCompletion() || "cancelled".equals(e.type()));
     store.update(taskId, d -> {
       d.put("status", "open");
@@ -386,8 +379,9 @@ public final class ScaffolderService implements AutoCloseable {
       d.put("hasSecrets", !secretsObj.isEmpty());
     });
     TaskRunner.deleteQuietly(store.workspaceDir(taskId));
+    store.deleteWorkspaceArchive(taskId);
     store.append(taskId, "recovered", json.createObjectNode().put("recoverStrategy", "startOver"), null);
-    submit(taskId, secretsObj);
+    execution.submit(taskId, secretsObj);
     return json.createObjectNode().put("id", taskId);
   }
 
@@ -405,7 +399,7 @@ public final class ScaffolderService implements AutoCloseable {
 
   /** For SSE: a cursor over the task's events starting after {@code after}. */
   public EventCursor subscribe(String taskId, Long after) {
-    store.entry(taskId); // 404 before streaming starts
+    store.doc(taskId); // 404 before streaming starts
     return new EventCursor() {
       long cursor = after == null ? -1 : after;
       boolean first = true;
@@ -436,117 +430,18 @@ public final class ScaffolderService implements AutoCloseable {
 
   // ------------------------------------------------------------------ POST /v2/dry-run
 
+  /** The most files a dry run's {@code directoryContents} may hold. */
+  public static final int MAX_DRY_RUN_FILES = 1000;
+  /** The most bytes (decoded) a dry run's {@code directoryContents} may hold together. */
+  public static final long MAX_DRY_RUN_BYTES = 8L << 20;
+
   /**
    * Runs a template inline without side effects: actions that do not support dry-run are skipped.
    * {@code directoryContents} ({@code [{path, base64Content}]}) are the template's own files.
    * Returns {@code {log, directoryContents, output, steps}}.
    */
   public ObjectNode dryRun(JsonNode template, JsonNode values, JsonNode secrets, JsonNode directoryContents, Caller caller) {
-    if (template == null || !TEMPLATE_API_VERSION.equals(template.path("apiVersion").asText())
-        || !"Template".equals(template.path("kind").asText()) || !template.path("spec").path("steps").isArray()) {
-      throw new InputException("Input template is not a template");
-    }
-    ObjectNode valuesObj = values instanceof ObjectNode o ? o : json.createObjectNode();
-    ObjectNode secretsObj = secrets instanceof ObjectNode o ? o.deepCopy() : json.createObjectNode();
-    validateValues(template.path("spec"), valuesObj, template.path("spec").path("secrets").path("schema"), secretsObj);
-    Caller who = caller == null ? Caller.ANONYMOUS : caller;
-    if (who.token() != null) {
-      secretsObj.put("backstageToken", who.token());
-    }
-    // Checked whole before the first byte is written: a refused request leaves nothing on disk.
-    List<DryRunFile> dryRunFiles = dryRunFiles(directoryContents);
-    Path root = dataDir.resolve("dry-run").resolve(UUID.randomUUID().toString());
-    try {
-      Workspace contents = new Workspace(root.resolve("template"), maxWorkspaceFiles, maxWorkspaceBytes);
-      if (directoryContents != null) {
-        for (DryRunFile file : dryRunFiles) {
-          Path p = contents.resolve(file.path());
-          Files.createDirectories(p.getParent());
-          Files.write(p, file.content());
-          if (file.executable()) {
-            p.toFile().setExecutable(true);
-          }
-        }
-        contents.checkLimits();
-      }
-      Workspace workspace = new Workspace(root.resolve("workspace"), maxWorkspaceFiles, maxWorkspaceBytes);
-      EntityRef ref = new EntityRef("template", "default", "dry-run");
-      ObjectNode spec = taskSpec(template, ref, valuesObj, who);
-      ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
-      DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
-      runner.run(run, secretsObj);
-      ObjectNode out = json.createObjectNode();
-      ArrayNode log = out.putArray("log");
-      run.events.forEach(e -> {
-        if (!e.isCompletion()) {
-          log.addObject().set("body", e.body());
-        }
-      });
-      ArrayNode files = out.putArray("directoryContents");
-      for (String rel : workspace.listFiles(workspace.root())) {
-        Path p = workspace.resolve(rel);
-        ObjectNode f = files.addObject().put("path", rel);
-        if (Files.isExecutable(p)) {
-          f.put("executable", true);
-        }
-        f.put("base64Content", Base64.getEncoder().encodeToString(Files.readAllBytes(p)));
-      }
-      JsonNode completion = run.completion == null ? json.createObjectNode() : run.completion;
-      out.set("output", completion.has("output") ? completion.get("output") : json.createObjectNode());
-      out.set("steps", spec.get("steps"));
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } finally {
-      TaskRunner.deleteQuietly(root);
-    }
-  }
-
-  /** The most files a dry run's {@code directoryContents} may hold. */
-  public static final int MAX_DRY_RUN_FILES = 1000;
-  /** The most bytes (decoded) a dry run's {@code directoryContents} may hold together. */
-  public static final long MAX_DRY_RUN_BYTES = 8L << 20;
-
-  private record DryRunFile(String path, byte[] content, boolean executable) {}
-
-  /** {@code directoryContents} decoded and checked against the dry-run limits. */
-  private static List<DryRunFile> dryRunFiles(JsonNode directoryContents) {
-    if (directoryContents == null || directoryContents.isNull() || directoryContents.isMissingNode()) {
-      return List.of();
-    }
-    if (!directoryContents.isArray()) {
-      throw new InputException("directoryContents must be an array of {path, base64Content}");
-    }
-    if (directoryContents.size() > MAX_DRY_RUN_FILES) {
-      throw new InputException("directoryContents has " + directoryContents.size() + " files, more than the limit of "
-          + MAX_DRY_RUN_FILES);
-    }
-    List<DryRunFile> out = new ArrayList<>(directoryContents.size());
-    long total = 0;
-    for (JsonNode file : directoryContents) {
-      JsonNode path = file.path("path");
-      JsonNode content = file.path("base64Content");
-      if (!path.isTextual() || !(content.isTextual() || content.isMissingNode())) {
-        throw new InputException("directoryContents entries need a string path and a string base64Content");
-      }
-      // Decoded size from the text length first, so an oversized entry is refused before it is decoded.
-      total += (long) content.asText("").length() * 3 / 4;
-      if (total > MAX_DRY_RUN_BYTES + 2) {
-        throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
-      }
-      byte[] bytes;
-      try {
-        bytes = Base64.getDecoder().decode(content.asText(""));
-      } catch (IllegalArgumentException e) {
-        throw new InputException("directoryContents entry " + path.textValue() + " has invalid base64Content");
-      }
-      out.add(new DryRunFile(path.textValue(), bytes, file.path("executable").asBoolean(false)));
-    }
-    long decoded = out.stream().mapToLong(f -> f.content().length).sum();
-    if (decoded > MAX_DRY_RUN_BYTES) {
-      throw new PayloadTooLargeException("directoryContents is larger than the limit of " + MAX_DRY_RUN_BYTES + " bytes");
-    }
-    return out;
+    return dryRuns.dryRun(template, values, secrets, directoryContents, caller);
   }
 
   // ------------------------------------------------------------------ templating extensions, autocomplete
@@ -572,117 +467,6 @@ public final class ScaffolderService implements AutoCloseable {
 
   // ------------------------------------------------------------------ internals
 
-  private JsonNode loadTemplate(EntityRef ref) {
-    EntityRef canonical = new EntityRef("template", ref.namespace(), ref.name());
-    if (!"template".equalsIgnoreCase(ref.kind())) {
-      throw new InputException("Invalid kind, only 'Template' kind is supported");
-    }
-    JsonNode template = catalog.findEntity(canonical)
-        .orElseThrow(() -> new NotFoundException("Template " + canonical.canonical() + " not found"));
-    String apiVersion = template.path("apiVersion").asText();
-    if (!TEMPLATE_API_VERSION.equals(apiVersion)) {
-      throw new InputException("Unsupported apiVersion field in schema entity, " + apiVersion);
-    }
-    return template;
-  }
-
-  private List<JsonNode> pages(JsonNode spec) {
-    JsonNode params = spec.get("parameters");
-    List<JsonNode> out = new ArrayList<>();
-    if (params == null || params.isNull()) {
-      return out;
-    }
-    if (params.isArray()) {
-      params.forEach(out::add);
-    } else {
-      out.add(params);
-    }
-    return out;
-  }
-
-  private void validateValues(JsonNode spec, ObjectNode values, JsonNode secretsSchema, ObjectNode secrets) {
-    ArrayNode errors = json.createArrayNode();
-    for (JsonNode page : pages(spec)) {
-      errors.addAll(schemas.validate(page, values, "instance"));
-    }
-    if (!secretsSchema.isMissingNode() && !secretsSchema.isNull()) {
-      errors.addAll(schemas.validate(secretsSchema, secrets, "secrets"));
-    }
-    if (!errors.isEmpty()) {
-      throw new TaskValidationException(new Redactor(secrets).redact(errors));
-    }
-  }
-
-  private ObjectNode taskSpec(JsonNode template, EntityRef ref, ObjectNode values, Caller caller) {
-    JsonNode tspec = template.path("spec");
-    ObjectNode spec = json.createObjectNode();
-    spec.put("apiVersion", template.path("apiVersion").asText());
-    ArrayNode steps = spec.putArray("steps");
-    int i = 0;
-    for (JsonNode s : tspec.path("steps")) {
-      i++;
-      ObjectNode step = s.deepCopy();
-      if (!step.hasNonNull("id")) {
-        step.put("id", "step-" + i);
-      }
-      if (!step.hasNonNull("name")) {
-        step.put("name", step.path("action").asText());
-      }
-      steps.add(step);
-    }
-    spec.set("output", tspec.has("output") ? tspec.get("output") : json.createObjectNode());
-    spec.set("parameters", values);
-    ObjectNode user = spec.putObject("user");
-    if (caller.userEntityRef() != null) {
-      try {
-        catalog.findEntity(EntityRef.parse(caller.userEntityRef(), "user", null)).ifPresent(u -> user.set("entity", u));
-      } catch (IllegalArgumentException e) {
-        LOG.debug("Caller ref {} is not an entity ref: {}", caller.userEntityRef(), e.getMessage());
-      }
-      user.put("ref", caller.userEntityRef());
-    }
-    ObjectNode info = spec.putObject("templateInfo");
-    info.put("entityRef", new EntityRef("template", ref.namespace(), ref.name()).canonical());
-    String baseUrl = baseUrl(template);
-    if (baseUrl != null) {
-      info.put("baseUrl", baseUrl);
-    }
-    info.putObject("entity").set("metadata", template.path("metadata"));
-    if (tspec.has("EXPERIMENTAL_recovery")) {
-      spec.set("EXPERIMENTAL_recovery", tspec.get("EXPERIMENTAL_recovery"));
-    }
-    return spec;
-  }
-
-  /**
-   * Backstage's {@code templateInfo.baseUrl}: the source-location, else the managed-by-location
-   * target, as a URL: a {@code url} target as is (the template file's blob URL), a {@code file}
-   * target as a {@code file://} URI of that path.
-   */
-  static String baseUrl(JsonNode template) {
-    for (String annotation : List.of("backstage.io/source-location", "backstage.io/managed-by-location")) {
-      String value = Entities.annotation(template, annotation);
-      if (value == null || value.indexOf(':') < 0) {
-        continue;
-      }
-      String type = value.substring(0, value.indexOf(':'));
-      String target = value.substring(value.indexOf(':') + 1);
-      try {
-        if ("file".equals(type)) {
-          String uri = Path.of(target).toUri().toString();
-          return target.endsWith("/") && !uri.endsWith("/") ? uri + "/" : uri;
-        }
-        if ("url".equals(type)) {
-          return URI.create(target).toString();
-        }
-      } catch (RuntimeException e) {
-        LOG.debug("Ignoring unusable {} annotation {}: {}", annotation, value, e.getMessage());
-      }
-      return null;
-    }
-    return null;
-  }
-
   private Task toTask(ObjectNode d) {
     return new Task(d.get("id").asText(), (ObjectNode) d.get("spec"), d.path("status").asText(),
         d.path("createdAt").asText(), d.path("lastHeartbeatAt").asText(null), d.path("createdBy").asText(null));
@@ -705,177 +489,5 @@ public final class ScaffolderService implements AutoCloseable {
       cmp = cmp == null ? c : cmp.thenComparing(c);
     }
     return cmp;
-  }
-
-  private static Boolean recoverable(JsonNode doc) {
-    return "startOver".equals(doc.path("spec").path("EXPERIMENTAL_recovery").path("EXPERIMENTAL_strategy").asText())
-        ? Boolean.TRUE : null;
-  }
-
-  private void submit(String taskId, ObjectNode secrets) {
-    if (closed.get()) {
-      return; // picked up by the next start
-    }
-    TaskSignal signal = new TaskSignal();
-    running.put(taskId, signal);
-    executor.execute(() -> {
-      try {
-        ObjectNode doc = store.doc(taskId);
-        if (doc.path("cancelRequested").asBoolean(false)) {
-          signal.cancel();
-        }
-        store.update(taskId, d -> d.put("status", "processing").put("lastHeartbeatAt", store.now()));
-        runner.run(new Durable(taskId, signal), secrets);
-      } catch (TaskRunner.ShutdownException e) {
-        LOG.info("Task {} left for resumption: engine closed", taskId);
-      } catch (RuntimeException e) {
-        LOG.error("Task {} crashed", taskId, e);
-        ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
-        body.putObject("error").put("name", "Error").put("message", new Redactor(secrets).redact(String.valueOf(e.getMessage())));
-        store.update(taskId, d -> d.put("status", "failed"));
-        TaskRunner.deleteQuietly(store.workspaceDir(taskId));
-        store.append(taskId, "completion", body, null);
-      } finally {
-        running.remove(taskId, signal);
-      }
-    });
-  }
-
-  /** A task persisted in the store. */
-  private final class Durable implements RunTarget {
-    private final String id;
-    private final TaskSignal signal;
-    private final ObjectNode doc;
-    private final Workspace workspace;
-
-    Durable(String id, TaskSignal signal) {
-      this.id = id;
-      this.signal = signal;
-      this.doc = store.doc(id);
-      this.workspace = new Workspace(store.workspaceDir(id), maxWorkspaceFiles, maxWorkspaceBytes);
-    }
-
-    @Override public String taskId() {
-      return id;
-    }
-
-    @Override public ObjectNode spec() {
-      return (ObjectNode) doc.get("spec");
-    }
-
-    @Override public Workspace workspace() {
-      return workspace;
-    }
-
-    @Override public boolean dryRun() {
-      return false;
-    }
-
-    @Override public ObjectNode stepOutputs() {
-      return doc.with("stepOutputs");
-    }
-
-    @Override public Set<String> finishedSteps() {
-      Set<String> out = new HashSet<>();
-      doc.withArray("finishedSteps").forEach(n -> out.add(n.asText()));
-      return out;
-    }
-
-    @Override public boolean failedBefore() {
-      return doc.path("failedBefore").asBoolean(false);
-    }
-
-    @Override public void event(String type, ObjectNode body) {
-      store.append(id, type, body, null);
-    }
-
-    @Override public void stepStarted(String stepId) {
-      store.update(id, d -> d.put("currentStep", stepId).put("lastHeartbeatAt", store.now()));
-    }
-
-    @Override public void stepFinished(String stepId, ObjectNode output, boolean failed) {
-      store.update(id, d -> {
-        d.with("stepOutputs").set(stepId, output);
-        d.withArray("finishedSteps").add(stepId);
-        if (failed) {
-          d.put("failedBefore", true);
-        }
-        d.put("lastHeartbeatAt", store.now());
-      });
-    }
-
-    @Override public void complete(String status, ObjectNode completionBody) {
-      store.update(id, d -> d.put("status", status).remove("currentStep"));
-      // As Backstage does: a finished task's files go (they may hold rendered secrets); retry starts
-      // afresh. Before the completion event, so whoever sees it sees the workspace gone.
-      TaskRunner.deleteQuietly(workspace.root());
-      store.append(id, "completion", completionBody, recoverable(doc));
-    }
-
-    @Override public TaskSignal signal() {
-      return signal;
-    }
-  }
-
-  /** A dry run: events kept in memory, nothing persisted. */
-  private final class DryRun implements RunTarget {
-    private final String id;
-    private final ObjectNode spec;
-    private final Workspace workspace;
-    private final TaskSignal signal = new TaskSignal();
-    private final List<TaskEvent> events = new ArrayList<>();
-    private final ObjectNode outputs = json.createObjectNode();
-    private JsonNode completion;
-
-    DryRun(String id, ObjectNode spec, Workspace workspace) {
-      this.id = id;
-      this.spec = spec;
-      this.workspace = workspace;
-    }
-
-    @Override public String taskId() {
-      return id;
-    }
-
-    @Override public ObjectNode spec() {
-      return spec;
-    }
-
-    @Override public Workspace workspace() {
-      return workspace;
-    }
-
-    @Override public boolean dryRun() {
-      return true;
-    }
-
-    @Override public ObjectNode stepOutputs() {
-      return outputs;
-    }
-
-    @Override public Set<String> finishedSteps() {
-      return Set.of();
-    }
-
-    @Override public boolean failedBefore() {
-      return false;
-    }
-
-    @Override public void event(String type, ObjectNode body) {
-      events.add(new TaskEvent(events.size() + 1, id, type, body, store.now(), null));
-    }
-
-    @Override public void stepStarted(String stepId) {}
-
-    @Override public void stepFinished(String stepId, ObjectNode output, boolean failed) {}
-
-    @Override public void complete(String status, ObjectNode completionBody) {
-      completion = completionBody;
-      event("completion", completionBody);
-    }
-
-    @Override public TaskSignal signal() {
-      return signal;
-    }
   }
 }

@@ -140,8 +140,8 @@ final class TaskRunner {
         } else {
           log(target, redactor, "Finished step " + stepName, stepId, "completed");
         }
-      } catch (ShutdownException e) {
-        throw e;
+      } catch (ShutdownException | ClaimLostException e) {
+        throw e; // not a failure of the step: this process stops running the task
       } catch (Throwable e) {
         if (target.signal().isShutdown()) {
           throw new ShutdownException();

@@ -38,6 +38,7 @@ import org.meshportal.gitsync.GitPublishing;
 import org.meshportal.gitsync.Integrations;
 import org.meshportal.indexer.lucene.LuceneEntityIndex;
 import org.meshportal.templates.ScaffolderService;
+import org.meshportal.templates.TaskStore;
 import org.meshportal.templates.builtin.MeshRepoSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,16 +96,18 @@ public final class Application implements AutoCloseable {
       DatabaseSettings database = settings.database();
       CatalogStore store;
       PublicKeyStore sharedKeys = null;
+      TaskStore taskStore = null; // the scaffolder's own files under dataDir
       if (database == null) {
         store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       } else {
         PostgresDatabase postgres = own(PostgresDatabase.open(database));
         store = postgres.catalogStore();
         sharedKeys = postgres.publicKeys();
-        // The catalog and the public signing keys are shared; tasks and Git mirrors' sync state stay
-        // under backend.dataDir, so two processes must not share one database yet.
-        LOG.info("catalog store and signing keys: PostgreSQL at {}; run one replica per database (tasks and Git "
-            + "sync state stay in {})", database.jdbcUrl().replaceFirst("\\?.*", ""), dataDir);
+        taskStore = postgres.taskStore(dataDir.resolve("scaffolder"));
+        // The catalog, scaffolder tasks and public signing keys are shared; Git sync state stays under
+        // backend.dataDir and Git sync has no leader election, so replicas would each sync.
+        LOG.info("catalog, scaffolder tasks and signing keys: PostgreSQL at {}; run one replica per database for "
+            + "Git sync (its state stays in {})", postgres.displayUrl(), dataDir);
       }
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
       GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
@@ -136,7 +139,11 @@ public final class Application implements AutoCloseable {
           .catalog(new IndexTemplateCatalog(index, locations))
           .files(new CatalogTemplateFiles(access))
           .publisher(new GitSyncPublisher(publishing, integrations, access))
-          .maxWait(settings.scaffolderMaxWait());
+          .maxWait(settings.scaffolderMaxWait())
+          .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover());
+      if (taskStore != null) {
+        scaffolderBuilder.taskStore(taskStore);
+      }
       if (meshRepo != null) {
         scaffolderBuilder.mesh(meshRepo);
       }

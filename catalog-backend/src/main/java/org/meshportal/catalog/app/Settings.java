@@ -406,6 +406,32 @@ final class Settings {
     }
   }
 
+  /**
+   * {@code scaffolder.taskHeartbeatSeconds} (default 5): how often a replica renews the claims of
+   * the tasks it runs, and notices cancels made on other replicas. PostgreSQL only.
+   */
+  java.time.Duration scaffolderTaskHeartbeat() {
+    int seconds = config.integer("scaffolder.taskHeartbeatSeconds", 5);
+    if (seconds < 1) {
+      throw new ConfigException("scaffolder.taskHeartbeatSeconds must be at least 1, got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
+  /**
+   * {@code scaffolder.taskTakeoverSeconds} (default 20, so that with the default heartbeat a task
+   * of a dead replica is taken over within 25 s): how old a task's last heartbeat must be before
+   * another replica takes it over. Must exceed the heartbeat.
+   */
+  java.time.Duration scaffolderTaskTakeover() {
+    int seconds = config.integer("scaffolder.taskTakeoverSeconds", 20);
+    if (seconds <= scaffolderTaskHeartbeat().toSeconds()) {
+      throw new ConfigException("scaffolder.taskTakeoverSeconds must be greater than scaffolder.taskHeartbeatSeconds ("
+          + scaffolderTaskHeartbeat().toSeconds() + "), got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
   java.time.Duration scaffolderMaxWait() {
     return java.time.Duration.ofSeconds(config.integer("scaffolder.maxWaitSeconds", 600));
   }

@@ -106,6 +106,8 @@ sealed interface ConfigSchema {
               "maxDeletionShare", NUM)))),
       "scaffolder", obj(
           "maxWaitSeconds", INT,
+          "taskHeartbeatSeconds", INT,
+          "taskTakeoverSeconds", INT,
           "mesh", obj("repoUrl", STR, "kcpRoot", STR, "baseBranch", STR, "branchPrefix", STR)),
       "search", obj("maxTermLength", INT, "maxPageLimit", INT));
 

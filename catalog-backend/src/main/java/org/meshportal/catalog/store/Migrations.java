@@ -9,9 +9,43 @@ import java.util.List;
 
 /**
  * Versioned schema. Each step runs once, inside a transaction, and is recorded in
- * {@code schema_migrations}; new steps are appended, never edited.
+ * {@code schema_migrations}; new steps are appended, never edited. Two tracks share that table:
+ * the catalog's steps are versions 1–999, the scaffolder task tables' (PostgreSQL only: the
+ * embedded server keeps tasks in files) are 1001–1999, so either list grows without renumbering
+ * the other.
  */
 final class Migrations {
+  /** A list of steps and where its version numbers start (exclusive). */
+  enum Track {
+    CATALOG(0),
+    TASKS(1000);
+
+    final int base;
+
+    Track(int base) {
+      this.base = base;
+    }
+
+    List<List<String>> steps() {
+      return this == CATALOG ? STEPS : TASK_STEPS;
+    }
+  }
+
+  private static final List<List<String>> TASK_STEPS = List.of(
+      List.of(
+          // doc is the task document as JSON text (jsonb would reorder the spec's keys); status and
+          // created_* are copies of its fields for listing; claimed_by/heartbeat_at say who runs it.
+          "CREATE TABLE scaffolder_tasks (id VARCHAR(64) PRIMARY KEY, status VARCHAR(32) NOT NULL,"
+              + " created_at VARCHAR(64) NOT NULL, created_by VARCHAR(1024), doc TEXT NOT NULL,"
+              + " claimed_by VARCHAR(64), heartbeat_at TIMESTAMPTZ)",
+          "CREATE INDEX scaffolder_tasks_claims ON scaffolder_tasks (status, heartbeat_at)",
+          "CREATE TABLE scaffolder_task_events (id BIGSERIAL PRIMARY KEY,"
+              + " task_id VARCHAR(64) NOT NULL REFERENCES scaffolder_tasks (id) ON DELETE CASCADE,"
+              + " type VARCHAR(32) NOT NULL, body TEXT NOT NULL, created_at VARCHAR(64) NOT NULL, recoverable BOOLEAN)",
+          "CREATE INDEX scaffolder_task_events_task ON scaffolder_task_events (task_id, id)",
+          "CREATE TABLE scaffolder_task_workspaces (task_id VARCHAR(64) PRIMARY KEY"
+              + " REFERENCES scaffolder_tasks (id) ON DELETE CASCADE, archive BYTEA NOT NULL)"));
+
   private static final List<List<String>> STEPS = List.of(
       List.of(
           "CREATE TABLE store_generation (id INTEGER PRIMARY KEY, generation BIGINT NOT NULL)",
@@ -45,30 +79,36 @@ final class Migrations {
 
   /** Applies the pending steps; processes sharing one database take turns (the dialect's lock). */
   static void apply(Connection connection, SqlDialect dialect) throws SQLException {
+    apply(connection, dialect, Track.CATALOG);
+  }
+
+  static void apply(Connection connection, SqlDialect dialect, Track track) throws SQLException {
     // The lock is taken outside a transaction so that it survives the commits below.
     connection.setAutoCommit(true);
     dialect.lockMigrations(connection);
     try {
-      applyLocked(connection, dialect);
+      applyLocked(connection, dialect, track);
     } finally {
       connection.setAutoCommit(true);
       dialect.unlockMigrations(connection);
     }
   }
 
-  private static void applyLocked(Connection connection, SqlDialect dialect) throws SQLException {
+  private static void applyLocked(Connection connection, SqlDialect dialect, Track track) throws SQLException {
     connection.setAutoCommit(false);
     try (Statement st = connection.createStatement()) {
       st.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)");
       connection.commit();
-      int current = 0;
-      try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_migrations")) {
-        if (rs.next()) {
+      int current = track.base;
+      try (ResultSet rs = st.executeQuery("SELECT MAX(version) FROM schema_migrations WHERE version > " + track.base
+          + " AND version < " + (track.base + 1000))) {
+        if (rs.next() && rs.getInt(1) > 0) {
           current = rs.getInt(1);
         }
       }
-      for (int version = current + 1; version <= STEPS.size(); version++) {
-        for (String ddl : STEPS.get(version - 1)) {
+      List<List<String>> steps = track.steps();
+      for (int version = current + 1; version <= track.base + steps.size(); version++) {
+        for (String ddl : steps.get(version - track.base - 1)) {
           st.execute(dialect.ddl(ddl));
         }
         try (PreparedStatement ps =

@@ -3,22 +3,31 @@ package org.meshportal.catalog.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
+import java.time.Duration;
 import org.meshportal.catalog.auth.PublicKeyStore;
+import org.meshportal.templates.TaskStore;
 
 /**
- * The server's PostgreSQL database ({@code backend.database.client: pg}): one HikariCP pool, the
- * schema migrated once however many replicas start together, and the stores that live in it.
- * Closing it, or its catalog store, closes the pool.
+ * One PostgreSQL database (Backstage's {@code backend.database} with {@code client: pg}) and its
+ * HikariCP pool, shared by the stores that live in it: the catalog, scaffolder tasks and the
+ * replicas' public signing keys. The schema is migrated once on open, however many replicas
+ * start together. Closing it closes the pool; the stores it hands out do not own the pool.
  */
 public final class PostgresDatabase implements AutoCloseable {
+  /** How often a task event wait looks for events appended by other processes. */
+  static final Duration EVENT_POLL = Duration.ofMillis(200);
+
   private final HikariDataSource dataSource;
+  private final String url;
   private final CatalogStore catalog;
   private final PublicKeyStore keys;
 
-  private PostgresDatabase(HikariDataSource dataSource) {
+  private PostgresDatabase(HikariDataSource dataSource, String url) {
     this.dataSource = dataSource;
-    // The catalog store applies the migrations (under an advisory lock) before anything else runs.
-    this.catalog = new JdbcCatalogStore(dataSource, SqlDialect.POSTGRES, dataSource::close);
+    this.url = url;
+    // The catalog store applies the catalog migrations (under an advisory lock) before anything else runs.
+    this.catalog = new JdbcCatalogStore(dataSource, SqlDialect.POSTGRES, () -> { });
     this.keys = new JdbcPublicKeyStore(dataSource);
   }
 
@@ -46,7 +55,7 @@ public final class PostgresDatabase implements AutoCloseable {
           + ": " + rootMessage(e), e);
     }
     try {
-      return new PostgresDatabase(dataSource);
+      return new PostgresDatabase(dataSource, settings.jdbcUrl());
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -63,9 +72,23 @@ public final class PostgresDatabase implements AutoCloseable {
     return keys;
   }
 
+  /** The scaffolder task store, migrated; workspaces under {@code dataDir}. */
+  public TaskStore taskStore(Path dataDir) {
+    return new PostgresTaskStore(dataSource, dataDir, EVENT_POLL);
+  }
+
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  /** The JDBC URL, without credentials or query parameters, for logs. */
+  public String displayUrl() {
+    return url.replaceFirst("\\?.*", "");
+  }
+
   @Override
   public void close() {
-    catalog.close();
+    dataSource.close();
   }
 
   private static String rootMessage(Throwable e) {

@@ -223,6 +223,17 @@ class ConfigKeysHttpTest {
   }
 
   @Test
+  void bad_task_heartbeat_or_takeover_seconds_stop_start_up_naming_the_key() throws IOException {
+    assertTrue(startFails("scaffolder:\n  taskHeartbeatSeconds: 0\n").getMessage()
+        .contains("scaffolder.taskHeartbeatSeconds"));
+    // A takeover no longer than the heartbeat would take over tasks whose runner is alive.
+    assertTrue(startFails("scaffolder:\n  taskHeartbeatSeconds: 10\n  taskTakeoverSeconds: 10\n").getMessage()
+        .contains("scaffolder.taskTakeoverSeconds"));
+    assertTrue(startFails("scaffolder:\n  taskTakeoverSeconds: soon\n").getMessage()
+        .contains("scaffolder.taskTakeoverSeconds"));
+  }
+
+  @Test
   void permission_enabled_is_accepted_and_said_to_be_a_no_op_at_start() throws IOException {
     try (StderrCapture stderr = new StderrCapture()) {
       LoopbackHttp http = start("""

@@ -36,7 +36,7 @@ class PostgresCatalogStoreTest extends CatalogStoreContract {
 
   @Override
   CatalogStore open() {
-    return PostgresDatabase.open(new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), 4)).catalogStore();
+    return PostgresCatalogStore.open(new DatabaseSettings(db.jdbcUrl(), db.user(), db.password(), 4));
   }
 
   @Test
