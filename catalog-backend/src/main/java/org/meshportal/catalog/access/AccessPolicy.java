@@ -43,7 +43,6 @@ public final class AccessPolicy {
   private final List<HostRule> readingAllow;
   private final Set<String> integrationHosts;
   private final Set<String> namedRepositories;
-  private final List<String> namedRepositoryUrls;
 
   /**
    * @param readableDirs directories whose files may be read
@@ -63,7 +62,6 @@ public final class AccessPolicy {
     Set<String> repos = new LinkedHashSet<>();
     namedRepositories.forEach(r -> repos.add(RepoUrls.repoKey(r)));
     this.namedRepositories = Set.copyOf(repos);
-    this.namedRepositoryUrls = List.copyOf(namedRepositories);
   }
 
   /** Allows nothing: no directory, no host. */
@@ -74,15 +72,6 @@ public final class AccessPolicy {
   /** Reads below {@code dirs} only; for tests and tools that need no URLs. */
   public static AccessPolicy readingFrom(Path... dirs) {
     return new AccessPolicy(List.of(dirs), List.of(), List.of(), List.of(), List.of());
-  }
-
-  /** This policy with more readable directories (for example the demo catalog the server installs). */
-  public AccessPolicy withReadable(Collection<Path> dirs) {
-    List<Path> all = new ArrayList<>();
-    readable.forEach(r -> all.add(r.lexical()));
-    all.addAll(dirs);
-    List<Path> writableDirs = writable.stream().map(Root::lexical).toList();
-    return new AccessPolicy(all, writableDirs, readingAllow, integrationHosts, namedRepositoryUrls);
   }
 
   // ------------------------------------------------------------------ local files
@@ -103,16 +92,6 @@ public final class AccessPolicy {
    */
   public static Path checkFileReadWithin(Path file, Path root) {
     return checkBelow(file, roots(List.of(root)), "file:" + file);
-  }
-
-  /** Whether files below {@code dir} may be read (e.g. to accept a {@code file} location up front). */
-  public boolean mayReadBelow(Path dir) {
-    try {
-      checkFileRead(dir);
-      return true;
-    } catch (NotAllowedException e) {
-      return false;
-    }
   }
 
   private static Path checkBelow(Path file, List<Root> roots, String target) {

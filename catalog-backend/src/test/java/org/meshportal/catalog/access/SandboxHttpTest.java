@@ -52,7 +52,7 @@ class SandboxHttpTest {
   private HttpServer decoy;
   private final List<String> decoyRequests = Collections.synchronizedList(new ArrayList<>());
   private Application app;
-  private Http http;
+  private LoopbackHttp http;
 
   @BeforeEach
   void start() throws IOException {
@@ -106,7 +106,7 @@ class SandboxHttpTest {
         spec: {type: file, target: ../outside/secret.txt}
         """));
     app = startServer(false);
-    http = new Http("http://127.0.0.1:" + app.port());
+    http = new LoopbackHttp("http://127.0.0.1:" + app.port());
     LoopbackHttp.awaitTrue(() -> http.entity("component", "default", "placeholder-inside") != null,
         "the static location is ingested");
     assertTrue(Files.exists(data.resolve("auth").resolve(KEY_FILE)), "the signing key the attacks aim at exists");
@@ -250,7 +250,7 @@ class SandboxHttpTest {
     assertEquals(201, http.post("/api/catalog/locations", target).status());
     app.close();
     app = startServer(true);
-    http = new Http("http://127.0.0.1:" + app.port());
+    http = new LoopbackHttp("http://127.0.0.1:" + app.port());
     int locations = http.get("/api/catalog/locations").json().size();
     LoopbackHttp.Response add = http.post("/api/catalog/locations",
         "{\"type\":\"file\",\"target\":\"" + allowedDir.resolve("other.yaml") + "\"}");
@@ -393,30 +393,6 @@ class SandboxHttpTest {
       return Base64.getEncoder().encodeToString(Files.readAllBytes(file)).substring(0, 16);
     } catch (IOException e) {
       return "\u0000unreadable";
-    }
-  }
-
-  /** {@link LoopbackHttp} with the other verbs the location routes need. */
-  private static final class Http extends LoopbackHttp {
-    private final HttpClient client = HttpClient.newHttpClient();
-
-    Http(String base) {
-      super(base);
-    }
-
-    Response send(String method, String path, String body) {
-      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-          .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-          .header("Content-Type", "application/json");
-      try {
-        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body());
-      } catch (IOException e) {
-        throw new IllegalStateException(e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
     }
   }
 }

@@ -85,6 +85,13 @@ public class LoopbackHttp {
     }
   }
 
+  /** Any method, with an optional JSON body (PUT and DELETE of the location routes, for example). */
+  public Response send(String method, String path, String body) {
+    return send(HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json"));
+  }
+
   /** Polls (bounded, 60 s) until {@code condition} holds. */
   public static void awaitTrue(BooleanSupplier condition, String what) {
     await(() -> condition.getAsBoolean() ? Boolean.TRUE : null, what);
