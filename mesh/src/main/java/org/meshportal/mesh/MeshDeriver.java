@@ -831,19 +831,10 @@ final class MeshDeriver {
 
   /** Validates a binding and finds its export; reports and returns null when it cannot. */
   private Export resolveBinding(MeshDoc b, Map<String, Export> exports) {
-    JsonNode ref = b.spec().path("reference").path("export");
-    String name = MeshDoc.text(ref.path("name"));
-    String path = MeshDoc.text(ref.path("path"));
-    List<String> reasons = new ArrayList<>();
-    if (!Names.isKubeName(b.name())) {
-      reasons.add("name '" + b.name() + "' is not a valid Kubernetes object name");
-    }
-    if (name == null || name.isEmpty()) {
-      reasons.add("spec.reference.export.name is missing");
-    }
-    if (path != null && !path.isEmpty() && !Names.isPath(path)) {
-      reasons.add("spec.reference.export.path '" + path + "' is not a valid logical cluster path");
-    }
+    BindingReference ref = BindingReference.of(b);
+    List<String> reasons = ref.reasons();
+    String name = ref.name();
+    String path = ref.path();
     if (!reasons.isEmpty()) {
       if (!reportedBindings.contains(b)) {
         reportedBindings.add(b);
@@ -851,7 +842,7 @@ final class MeshDeriver {
       }
       return null;
     }
-    String exportPath = path == null || path.isEmpty() ? b.workspace() : path;
+    String exportPath = path == null ? b.workspace() : path;
     Export e = exports.get(key(exportPath, name));
     if (e == null && !reportedBindings.contains(b)) {
       reportedBindings.add(b);
