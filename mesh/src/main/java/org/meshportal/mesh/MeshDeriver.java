@@ -132,6 +132,8 @@ final class MeshDeriver {
     Map<String, Account> accounts = accounts();
     Map<String, Set<String>> boundGroups = bindings(accounts, exports, providers, consumers);
     for (Export e : exports.values()) {
+      // reported here, where the API's ref is known; a schema-edit patch keeps the previous result's problems
+      reportMissing(e, apiRef(e, providers.get(e.ws())));
       api(e, providers.get(e.ws()), allowed.getOrDefault(key(e.ws(), e.name()), List.of()),
           consumers.getOrDefault(apiRef(e, providers.get(e.ws())), List.of()));
     }
@@ -275,7 +277,6 @@ final class MeshDeriver {
               + loser.ws() + " (also defined in " + winner.doc().file() + "); this document is ignored"));
         }
       }
-      reportMissing(winner);
     });
     return winners;
   }
@@ -411,10 +412,12 @@ final class MeshDeriver {
     return count[0];
   }
 
-  private void reportMissing(Export e) {
+  /** One warning per schema the export names that is not in the repository, shown on the API it became. */
+  private void reportMissing(Export e, String apiRef) {
     for (String name : e.missing()) {
-      problems.add(warning(e.doc(), "APIExport '" + e.name() + "' references schema '" + name
-          + "', which is not in the repository (normal for api-syncagent); the API gets a placeholder for it"));
+      problems.add(new MeshProblem(MeshProblem.Severity.WARNING, e.doc().file(), e.doc().index(),
+          "APIExport '" + e.name() + "' references APIResourceSchema '" + name + "', which is not in the repository"
+              + " (normal for api-syncagent); the API's definition has no paths or component schema for it", apiRef));
     }
   }
 
@@ -619,8 +622,9 @@ final class MeshDeriver {
     }
     List<String> missing = e.missing();
     if (e.resources().isEmpty() && e.schemas().isEmpty()) {
-      problems.add(warning(e.doc(), "APIExport '" + e.name() + "' lists no resources (normal for api-syncagent); "
-          + "the API gets a placeholder definition"));
+      problems.add(new MeshProblem(MeshProblem.Severity.WARNING, e.doc().file(), e.doc().index(), "APIExport '"
+          + e.name() + "' lists no resources (normal for api-syncagent); the API gets a placeholder definition",
+          apiRef(e, p)));
     }
     List<Object> defKey = new ArrayList<>(List.of(new Identity(e.doc()), p.name(), String.valueOf(description)));
     e.schemas().forEach(s -> defKey.addAll(List.of(new Identity(s.source()), s.group(), s.kind(), s.plural())));

@@ -47,6 +47,11 @@ final class OpenApiBuilder {
           .append(String.join(", ", missing)).append('.');
     }
     info.put("description", desc.toString());
+    if (!missing.isEmpty()) {
+      // machine-readable as well: a definition without paths then says which schemas it lacks
+      ArrayNode names = info.putArray("x-kcp-missing-schemas");
+      missing.forEach(names::add);
+    }
     ArrayNode tags = doc.putArray("tags");
     ObjectNode paths = doc.putObject("paths");
     ObjectNode schemas = doc.putObject("components").putObject("schemas");

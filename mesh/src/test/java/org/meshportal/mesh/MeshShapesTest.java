@@ -69,4 +69,29 @@ class MeshShapesTest {
     assertTrue(bad.get(1).startsWith("1 ") && bad.get(1).contains("spec.reference.workspace.path 'Root::x'"), bad.toString());
     assertTrue(bad.get(2).startsWith("2 ") && bad.get(2).contains("both export and workspace"), bad.toString());
   }
+
+  @Test
+  void an_export_whose_schemas_are_missing_is_an_api_with_one_warning_per_missing_schema() throws Exception {
+    MeshResult r = read(
+        "kcp/root/providers/pg/apiexport.yaml", "apiVersion: apis.kcp.io/v1alpha2\nkind: APIExport\n"
+            + "metadata: {name: pg.example.io}\nspec:\n  resources:\n"
+            + "    - {group: pg.example.io, name: clusters, schema: v1.clusters.pg.example.io, storage: {crd: {}}}\n"
+            + "    - {group: pg.example.io, name: backups, schema: v1.backups.pg.example.io, storage: {crd: {}}}\n");
+
+    String api = "api:platform-mesh/pg_pg.example.io";
+    com.fasterxml.jackson.databind.node.ObjectNode entity = r.entities().stream()
+        .filter(e -> GeneratedRepoReadTest.ref(e).equals(api)).findFirst().orElseThrow();
+    com.fasterxml.jackson.databind.JsonNode definition = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(entity.path("spec").path("definition").asText());
+    assertEquals(0, definition.path("paths").size());
+    assertEquals("[\"v1.clusters.pg.example.io\",\"v1.backups.pg.example.io\"]",
+        definition.path("info").path("x-kcp-missing-schemas").toString());
+    assertTrue(definition.path("info").path("description").asText().contains("v1.backups.pg.example.io"));
+    List<MeshProblem> warnings = r.warnings().stream().filter(w -> api.equals(w.entityRef())).toList();
+    assertEquals(2, warnings.size(), r.problems().toString());
+    assertTrue(warnings.get(0).message().contains("'v1.clusters.pg.example.io'"), warnings.toString());
+    assertTrue(warnings.get(1).message().contains("'v1.backups.pg.example.io'"), warnings.toString());
+    assertEquals("kcp/root/providers/pg/apiexport.yaml", warnings.get(0).file());
+    assertTrue(r.errors().isEmpty(), r.errors().toString());
+  }
 }
