@@ -779,7 +779,18 @@ final class MeshDeriver {
       }
     });
     Map<String, Set<String>> boundGroups = new HashMap<>();
-    Map<String, List<MeshDoc>> bindingDocs = new HashMap<>(index.bindings);
+    // a binding in a workspace without an Account (real repositories have folders below an account,
+    // e.g. environments) belongs to the nearest ancestor workspace that has one
+    Map<String, List<MeshDoc>> bindingDocs = new HashMap<>();
+    List<MeshDoc> unattributed = new ArrayList<>();
+    index.bindings.forEach((ws, docs) -> {
+      String owner = nearestAccount(ws, accounts);
+      if (owner != null) {
+        bindingDocs.computeIfAbsent(owner, k -> new ArrayList<>()).addAll(docs);
+      } else {
+        unattributed.addAll(docs);
+      }
+    });
     for (Account a : accounts.values()) {
       String groupRef = ref("group", a.groupName());
       List<String> files = new ArrayList<>();
@@ -808,6 +819,9 @@ final class MeshDeriver {
         ObjectNode entry = summary.addObject();
         entry.put("name", b.name()).put("export", e.name()).put("path", e.ws()).put("api", target)
             .put("phase", b.node().path("status").path("phase").asText(""));
+        if (!b.workspace().equals(a.path())) {
+          entry.put("workspace", b.workspace()); // attributed from a workspace below the account's
+        }
         ArrayNode claims = entry.putArray("claims");
         for (JsonNode c : b.spec().path("permissionClaims")) {
           String group = c.path("group").asText("");
@@ -820,17 +834,25 @@ final class MeshDeriver {
         workspaceResource(a, groupRef, apiRefs, files);
       }
     }
-    bindingDocs.forEach((ws, docs) -> {
-      if (!accounts.containsKey(ws)) {
-        for (MeshDoc b : docs) {
-          if (resolveBinding(b, exports) != null) {
-            problems.add(warning(b, "APIBinding in workspace " + ws
-                + ", which is not an account workspace; no consumer relation is derived"));
-          }
-        }
+    for (MeshDoc b : unattributed) {
+      Export e = resolveBinding(b, exports);
+      if (e != null) {
+        problems.add(warning(b, "APIBinding to export '" + e.name() + "' in " + e.ws() + " is in workspace "
+            + b.workspace() + ", which neither is nor lies below an account workspace (no Account manifest);"
+            + " no consumer relation is derived"));
       }
-    });
+    }
     return boundGroups;
+  }
+
+  /** The workspace itself or its nearest ancestor that is an account's workspace, or null. */
+  private static String nearestAccount(String ws, Map<String, Account> accounts) {
+    for (String path = ws; path != null; path = path.lastIndexOf(':') < 0 ? null : path.substring(0, path.lastIndexOf(':'))) {
+      if (accounts.containsKey(path)) {
+        return path;
+      }
+    }
+    return null;
   }
 
   /** Validates a binding and finds its export; reports and returns null when it cannot. */

@@ -94,4 +94,50 @@ class MeshShapesTest {
     assertEquals("kcp/root/providers/pg/apiexport.yaml", warnings.get(0).file());
     assertTrue(r.errors().isEmpty(), r.errors().toString());
   }
+
+  @Test
+  void a_binding_without_an_account_belongs_to_the_nearest_account_above_or_is_reported() {
+    String binding = "apiVersion: apis.kcp.io/v1alpha2\nkind: APIBinding\nmetadata: {name: pg}\n"
+        + "spec: {reference: {export: {path: 'root:providers:pg', name: pg.example.io}}}\n";
+    MeshResult r = read(
+        "kcp/root/providers/pg/apiexport.yaml", PG_EXPORT,
+        "kcp/root/orgs/account-acme.yaml", ACME,
+        "kcp/root/orgs/acme/account-team-a.yaml", TEAM_A,
+        // environments below team-a, and a folder below acme with no Account of its own
+        "kcp/root/orgs/acme/team-a/dev/apibinding.yaml", binding,
+        "kcp/root/orgs/acme/team-a/dev/eu/apibinding.yaml", binding,
+        "kcp/root/orgs/acme/sandbox/apibinding.yaml", binding,
+        // no account anywhere above
+        "kcp/root/orgs/nobody/apibinding.yaml", binding);
+
+    String api = "api:platform-mesh/pg_pg.example.io";
+    assertTrue(consumes(r, "group:platform-mesh/acme.team-a", api), r.relations().toString());
+    assertTrue(consumes(r, "group:platform-mesh/acme", api), r.relations().toString());
+    String teamBindings = r.entities().stream().filter(e -> GeneratedRepoReadTest.ref(e).equals("group:platform-mesh/acme.team-a"))
+        .findFirst().orElseThrow().path("metadata").path("annotations").path("platform-mesh.io/bindings").asText();
+    assertTrue(teamBindings.contains("\"workspace\":\"root:orgs:acme:team-a:dev\""), teamBindings);
+    assertTrue(teamBindings.contains("\"workspace\":\"root:orgs:acme:team-a:dev:eu\""), teamBindings);
+    assertEquals(2, r.relations().stream().filter(x -> x.type().equals("consumesApi")).count(), r.relations().toString());
+    List<MeshProblem> orphan = r.warnings().stream()
+        .filter(w -> w.file().equals("kcp/root/orgs/nobody/apibinding.yaml") && w.message().startsWith("APIBinding")).toList();
+    assertEquals(1, orphan.size(), r.problems().toString());
+    assertTrue(orphan.get(0).message().contains("root:orgs:nobody") && orphan.get(0).message().contains("'pg.example.io'"),
+        orphan.toString());
+    assertFalse(r.warnings().stream().anyMatch(w -> w.file().contains("/acme/") && w.message().startsWith("APIBinding")),
+        r.warnings().toString());
+  }
+
+  @Test
+  void a_binding_to_an_export_not_in_the_repository_is_reported_with_file_and_export() {
+    MeshResult r = read(
+        "kcp/root/orgs/account-acme.yaml", ACME,
+        "kcp/root/orgs/acme/bindings.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n"
+            + "apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: gone}\n"
+            + "spec: {reference: {workspace: {path: 'root:providers:gone', exportName: gone.example.io}}}\n");
+    List<MeshProblem> p = r.problems().stream().filter(x -> x.file().equals("kcp/root/orgs/acme/bindings.yaml")).toList();
+    assertEquals(1, p.size(), r.problems().toString());
+    assertEquals(1, p.get(0).document());
+    assertTrue(p.get(0).message().contains("'gone.example.io' in root:providers:gone"), p.toString());
+    assertTrue(r.relations().isEmpty(), r.relations().toString());
+  }
 }
