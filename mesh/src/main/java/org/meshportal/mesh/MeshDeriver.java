@@ -51,7 +51,8 @@ final class MeshDeriver {
   private record Export(MeshDoc doc, String ws, String name, List<ExportResource> resources,
       List<String> claims, List<ResourceSchema> schemas, List<String> missing) {}
 
-  private record ExportResource(String group, String plural, String schemaName) {}
+  /** @param virtual for v1alpha2 {@code storage.virtual}: what serves it (may be empty); null when stored as a CRD */
+  private record ExportResource(String group, String plural, String schemaName, String virtual) {}
 
   private record Provider(String path, String name, String systemRef, String ownerRef, List<MeshDoc> metadata) {}
 
@@ -286,11 +287,11 @@ final class MeshDeriver {
     List<ExportResource> resources = new ArrayList<>();
     for (String schemaName : MeshIndex.texts(spec.path("latestResourceSchemas"))) {
       String[] parts = schemaName.split("\\.", 3);
-      resources.add(new ExportResource(parts.length == 3 ? parts[2] : null, parts.length == 3 ? parts[1] : null, schemaName));
+      resources.add(new ExportResource(parts.length == 3 ? parts[2] : null, parts.length == 3 ? parts[1] : null, schemaName, null));
     }
     for (JsonNode r : spec.path("resources")) {
       resources.add(new ExportResource(MeshDoc.text(r.path("group")), MeshDoc.text(r.path("name")),
-          MeshDoc.text(r.path("schema"))));
+          MeshDoc.text(r.path("schema")), virtualStorage(r.path("storage"))));
     }
     List<String> claims = new ArrayList<>();
     for (JsonNode c : spec.path("permissionClaims")) {
@@ -313,6 +314,36 @@ final class MeshDeriver {
       schemas.addAll(publishedSchemas(doc));
     }
     return new Export(doc, doc.workspace(), doc.name(), resources, claims, schemas, missing);
+  }
+
+  /**
+   * What serves a v1alpha2 resource with {@code storage.virtual} ({@code <kind>.<apiGroup>/<name>} of
+   * its reference, or "" when it names none); null for any other storage.
+   */
+  private static String virtualStorage(JsonNode storage) {
+    JsonNode virtual = storage.path("virtual");
+    if (!virtual.isObject()) {
+      return null;
+    }
+    JsonNode ref = virtual.path("reference");
+    String kind = MeshDoc.text(ref.path("kind"));
+    String group = MeshDoc.text(ref.path("apiGroup"));
+    String name = MeshDoc.text(ref.path("name"));
+    if (kind == null && name == null) {
+      return "";
+    }
+    return (kind == null ? "" : kind) + (group == null || group.isEmpty() ? "" : "." + group) + (name == null ? "" : "/" + name);
+  }
+
+  /** Virtual resources of an export, {@code <plural>.<group>} to what serves them, for the definition. */
+  private static Map<String, String> virtualResources(Export e) {
+    Map<String, String> out = new TreeMap<>();
+    for (ExportResource r : e.resources()) {
+      if (r.virtual() != null && r.plural() != null && r.group() != null) {
+        out.put(r.plural() + "." + r.group(), r.virtual());
+      }
+    }
+    return out;
   }
 
   private ResourceSchema resolveSchema(String ws, ExportResource r) {
@@ -629,9 +660,12 @@ final class MeshDeriver {
     List<Object> defKey = new ArrayList<>(List.of(new Identity(e.doc()), p.name(), String.valueOf(description)));
     e.schemas().forEach(s -> defKey.addAll(List.of(new Identity(s.source()), s.group(), s.kind(), s.plural())));
     defKey.addAll(missing);
+    Map<String, String> virtual = virtualResources(e);
+    defKey.add(virtual);
     String definition = previousDefinitions.get(defKey);
     if (definition == null) {
-      definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(), e.schemas(), missing);
+      definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(), e.schemas(), missing,
+          virtual);
     }
     definitions.put(defKey, definition);
     ObjectNode spec = api.with("spec");

@@ -140,4 +140,60 @@ class MeshShapesTest {
     assertTrue(p.get(0).message().contains("'gone.example.io' in root:providers:gone"), p.toString());
     assertTrue(r.relations().isEmpty(), r.relations().toString());
   }
+
+  static final String VIRTUAL_EXPORT = """
+      apiVersion: apis.kcp.io/v1alpha2
+      kind: APIExport
+      metadata:
+        name: compute.example.io
+      spec:
+        resources:
+          - group: compute.example.io
+            name: machines
+            schema: v1.machines.compute.example.io
+            storage:
+              crd: {}
+          - group: compute.example.io
+            name: instances
+            schema: v1.instances.compute.example.io
+            storage:
+              virtual:
+                reference:
+                  apiGroup: cache.kcp.io
+                  kind: CachedResourceEndpointSlice
+                  name: instances
+                identityHash: 4f2a
+      """;
+
+  static String schema(String kind, String plural) {
+    return "apiVersion: apis.kcp.io/v1alpha1\nkind: APIResourceSchema\nmetadata: {name: v1." + plural + ".compute.example.io}\n"
+        + "spec:\n  group: compute.example.io\n  names: {kind: " + kind + ", plural: " + plural + ", singular: x}\n"
+        + "  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n"
+        + "      schema: {type: object, properties: {spec: {type: object}}}\n";
+  }
+
+  @Test
+  void virtual_storage_resources_are_marked_in_the_definition() throws Exception {
+    MeshResult r = read(
+        "kcp/root/providers/compute/apiexport.yaml", VIRTUAL_EXPORT,
+        "kcp/root/providers/compute/schemas.yaml", schema("Machine", "machines") + "---\n" + schema("Instance", "instances"));
+    assertTrue(r.problems().isEmpty(), r.problems().toString());
+    String text = r.entities().stream().filter(e -> GeneratedRepoReadTest.ref(e).equals("api:platform-mesh/compute_compute.example.io"))
+        .findFirst().orElseThrow().path("spec").path("definition").asText();
+    com.fasterxml.jackson.databind.JsonNode def = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+    com.fasterxml.jackson.databind.JsonNode paths = def.path("paths");
+    String instances = "/apis/compute.example.io/v1/namespaces/{namespace}/instances";
+    String machines = "/apis/compute.example.io/v1/namespaces/{namespace}/machines";
+    assertEquals("virtual", paths.path(instances).path("x-kcp-storage").asText(), text);
+    assertEquals("virtual", paths.path(instances + "/{name}").path("x-kcp-storage").asText(), text);
+    assertEquals("virtual", paths.path("/apis/compute.example.io/v1/instances").path("x-kcp-storage").asText(), text);
+    assertEquals("CachedResourceEndpointSlice.cache.kcp.io/instances", paths.path(instances).path("x-kcp-virtual-source").asText());
+    assertTrue(paths.path(machines).isObject() && paths.path(machines).path("x-kcp-storage").isMissingNode(), text);
+    assertTrue(def.path("info").path("description").asText().contains(
+        "Virtual resources, not stored by kcp but served by the provider's virtual workspace: instances.compute.example.io"
+            + " (served by CachedResourceEndpointSlice.cache.kcp.io/instances)."), text);
+    // still a valid OpenAPI document for the frontend's viewer
+    var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(text);
+    assertTrue(parsed.getMessages().isEmpty(), parsed.getMessages().toString());
+  }
 }
