@@ -196,4 +196,48 @@ class MeshShapesTest {
     var parsed = new io.swagger.v3.parser.OpenAPIV3Parser().readContents(text);
     assertTrue(parsed.getMessages().isEmpty(), parsed.getMessages().toString());
   }
+
+  @Test
+  void go_template_placeholders_stay_text_and_crlf_files_parse() {
+    String account = """
+        apiVersion: core.platform-mesh.io/v1alpha1
+        kind: Account
+        metadata: {name: acme}
+        spec:
+          type: org
+          displayName: '{{ .data.displayName }}'
+          description: "Region {{ .data.region }} of {{ .Account.metadata.name }}"
+          data:
+            region: '{{ .data.region }}'
+          extensions:
+            - apiVersion: example.io/v1
+              kind: Quota
+              specGoTemplate:
+                limit: '{{ .data.limit }}'
+        """.replace("\n", "\r\n");
+    MeshResult r = read(
+        "kcp/root/orgs/account-acme.yaml", account,
+        "kcp/root/providers/pg/apiexport.yaml", PG_EXPORT.replace("\n", "\r\n"),
+        // unquoted, YAML reads a placeholder as a mapping: it is put back as text and named in a warning
+        "kcp/root/orgs/acme/unquoted.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n---\n"
+            + "apiVersion: core.platform-mesh.io/v1alpha1\r\nkind: Account\r\nmetadata: {name: team-a}\r\n"
+            + "spec:\r\n  type: account\r\n  displayName: {{ .data.team }}\r\n  data:\r\n    tags: [{{.data.tag}}, plain]\r\n");
+
+    var group = r.entities().stream().filter(e -> GeneratedRepoReadTest.ref(e).equals("group:platform-mesh/acme")).findFirst().orElseThrow();
+    assertEquals("{{ .data.displayName }}", group.path("metadata").path("title").asText());
+    assertEquals("{{ .data.displayName }}", group.path("spec").path("profile").path("displayName").asText());
+    assertEquals("Region {{ .data.region }} of {{ .Account.metadata.name }}", group.path("metadata").path("description").asText());
+    assertTrue(group.path("metadata").path("annotations").path("platform-mesh.io/search-text").asText()
+        .contains("region {{ .data.region }}"), group.toString());
+    assertTrue(r.entities().stream().anyMatch(e -> GeneratedRepoReadTest.ref(e).equals("api:platform-mesh/pg_pg.example.io")));
+    var team = r.entities().stream().filter(e -> GeneratedRepoReadTest.ref(e).equals("group:platform-mesh/acme.team-a"))
+        .findFirst().orElseThrow();
+    assertEquals("{{ .data.team }}", team.path("metadata").path("title").asText(), team.toString());
+    List<MeshProblem> unquoted = r.problems().stream().filter(p -> p.file().equals("kcp/root/orgs/acme/unquoted.yaml")).toList();
+    assertEquals(1, unquoted.size(), r.problems().toString());
+    assertEquals(1, unquoted.get(0).document(), unquoted.toString());
+    assertTrue(unquoted.get(0).message().startsWith("unquoted Go-template placeholders at .spec.displayName, .spec.data.tags[0]"),
+        unquoted.toString());
+    assertTrue(r.problems().stream().noneMatch(p -> p.file().equals("kcp/root/orgs/account-acme.yaml")), r.problems().toString());
+  }
 }
