@@ -140,11 +140,7 @@ final class MeshDeriver {
     }
     apisDerived = exports.size();
     instances(accounts, boundGroups, exports, providers);
-    index.others.values().forEach(list -> list.forEach(d -> {
-      if (!used.contains(d)) {
-        skipped.merge(d.countKey(), 1, Integer::sum);
-      }
-    }));
+    tally();
     Map<String, List<String>> files = new TreeMap<>();
     sources.forEach((ref, set) -> {
       if (entities.containsKey(ref)) {
@@ -159,6 +155,34 @@ final class MeshDeriver {
   }
 
   private final Set<MeshDoc> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** What became of each document ({@code file#index} → entity, problem or skipped), from the last full derivation. */
+  final Map<String, String> outcomes = new TreeMap<>();
+
+  /**
+   * Accounts for every document: one that fed no entity and has no problem of its own is counted as
+   * skipped (kinds the mapping does not use, and mapped ones that led nowhere, e.g. a schema no export names).
+   */
+  private void tally() {
+    Set<String> reported = new java.util.HashSet<>();
+    problems.forEach(p -> reported.add(p.file() + "#" + p.document()));
+    for (MeshDoc d : index.all) {
+      String at = d.file() + "#" + d.index();
+      if (used.contains(d)) {
+        outcomes.put(at, "entity");
+      } else if (reported.contains(at)) {
+        outcomes.put(at, "problem");
+      } else {
+        outcomes.put(at, "skipped");
+        skipped.merge(d.countKey(), 1, Integer::sum);
+      }
+    }
+    // documents that never became documents (unreadable, or without apiVersion/kind) have their own problem
+    problems.forEach(p -> {
+      if (p.document() >= 0) {
+        outcomes.putIfAbsent(p.file() + "#" + p.document(), "problem");
+      }
+    });
+  }
 
   /** Consumer groups per API ref, as the bindings gave them; kept by the reader for {@link #rederiveApis}. */
   final Map<String, List<String>> consumers = new HashMap<>();
@@ -358,6 +382,7 @@ final class MeshDeriver {
     for (MeshDoc crd : index.crds.getOrDefault(ws, List.of())) {
       JsonNode spec = crd.spec();
       if (r.group().equals(spec.path("group").asText()) && r.plural().equals(spec.path("names").path("plural").asText())) {
+        used.add(crd);
         return oversized(crd) ? null : ResourceSchema.fromCrd(crd, null, null, null);
       }
     }
@@ -366,6 +391,8 @@ final class MeshDeriver {
       if (crd != null && r.group().equals(projectedGroup(pr))) {
         ResourceSchema s = projected(pr, crd);
         if (r.plural().equals(s.plural())) {
+          used.add(pr);
+          used.add(crd);
           return oversized(crd) ? null : s;
         }
       }
@@ -381,6 +408,8 @@ final class MeshDeriver {
       if (crd != null && (export.name().equals(projectedGroup(pr)) || "api-syncagent".equals(export.name()))
           && !oversized(crd)) {
         out.add(projected(pr, crd));
+        used.add(pr);
+        used.add(crd);
       }
     }
     return out;
@@ -501,6 +530,7 @@ final class MeshDeriver {
         taken.add(name);
       }
       List<MeshDoc> metadata = index.providerMetadata.getOrDefault(path, List.of());
+      used.addAll(metadata); // the provider's System and owner Group (or the adopted System's APIs) use them
       out.put(path, provider(path, name, metadata, known, domainRef));
     }
     return out;
@@ -641,6 +671,7 @@ final class MeshDeriver {
   private final Map<Export, String> apiRefs = new java.util.IdentityHashMap<>();
 
   private void api(Export e, Provider p, List<String> allowed, List<String> consumers) {
+    used.add(e.doc());
     String raw = p.name() + "_" + e.name();
     String name = Names.apiName(p.name(), e.name());
     MeshDoc pm = p.metadata().stream().filter(m -> e.name().equals(m.name())).findFirst().orElse(null);
@@ -725,6 +756,7 @@ final class MeshDeriver {
           || e.resources().isEmpty() && (e.name().equals(projectedGroup(pr)) || "api-syncagent".equals(e.name()));
       if (linked) {
         syncagent = true;
+        used.add(pr);
         files.add(pr.file());
       }
     }
@@ -844,6 +876,7 @@ final class MeshDeriver {
         consumers.computeIfAbsent(target, k -> new ArrayList<>()).add(groupRef);
         apiRefs.add(target);
         files.add(b.file());
+        used.add(b);
         e.resources().forEach(r -> {
           if (r.group() != null) {
             boundGroups.computeIfAbsent(a.path(), k -> new java.util.HashSet<>()).add(r.group());
@@ -916,6 +949,7 @@ final class MeshDeriver {
 
   private void account(Account a, Map<String, Account> accounts, List<String> children, ArrayNode bindings,
       SearchText search, List<String> files) {
+    used.add(a.doc());
     JsonNode spec = a.doc().spec();
     String display = MeshDoc.text(spec.path("displayName"));
     String description = MeshDoc.text(spec.path("description"));

@@ -240,4 +240,36 @@ class MeshShapesTest {
         unquoted.toString());
     assertTrue(r.problems().stream().noneMatch(p -> p.file().equals("kcp/root/orgs/account-acme.yaml")), r.problems().toString());
   }
+
+  @Test
+  void every_document_of_the_real_shapes_repo_ends_as_entity_problem_or_counted_skip(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    org.meshportal.testfixtures.MeshShapesRepo.write(dir);
+    MeshReader reader = new MeshReader(MeshOptions.defaults());
+    Map<String, byte[]> onDisk = new java.util.TreeMap<>();
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path f : walk.filter(java.nio.file.Files::isRegularFile).toList()) {
+        onDisk.put(dir.relativize(f).toString().replace('\\', '/'), java.nio.file.Files.readAllBytes(f));
+      }
+    }
+    MeshResult r = reader.read(MeshFiles.of(onDisk), null, List.of());
+
+    assertEquals(org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES, reader.lastOutcomes, r.problems().toString());
+    long skipped = org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.values().stream().filter("skipped"::equals).count();
+    assertEquals(skipped, r.skippedCounts().values().stream().mapToInt(Integer::intValue).sum(), r.skippedCounts().toString());
+    // every problem document has a problem naming its file and index
+    org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.forEach((at, outcome) -> {
+      if (outcome.equals("problem")) {
+        assertTrue(r.problems().stream().anyMatch(p -> at.equals(p.file() + "#" + p.document())), at + " " + r.problems());
+      }
+    });
+    List<String> refs = r.entities().stream().map(GeneratedRepoReadTest::ref).toList();
+    assertEquals(List.of("api:platform-mesh/compute_compute.example.io", "api:platform-mesh/pg_pg.example.io",
+        "domain:platform-mesh/platform-mesh", "group:platform-mesh/acme", "group:platform-mesh/acme.team-a",
+        "group:platform-mesh/acme.team-b", "group:platform-mesh/platform-owners", "group:platform-mesh/provider-compute",
+        "group:platform-mesh/provider-pg", "resource:platform-mesh/acme.team-a-workspace", "system:platform-mesh/compute",
+        "system:platform-mesh/pg"), refs);
+    assertTrue(consumes(r, "group:platform-mesh/acme.team-a", "api:platform-mesh/compute_compute.example.io"));
+    assertTrue(consumes(r, "group:platform-mesh/acme.team-a", "api:platform-mesh/pg_pg.example.io"));
+  }
 }
