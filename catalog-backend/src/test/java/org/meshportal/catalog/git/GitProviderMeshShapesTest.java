@@ -69,4 +69,38 @@ class GitProviderMeshShapesTest {
       assertEquals("warning", unknownExport.get(0).path("level").asText());
     }
   }
+
+  /** Every document of the real-shapes repository is an entity, an item of the processing-errors route, or a counted skip. */
+  @Test
+  void every_document_of_the_real_shapes_repo_is_an_entity_or_a_listed_problem(@TempDir Path tmp) throws Exception {
+    GitUpstream up = new GitUpstream(tmp.resolve("upstream"));
+    org.meshportal.testfixtures.MeshShapesRepo.write(up.dir);
+    up.write("catalog-info.yaml", "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata: {name: root}\nspec: {targets: []}\n");
+    up.git("init", "-q", "-b", "main");
+    String head = up.commitAll("real shapes");
+    try (GitServer server = GitServer.start(tmp, up.meshProviderConfig())) {
+      server.awaitApplied("mesh", head);
+      assertEquals(12, server.entities("metadata.namespace=platform-mesh").size());
+      JsonNode items = server.get("/api/catalog/processing-errors").json().path("items");
+      org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.forEach((at, outcome) -> {
+        String file = at.substring(0, at.indexOf('#'));
+        int document = Integer.parseInt(at.substring(at.indexOf('#') + 1));
+        boolean listed = false;
+        for (JsonNode i : items) {
+          listed |= i.path("location").asText().endsWith("/" + file) && i.path("documentIndex").asInt(-1) == document;
+        }
+        if (outcome.equals("problem")) {
+          assertTrue(listed, at + " is listed: " + items);
+        }
+      });
+      // the unquoted placeholder: the Account became a Group titled with the placeholder's text, and a warning says so
+      assertEquals("{{ .data.team }}", server.entity("group", "platform-mesh", "acme.team-b").path("metadata").path("title").asText());
+      boolean warned = false;
+      for (JsonNode i : items) {
+        warned |= i.path("location").asText().endsWith("/kcp/root/orgs/acme/account-team-b.yaml")
+            && i.path("level").asText().equals("warning") && i.path("error").path("message").asText().contains("Go-template");
+      }
+      assertTrue(warned, items.toString());
+    }
+  }
 }
