@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,6 +38,7 @@ final class MeshDeriver {
   private final MeshIndex index;
   private final String ns;
   private final List<MeshProblem> problems;
+  private final ExportReader exportReader;
   private final Map<String, ObjectNode> entities = new TreeMap<>();
   private final Map<String, Set<String>> sources = new TreeMap<>();
   private final Set<MeshRelation> relations = new TreeSet<>(
@@ -47,12 +46,6 @@ final class MeshDeriver {
   private final List<MeshAdoption> adoptions = new ArrayList<>();
   private final Map<String, Integer> skipped = new TreeMap<>();
 
-  /** A normalized APIExport (v1alpha1 and v1alpha2 alike). */
-  private record Export(MeshDoc doc, String ws, String name, List<ExportResource> resources,
-      List<String> claims, List<ResourceSchema> schemas, List<String> missing) {}
-
-  /** @param virtual for v1alpha2 {@code storage.virtual}: what serves it (may be empty); null when stored as a CRD */
-  private record ExportResource(String group, String plural, String schemaName, String virtual) {}
 
   private record Provider(String path, String name, String systemRef, String ownerRef, List<MeshDoc> metadata) {}
 
@@ -81,6 +74,7 @@ final class MeshDeriver {
     this.index = new MeshIndex(files);
     this.ns = options.namespace();
     this.problems = new ArrayList<>(index.problems);
+    this.exportReader = new ExportReader(options, json, index, used, problems);
     this.basis = null;
   }
 
@@ -99,6 +93,7 @@ final class MeshDeriver {
     this.ns = previous.ns;
     index.swapSchemas(swapped);
     this.problems = new ArrayList<>(index.problems);
+    this.exportReader = new ExportReader(options, json, index, used, problems);
     this.basis = previous;
     this.swapped = swapped;
   }
@@ -123,7 +118,7 @@ final class MeshDeriver {
 
   MeshResult derive(List<? extends JsonNode> knownEntities) {
     Known known = new Known(knownEntities, index.backstage);
-    Map<String, Export> exports = exports();
+    Map<String, Export> exports = exportReader.exports();
     String domainRef = domain(known);
     Map<String, Provider> providers = providers(exports, known, domainRef);
     Map<String, List<String>> allowed = policies(exports);
@@ -206,7 +201,7 @@ final class MeshDeriver {
       for (Map.Entry<String, Export> e : basis.exports.entrySet()) {
         Export before = e.getValue();
         boolean edited = before.schemas().stream().anyMatch(x -> swapped.containsKey(x.source()));
-        exports.put(e.getKey(), edited ? normalize(before.doc()) : before);
+        exports.put(e.getKey(), edited ? exportReader.normalize(before.doc()) : before);
         if (!edited) {
           String ref = basis.apiRefs.get(before);
           if (ref != null) {
@@ -220,7 +215,7 @@ final class MeshDeriver {
       basis = null; // keep no chain of earlier derivers alive
     } else {
       Known known = new Known(knownEntities, index.backstage);
-      exports = exports();
+      exports = exportReader.exports();
       String domainRef = domain(known);
       providers = providers(exports, known, domainRef);
       allowed = policies(exports);
@@ -287,190 +282,6 @@ final class MeshDeriver {
   }
 
   // ---- exports and schemas ------------------------------------------------------------------
-
-  private Map<String, Export> exports() {
-    Map<String, List<Export>> byKey = new LinkedHashMap<>();
-    index.exports.forEach((ws, docs) -> docs.forEach(doc ->
-        byKey.computeIfAbsent(key(ws, doc.name()), k -> new ArrayList<>()).add(normalize(doc))));
-    Map<String, Export> winners = new LinkedHashMap<>();
-    byKey.forEach((k, list) -> {
-      Export winner = list.stream().min(Comparator.comparingInt((Export e) -> e.missing().size())).orElseThrow();
-      winners.put(k, winner);
-      for (Export loser : list) {
-        if (loser != winner) {
-          problems.add(error(loser.doc(), "duplicate APIExport name '" + loser.name() + "' in workspace "
-              + loser.ws() + " (also defined in " + winner.doc().file() + "); this document is ignored"));
-        }
-      }
-    });
-    return winners;
-  }
-
-  private Export normalize(MeshDoc doc) {
-    JsonNode spec = doc.spec();
-    List<ExportResource> resources = new ArrayList<>();
-    for (String schemaName : MeshIndex.texts(spec.path("latestResourceSchemas"))) {
-      String[] parts = schemaName.split("\\.", 3);
-      resources.add(new ExportResource(parts.length == 3 ? parts[2] : null, parts.length == 3 ? parts[1] : null, schemaName, null));
-    }
-    for (JsonNode r : spec.path("resources")) {
-      resources.add(new ExportResource(MeshDoc.text(r.path("group")), MeshDoc.text(r.path("name")),
-          MeshDoc.text(r.path("schema")), virtualStorage(r.path("storage"))));
-    }
-    List<String> claims = new ArrayList<>();
-    for (JsonNode c : spec.path("permissionClaims")) {
-      String group = c.path("group").asText("");
-      String claim = c.path("resource").asText("") + (group.isEmpty() ? "" : "." + group);
-      List<String> verbs = MeshIndex.texts(c.path("verbs"));
-      claims.add(verbs.isEmpty() ? claim : claim + "(" + String.join("|", verbs) + ")");
-    }
-    List<ResourceSchema> schemas = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (ExportResource r : resources) {
-      ResourceSchema s = resolveSchema(doc.workspace(), r);
-      if (s != null) {
-        schemas.add(s);
-      } else {
-        missing.add(r.schemaName() != null ? r.schemaName() : r.plural() + "." + r.group());
-      }
-    }
-    if (resources.isEmpty()) {
-      schemas.addAll(publishedSchemas(doc));
-    }
-    return new Export(doc, doc.workspace(), doc.name(), resources, claims, schemas, missing);
-  }
-
-  /**
-   * What serves a v1alpha2 resource with {@code storage.virtual} ({@code <kind>.<apiGroup>/<name>} of
-   * its reference, or "" when it names none); null for any other storage.
-   */
-  private static String virtualStorage(JsonNode storage) {
-    JsonNode virtual = storage.path("virtual");
-    if (!virtual.isObject()) {
-      return null;
-    }
-    JsonNode ref = virtual.path("reference");
-    String kind = MeshDoc.text(ref.path("kind"));
-    String group = MeshDoc.text(ref.path("apiGroup"));
-    String name = MeshDoc.text(ref.path("name"));
-    if (kind == null && name == null) {
-      return "";
-    }
-    return (kind == null ? "" : kind) + (group == null || group.isEmpty() ? "" : "." + group) + (name == null ? "" : "/" + name);
-  }
-
-  /** Virtual resources of an export, {@code <plural>.<group>} to what serves them, for the definition. */
-  private static Map<String, String> virtualResources(Export e) {
-    Map<String, String> out = new TreeMap<>();
-    for (ExportResource r : e.resources()) {
-      if (r.virtual() != null && r.plural() != null && r.group() != null) {
-        out.put(r.plural() + "." + r.group(), r.virtual());
-      }
-    }
-    return out;
-  }
-
-  private ResourceSchema resolveSchema(String ws, ExportResource r) {
-    MeshDoc ars = r.schemaName() == null ? null : index.schemas.getOrDefault(ws, Map.of()).get(r.schemaName());
-    if (ars != null) {
-      used.add(ars);
-      return oversized(ars) ? null : ResourceSchema.fromApiResourceSchema(ars);
-    }
-    if (r.plural() == null || r.group() == null) {
-      return null;
-    }
-    for (MeshDoc crd : index.crds.getOrDefault(ws, List.of())) {
-      JsonNode spec = crd.spec();
-      if (r.group().equals(spec.path("group").asText()) && r.plural().equals(spec.path("names").path("plural").asText())) {
-        used.add(crd);
-        return oversized(crd) ? null : ResourceSchema.fromCrd(crd, null, null, null);
-      }
-    }
-    for (MeshDoc pr : index.publishedResources.getOrDefault(ws, List.of())) {
-      MeshDoc crd = crdFor(pr);
-      if (crd != null && r.group().equals(projectedGroup(pr))) {
-        ResourceSchema s = projected(pr, crd);
-        if (r.plural().equals(s.plural())) {
-          used.add(pr);
-          used.add(crd);
-          return oversized(crd) ? null : s;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Schemas of an export checked in empty (api-syncagent fills it at runtime), from its PublishedResources' CRDs. */
-  private List<ResourceSchema> publishedSchemas(MeshDoc export) {
-    List<ResourceSchema> out = new ArrayList<>();
-    for (MeshDoc pr : index.publishedResources.getOrDefault(export.workspace(), List.of())) {
-      MeshDoc crd = crdFor(pr);
-      if (crd != null && (export.name().equals(projectedGroup(pr)) || "api-syncagent".equals(export.name()))
-          && !oversized(crd)) {
-        out.add(projected(pr, crd));
-        used.add(pr);
-        used.add(crd);
-      }
-    }
-    return out;
-  }
-
-  private static ResourceSchema projected(MeshDoc pr, MeshDoc crd) {
-    JsonNode projection = pr.spec().path("projection");
-    return ResourceSchema.fromCrd(crd, projectedGroup(pr), MeshDoc.text(projection.path("kind")),
-        MeshDoc.text(projection.path("plural")));
-  }
-
-  private MeshDoc crdFor(MeshDoc pr) {
-    JsonNode resource = pr.spec().path("resource");
-    String group = resource.path("apiGroup").asText();
-    String kind = resource.path("kind").asText();
-    for (MeshDoc crd : index.crds.getOrDefault(pr.workspace(), List.of())) {
-      if (group.equals(crd.spec().path("group").asText()) && kind.equals(crd.spec().path("names").path("kind").asText())) {
-        return crd;
-      }
-    }
-    return null;
-  }
-
-  private static String projectedGroup(MeshDoc pr) {
-    String group = MeshDoc.text(pr.spec().path("projection").path("group"));
-    return group != null ? group : pr.spec().path("resource").path("apiGroup").asText();
-  }
-
-  private boolean oversized(MeshDoc schemaDoc) {
-    if (schemaDoc.fileSize() <= options.maxSchemaBytes()) {
-      return false; // a schema cannot be larger than the file holding it; skips serializing
-    }
-    long size = serializedSize(schemaDoc.spec());
-    if (size > options.maxSchemaBytes()) {
-      problems.add(warning(schemaDoc, "schema is " + size + " bytes, over the limit of " + options.maxSchemaBytes()
-          + " bytes; left out of the API definition"));
-      return true;
-    }
-    return false;
-  }
-
-  private long serializedSize(JsonNode node) {
-    long[] count = {0};
-    OutputStream counter = new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    };
-    try {
-      json.writeValue(counter, node);
-    } catch (IOException e) {
-      throw new IllegalStateException("counting stream cannot fail", e);
-    }
-    return count[0];
-  }
 
   /** One warning per schema the export names that is not in the repository, shown on the API it became. */
   private void reportMissing(Export e, String apiRef) {
@@ -691,7 +502,7 @@ final class MeshDeriver {
     List<Object> defKey = new ArrayList<>(List.of(new Identity(e.doc()), p.name(), String.valueOf(description)));
     e.schemas().forEach(s -> defKey.addAll(List.of(new Identity(s.source()), s.group(), s.kind(), s.plural())));
     defKey.addAll(missing);
-    Map<String, String> virtual = virtualResources(e);
+    Map<String, String> virtual = ExportReader.virtualResources(e);
     defKey.add(virtual);
     String definition = previousDefinitions.get(defKey);
     if (definition == null) {
@@ -751,9 +562,9 @@ final class MeshDeriver {
     boolean syncagent = false;
     for (MeshDoc pr : index.publishedResources.getOrDefault(e.ws(), List.of())) {
       String schemaName = MeshDoc.text(pr.node().path("status").path("resourceSchemaName"));
-      boolean linked = groups.contains(projectedGroup(pr))
+      boolean linked = groups.contains(ExportReader.projectedGroup(pr))
           || schemaName != null && e.resources().stream().anyMatch(r -> schemaName.equals(r.schemaName()))
-          || e.resources().isEmpty() && (e.name().equals(projectedGroup(pr)) || "api-syncagent".equals(e.name()));
+          || e.resources().isEmpty() && (e.name().equals(ExportReader.projectedGroup(pr)) || "api-syncagent".equals(e.name()));
       if (linked) {
         syncagent = true;
         used.add(pr);
@@ -1146,15 +957,15 @@ final class MeshDeriver {
     }
   }
 
-  private static String key(String ws, String name) {
+  static String key(String ws, String name) {
     return ws + "|" + name;
   }
 
-  private static MeshProblem error(MeshDoc d, String message) {
+  static MeshProblem error(MeshDoc d, String message) {
     return new MeshProblem(MeshProblem.Severity.ERROR, d.file(), d.index(), message);
   }
 
-  private static MeshProblem warning(MeshDoc d, String message) {
+  static MeshProblem warning(MeshDoc d, String message) {
     return new MeshProblem(MeshProblem.Severity.WARNING, d.file(), d.index(), message);
   }
 }
