@@ -33,8 +33,17 @@ final class FileParser {
     for (YamlDocuments.Problem p : parsed.problems()) {
       problems.add(new MeshProblem(MeshProblem.Severity.ERROR, path, p.index(), p.describe()));
     }
+    boolean templates = GoTemplates.mayHold(bytes);
     for (YamlDocuments.Document d : parsed.documents()) {
       ObjectNode object = d.entity();
+      if (templates) {
+        List<String> restored = GoTemplates.restore(object);
+        if (!restored.isEmpty()) {
+          problems.add(new MeshProblem(MeshProblem.Severity.WARNING, path, d.index(), "unquoted Go-template placeholder"
+              + (restored.size() == 1 ? "" : "s") + " at " + String.join(", ", restored)
+              + " read as text, not as YAML mappings; quote them ('{{ ... }}') to say so"));
+        }
+      }
       String apiVersion = MeshDoc.text(object.path("apiVersion"));
       String kind = MeshDoc.text(object.path("kind"));
       if (apiVersion == null || kind == null) {

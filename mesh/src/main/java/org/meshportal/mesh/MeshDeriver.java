@@ -4,10 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -18,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.meshportal.model.EntityRef;
 
 /**
  * Maps the indexed kcp documents of one repository to Backstage entities (research note §6).
@@ -33,29 +29,25 @@ final class MeshDeriver {
   static final String LABEL_PROVIDER = "platform-mesh.io/provider";
   static final String LABEL_ORG = "platform-mesh.io/org";
   static final String LABEL_ACCOUNT_TYPE = "platform-mesh.io/account-type";
-  private static final String ORGS = "root:orgs";
+  static final String ORGS = "root:orgs";
 
-  private final MeshOptions options;
-  private final ObjectMapper json;
-  private final MeshIndex index;
-  private final String ns;
-  private final List<MeshProblem> problems;
+  final MeshOptions options;
+  final ObjectMapper json;
+  final MeshIndex index;
+  final String ns;
+  final List<MeshProblem> problems;
+  private final ExportReader exportReader;
   private final Map<String, ObjectNode> entities = new TreeMap<>();
   private final Map<String, Set<String>> sources = new TreeMap<>();
-  private final Set<MeshRelation> relations = new TreeSet<>(
+  final Set<MeshRelation> relations = new TreeSet<>(
       Comparator.comparing(MeshRelation::sourceRef).thenComparing(MeshRelation::type).thenComparing(MeshRelation::targetRef));
-  private final List<MeshAdoption> adoptions = new ArrayList<>();
+  final List<MeshAdoption> adoptions = new ArrayList<>();
   private final Map<String, Integer> skipped = new TreeMap<>();
 
-  /** A normalized APIExport (v1alpha1 and v1alpha2 alike). */
-  private record Export(MeshDoc doc, String ws, String name, List<ExportResource> resources,
-      List<String> claims, List<ResourceSchema> schemas, List<String> missing) {}
 
-  private record ExportResource(String group, String plural, String schemaName) {}
+  record Provider(String path, String name, String systemRef, String ownerRef, List<MeshDoc> metadata) {}
 
-  private record Provider(String path, String name, String systemRef, String ownerRef, List<MeshDoc> metadata) {}
-
-  private record Account(MeshDoc doc, String path, String parentPath, String type, String groupName) {}
+  record Account(MeshDoc doc, String path, String parentPath, String type, String groupName) {}
 
   /** Memo of API definitions keyed by the identity of their inputs; documents of unchanged files keep their identity. */
   private final Map<List<Object>, String> previousDefinitions;
@@ -80,6 +72,7 @@ final class MeshDeriver {
     this.index = new MeshIndex(files);
     this.ns = options.namespace();
     this.problems = new ArrayList<>(index.problems);
+    this.exportReader = new ExportReader(options, json, index, used, problems);
     this.basis = null;
   }
 
@@ -98,6 +91,7 @@ final class MeshDeriver {
     this.ns = previous.ns;
     index.swapSchemas(swapped);
     this.problems = new ArrayList<>(index.problems);
+    this.exportReader = new ExportReader(options, json, index, used, problems);
     this.basis = previous;
     this.swapped = swapped;
   }
@@ -122,26 +116,26 @@ final class MeshDeriver {
 
   MeshResult derive(List<? extends JsonNode> knownEntities) {
     Known known = new Known(knownEntities, index.backstage);
-    Map<String, Export> exports = exports();
-    String domainRef = domain(known);
-    Map<String, Provider> providers = providers(exports, known, domainRef);
-    Map<String, List<String>> allowed = policies(exports);
+    Map<String, Export> exports = exportReader.exports();
+    ProviderDeriver providerDeriver = new ProviderDeriver(this);
+    String domainRef = providerDeriver.domain(known);
+    Map<String, Provider> providers = providerDeriver.providers(exports, known, domainRef);
+    Map<String, List<String>> allowed = providerDeriver.policies(exports);
     this.exports = exports;
     this.providers = providers;
     this.allowed = allowed;
-    Map<String, Account> accounts = accounts();
-    Map<String, Set<String>> boundGroups = bindings(accounts, exports, providers, consumers);
+    AccountDeriver accountDeriver = new AccountDeriver(this);
+    Map<String, Account> accounts = accountDeriver.accounts();
+    Map<String, Set<String>> boundGroups = accountDeriver.bindings(accounts, exports, providers, consumers);
     for (Export e : exports.values()) {
+      // reported here, where the API's ref is known; a schema-edit patch keeps the previous result's problems
+      reportMissing(e, apiRef(e, providers.get(e.ws())));
       api(e, providers.get(e.ws()), allowed.getOrDefault(key(e.ws(), e.name()), List.of()),
           consumers.getOrDefault(apiRef(e, providers.get(e.ws())), List.of()));
     }
     apisDerived = exports.size();
-    instances(accounts, boundGroups, exports, providers);
-    index.others.values().forEach(list -> list.forEach(d -> {
-      if (!used.contains(d)) {
-        skipped.merge(d.countKey(), 1, Integer::sum);
-      }
-    }));
+    accountDeriver.instances(accounts, boundGroups, exports, providers);
+    tally();
     Map<String, List<String>> files = new TreeMap<>();
     sources.forEach((ref, set) -> {
       if (entities.containsKey(ref)) {
@@ -155,7 +149,35 @@ final class MeshDeriver {
         List.copyOf(adoptions));
   }
 
-  private final Set<MeshDoc> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  final Set<MeshDoc> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+  /** What became of each document ({@code file#index} → entity, problem or skipped), from the last full derivation. */
+  final Map<String, String> outcomes = new TreeMap<>();
+
+  /**
+   * Accounts for every document: one that fed no entity and has no problem of its own is counted as
+   * skipped (kinds the mapping does not use, and mapped ones that led nowhere, e.g. a schema no export names).
+   */
+  private void tally() {
+    Set<String> reported = new java.util.HashSet<>();
+    problems.forEach(p -> reported.add(p.file() + "#" + p.document()));
+    for (MeshDoc d : index.all) {
+      String at = d.file() + "#" + d.index();
+      if (used.contains(d)) {
+        outcomes.put(at, "entity");
+      } else if (reported.contains(at)) {
+        outcomes.put(at, "problem");
+      } else {
+        outcomes.put(at, "skipped");
+        skipped.merge(d.countKey(), 1, Integer::sum);
+      }
+    }
+    // documents that never became documents (unreadable, or without apiVersion/kind) have their own problem
+    problems.forEach(p -> {
+      if (p.document() >= 0) {
+        outcomes.putIfAbsent(p.file() + "#" + p.document(), "problem");
+      }
+    });
+  }
 
   /** Consumer groups per API ref, as the bindings gave them; kept by the reader for {@link #rederiveApis}. */
   final Map<String, List<String>> consumers = new HashMap<>();
@@ -179,7 +201,7 @@ final class MeshDeriver {
       for (Map.Entry<String, Export> e : basis.exports.entrySet()) {
         Export before = e.getValue();
         boolean edited = before.schemas().stream().anyMatch(x -> swapped.containsKey(x.source()));
-        exports.put(e.getKey(), edited ? normalize(before.doc()) : before);
+        exports.put(e.getKey(), edited ? exportReader.normalize(before.doc()) : before);
         if (!edited) {
           String ref = basis.apiRefs.get(before);
           if (ref != null) {
@@ -193,10 +215,11 @@ final class MeshDeriver {
       basis = null; // keep no chain of earlier derivers alive
     } else {
       Known known = new Known(knownEntities, index.backstage);
-      exports = exports();
-      String domainRef = domain(known);
-      providers = providers(exports, known, domainRef);
-      allowed = policies(exports);
+      exports = exportReader.exports();
+      ProviderDeriver providerDeriver = new ProviderDeriver(this);
+      String domainRef = providerDeriver.domain(known);
+      providers = providerDeriver.providers(exports, known, domainRef);
+      allowed = providerDeriver.policies(exports);
     }
     this.exports = exports;
     this.providers = providers;
@@ -261,345 +284,21 @@ final class MeshDeriver {
 
   // ---- exports and schemas ------------------------------------------------------------------
 
-  private Map<String, Export> exports() {
-    Map<String, List<Export>> byKey = new LinkedHashMap<>();
-    index.exports.forEach((ws, docs) -> docs.forEach(doc ->
-        byKey.computeIfAbsent(key(ws, doc.name()), k -> new ArrayList<>()).add(normalize(doc))));
-    Map<String, Export> winners = new LinkedHashMap<>();
-    byKey.forEach((k, list) -> {
-      Export winner = list.stream().min(Comparator.comparingInt((Export e) -> e.missing().size())).orElseThrow();
-      winners.put(k, winner);
-      for (Export loser : list) {
-        if (loser != winner) {
-          problems.add(error(loser.doc(), "duplicate APIExport name '" + loser.name() + "' in workspace "
-              + loser.ws() + " (also defined in " + winner.doc().file() + "); this document is ignored"));
-        }
-      }
-      reportMissing(winner);
-    });
-    return winners;
-  }
-
-  private Export normalize(MeshDoc doc) {
-    JsonNode spec = doc.spec();
-    List<ExportResource> resources = new ArrayList<>();
-    for (String schemaName : MeshIndex.texts(spec.path("latestResourceSchemas"))) {
-      String[] parts = schemaName.split("\\.", 3);
-      resources.add(new ExportResource(parts.length == 3 ? parts[2] : null, parts.length == 3 ? parts[1] : null, schemaName));
-    }
-    for (JsonNode r : spec.path("resources")) {
-      resources.add(new ExportResource(MeshDoc.text(r.path("group")), MeshDoc.text(r.path("name")),
-          MeshDoc.text(r.path("schema"))));
-    }
-    List<String> claims = new ArrayList<>();
-    for (JsonNode c : spec.path("permissionClaims")) {
-      String group = c.path("group").asText("");
-      String claim = c.path("resource").asText("") + (group.isEmpty() ? "" : "." + group);
-      List<String> verbs = MeshIndex.texts(c.path("verbs"));
-      claims.add(verbs.isEmpty() ? claim : claim + "(" + String.join("|", verbs) + ")");
-    }
-    List<ResourceSchema> schemas = new ArrayList<>();
-    List<String> missing = new ArrayList<>();
-    for (ExportResource r : resources) {
-      ResourceSchema s = resolveSchema(doc.workspace(), r);
-      if (s != null) {
-        schemas.add(s);
-      } else {
-        missing.add(r.schemaName() != null ? r.schemaName() : r.plural() + "." + r.group());
-      }
-    }
-    if (resources.isEmpty()) {
-      schemas.addAll(publishedSchemas(doc));
-    }
-    return new Export(doc, doc.workspace(), doc.name(), resources, claims, schemas, missing);
-  }
-
-  private ResourceSchema resolveSchema(String ws, ExportResource r) {
-    MeshDoc ars = r.schemaName() == null ? null : index.schemas.getOrDefault(ws, Map.of()).get(r.schemaName());
-    if (ars != null) {
-      used.add(ars);
-      return oversized(ars) ? null : ResourceSchema.fromApiResourceSchema(ars);
-    }
-    if (r.plural() == null || r.group() == null) {
-      return null;
-    }
-    for (MeshDoc crd : index.crds.getOrDefault(ws, List.of())) {
-      JsonNode spec = crd.spec();
-      if (r.group().equals(spec.path("group").asText()) && r.plural().equals(spec.path("names").path("plural").asText())) {
-        return oversized(crd) ? null : ResourceSchema.fromCrd(crd, null, null, null);
-      }
-    }
-    for (MeshDoc pr : index.publishedResources.getOrDefault(ws, List.of())) {
-      MeshDoc crd = crdFor(pr);
-      if (crd != null && r.group().equals(projectedGroup(pr))) {
-        ResourceSchema s = projected(pr, crd);
-        if (r.plural().equals(s.plural())) {
-          return oversized(crd) ? null : s;
-        }
-      }
-    }
-    return null;
-  }
-
-  /** Schemas of an export checked in empty (api-syncagent fills it at runtime), from its PublishedResources' CRDs. */
-  private List<ResourceSchema> publishedSchemas(MeshDoc export) {
-    List<ResourceSchema> out = new ArrayList<>();
-    for (MeshDoc pr : index.publishedResources.getOrDefault(export.workspace(), List.of())) {
-      MeshDoc crd = crdFor(pr);
-      if (crd != null && (export.name().equals(projectedGroup(pr)) || "api-syncagent".equals(export.name()))
-          && !oversized(crd)) {
-        out.add(projected(pr, crd));
-      }
-    }
-    return out;
-  }
-
-  private static ResourceSchema projected(MeshDoc pr, MeshDoc crd) {
-    JsonNode projection = pr.spec().path("projection");
-    return ResourceSchema.fromCrd(crd, projectedGroup(pr), MeshDoc.text(projection.path("kind")),
-        MeshDoc.text(projection.path("plural")));
-  }
-
-  private MeshDoc crdFor(MeshDoc pr) {
-    JsonNode resource = pr.spec().path("resource");
-    String group = resource.path("apiGroup").asText();
-    String kind = resource.path("kind").asText();
-    for (MeshDoc crd : index.crds.getOrDefault(pr.workspace(), List.of())) {
-      if (group.equals(crd.spec().path("group").asText()) && kind.equals(crd.spec().path("names").path("kind").asText())) {
-        return crd;
-      }
-    }
-    return null;
-  }
-
-  private static String projectedGroup(MeshDoc pr) {
-    String group = MeshDoc.text(pr.spec().path("projection").path("group"));
-    return group != null ? group : pr.spec().path("resource").path("apiGroup").asText();
-  }
-
-  private boolean oversized(MeshDoc schemaDoc) {
-    if (schemaDoc.fileSize() <= options.maxSchemaBytes()) {
-      return false; // a schema cannot be larger than the file holding it; skips serializing
-    }
-    long size = serializedSize(schemaDoc.spec());
-    if (size > options.maxSchemaBytes()) {
-      problems.add(warning(schemaDoc, "schema is " + size + " bytes, over the limit of " + options.maxSchemaBytes()
-          + " bytes; left out of the API definition"));
-      return true;
-    }
-    return false;
-  }
-
-  private long serializedSize(JsonNode node) {
-    long[] count = {0};
-    OutputStream counter = new OutputStream() {
-      @Override
-      public void write(int b) {
-        count[0]++;
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) {
-        count[0] += len;
-      }
-    };
-    try {
-      json.writeValue(counter, node);
-    } catch (IOException e) {
-      throw new IllegalStateException("counting stream cannot fail", e);
-    }
-    return count[0];
-  }
-
-  private void reportMissing(Export e) {
+  /** One warning per schema the export names that is not in the repository, shown on the API it became. */
+  private void reportMissing(Export e, String apiRef) {
     for (String name : e.missing()) {
-      problems.add(warning(e.doc(), "APIExport '" + e.name() + "' references schema '" + name
-          + "', which is not in the repository (normal for api-syncagent); the API gets a placeholder for it"));
+      problems.add(new MeshProblem(MeshProblem.Severity.WARNING, e.doc().file(), e.doc().index(),
+          "APIExport '" + e.name() + "' references APIResourceSchema '" + name + "', which is not in the repository"
+              + " (normal for api-syncagent); the API's definition has no paths or component schema for it", apiRef));
     }
   }
 
-  // ---- domain, providers, policies ------------------------------------------------------------
-
-  private String domain(Known known) {
-    JsonNode handDomain = known.named("domain", "platform-mesh");
-    if (handDomain != null) {
-      String ref = Known.ref(handDomain);
-      adoptions.add(new MeshAdoption(ref, "", "domain"));
-      return ref;
-    }
-    String owner = options.domainOwner();
-    if (owner == null) {
-      JsonNode owners = known.named("group", "platform-owners");
-      if (owners != null) {
-        owner = Known.ref(owners);
-        adoptions.add(new MeshAdoption(owner, "", "domain-owner"));
-      } else {
-        ObjectNode group = envelope("Group", "platform-owners", "Platform owners",
-            "Operate the Platform Mesh: account hierarchy, identity and provider onboarding.");
-        group.with("spec").put("type", "platform-mesh-platform-owner").putArray("children");
-        decorate(group, "root", "Workspace", "root", null, Map.of(), null);
-        owner = put(group, List.of());
-      }
-    }
-    ObjectNode domain = envelope("Domain", "platform-mesh", "Platform Mesh",
-        "Service providers and consumers connected through kcp.");
-    domain.with("spec").put("owner", owner);
-    decorate(domain, "root", "Workspace", "root", null, Map.of(), null);
-    return put(domain, List.of());
-  }
-
-  private Map<String, Provider> providers(Map<String, Export> exports, Known known, String domainRef) {
-    Set<String> paths = new TreeSet<>();
-    exports.values().forEach(e -> paths.add(e.ws()));
-    index.providerMetadata.keySet().forEach(paths::add);
-    for (MeshDoc ws : index.workspaces) {
-      if ("provider".equals(ws.spec().path("type").path("name").asText()) && Names.isWorkspaceName(ws.name())) {
-        paths.add(ws.workspace() + ":" + ws.name());
-        used.add(ws);
-      }
-    }
-    Map<String, Provider> out = new LinkedHashMap<>();
-    Set<String> taken = new java.util.HashSet<>();
-    for (String path : paths) {
-      String name = path.substring(path.lastIndexOf(':') + 1);
-      if (!taken.add(name)) {
-        name = path.startsWith("root:") ? path.substring(5).replace(':', '-') : path.replace(':', '-');
-        taken.add(name);
-      }
-      List<MeshDoc> metadata = index.providerMetadata.getOrDefault(path, List.of());
-      out.put(path, provider(path, name, metadata, known, domainRef));
-    }
-    return out;
-  }
-
-  private Provider provider(String path, String name, List<MeshDoc> metadata, Known known, String domainRef) {
-    JsonNode handSystem = known.systemAt(path);
-    String ownerRef = null;
-    if (handSystem != null) {
-      String systemRef = Known.ref(handSystem);
-      adoptions.add(new MeshAdoption(systemRef, path, "provider-system"));
-      String owner = MeshDoc.text(handSystem.path("spec").path("owner"));
-      if (owner != null) {
-        try {
-          ownerRef = EntityRef.parse(owner, "group", Known.namespace(handSystem)).canonical();
-          adoptions.add(new MeshAdoption(ownerRef, path, "provider-owner"));
-        } catch (IllegalArgumentException e) {
-          ownerRef = null;
-        }
-      }
-      if (ownerRef == null) {
-        ownerRef = providerGroup(path, name, metadata);
-      }
-      return new Provider(path, name, systemRef, ownerRef, metadata);
-    }
-    ownerRef = providerGroup(path, name, metadata);
-    MeshDoc first = metadata.isEmpty() ? null : metadata.get(0);
-    ObjectNode system = envelope("System", Names.entityName(name),
-        first != null ? MeshDoc.text(first.spec().path("displayName")) : name,
-        first != null ? MeshDoc.text(first.spec().path("description")) : null);
-    system.with("spec").put("owner", ownerRef).put("domain", domainRef);
-    Set<String> tags = new LinkedHashSet<>();
-    ArrayNode links = json.createArrayNode();
-    SearchText search = new SearchText(options.maxSearchTextChars()).add(name).add(path);
-    for (MeshDoc pm : metadata) {
-      MeshIndex.texts(pm.spec().path("tags")).forEach(t -> addTag(tags, t));
-      metadataFacts(pm, links, search);
-    }
-    if (!links.isEmpty()) {
-      system.with("metadata").set("links", links);
-    }
-    putTags(system, tags);
-    List<String> files = new ArrayList<>();
-    metadata.forEach(m -> files.add(m.file()));
-    String primary = first != null ? first.file() : index.firstFile.get(path);
-    decorate(system, path, "Workspace", name, primary, Map.of(LABEL_PROVIDER, name), search.toString());
-    put(system, files);
-    return new Provider(path, name, ref("system", Names.entityName(name)), ownerRef, metadata);
-  }
-
-  /** The derived owner Group of a provider, from the contacts of its ProviderMetadata. */
-  private String providerGroup(String path, String name, List<MeshDoc> metadata) {
-    ObjectNode group = envelope("Group", Names.entityName("provider-" + name), "Provider " + name, null);
-    ObjectNode spec = group.with("spec");
-    spec.put("type", "platform-mesh-provider");
-    ObjectNode profile = spec.putObject("profile").put("displayName", "Provider " + name);
-    spec.putArray("children");
-    ArrayNode links = json.createArrayNode();
-    Set<String> emails = new LinkedHashSet<>();
-    SearchText search = new SearchText(options.maxSearchTextChars()).add(name);
-    for (MeshDoc pm : metadata) {
-      for (JsonNode c : pm.spec().path("contacts")) {
-        String email = MeshDoc.text(c.path("email"));
-        if (email != null && emails.add(email)) {
-          String who = MeshDoc.text(c.path("displayName"));
-          links.addObject().put("url", "mailto:" + email).put("title", who != null ? who : email);
-          search.add(who).add(email);
-        }
-      }
-    }
-    if (!emails.isEmpty()) {
-      profile.put("email", emails.iterator().next());
-    }
-    if (!links.isEmpty()) {
-      group.with("metadata").set("links", links);
-    }
-    String primary = metadata.isEmpty() ? index.firstFile.get(path) : metadata.get(0).file();
-    decorate(group, path, "Workspace", name, primary, Map.of(LABEL_PROVIDER, name), search.toString());
-    List<String> files = new ArrayList<>();
-    metadata.forEach(m -> files.add(m.file()));
-    return put(group, files);
-  }
-
-  private void metadataFacts(MeshDoc pm, ArrayNode links, SearchText search) {
-    JsonNode spec = pm.spec();
-    search.add(MeshDoc.text(spec.path("displayName"))).add(MeshDoc.text(spec.path("description")), 300);
-    MeshIndex.texts(spec.path("tags")).forEach(search::add);
-    for (String field : List.of("documentation", "links", "preferredSupportChannels")) {
-      for (JsonNode l : spec.path(field)) {
-        String url = MeshDoc.text(l.path("url"));
-        if (url != null && links.size() < 20) {
-          String title = MeshDoc.text(l.path("displayName"));
-          ObjectNode link = links.addObject().put("url", url);
-          if (title != null) {
-            link.put("title", title);
-            search.add(title);
-          }
-        }
-      }
-    }
-    for (JsonNode c : spec.path("contacts")) {
-      search.add(MeshDoc.text(c.path("displayName"))).add(MeshDoc.text(c.path("email")));
-    }
-  }
-
-  private Map<String, List<String>> policies(Map<String, Export> exports) {
-    Map<String, List<String>> allowed = new HashMap<>();
-    for (MeshDoc p : index.policies) {
-      JsonNode ref = p.spec().path("apiExportRef");
-      String name = MeshDoc.text(ref.path("name"));
-      String path = MeshDoc.text(ref.path("clusterPath"));
-      if (name == null || path == null) {
-        problems.add(error(p, "APIExportPolicy has no spec.apiExportRef.name or clusterPath"));
-        continue;
-      }
-      Export e = exports.get(key(path, name));
-      if (e == null) {
-        problems.add(warning(p, "APIExportPolicy refers to export '" + name + "' in " + path
-            + ", which is not in the repository"));
-        continue;
-      }
-      allowed.computeIfAbsent(key(path, name), k -> new ArrayList<>()).addAll(MeshIndex.texts(p.spec().path("allowPathExpressions")));
-      used.add(p);
-      policyFiles.computeIfAbsent(key(path, name), k -> new ArrayList<>()).add(p.file());
-    }
-    return allowed;
-  }
-
-  private final Map<String, List<String>> policyFiles = new HashMap<>();
+  /** Documents of policies per export key, for the API that names them as sources. */
+  final Map<String, List<String>> policyFiles = new HashMap<>();
 
   // ---- APIs ----------------------------------------------------------------------------------
 
-  private String apiRef(Export e, Provider p) {
+  String apiRef(Export e, Provider p) {
     // asked once per binding: naming runs regexes, so each export's ref is built once
     return apiRefs.computeIfAbsent(e, x -> ref("api", Names.apiName(p.name(), e.name())));
   }
@@ -607,6 +306,7 @@ final class MeshDeriver {
   private final Map<Export, String> apiRefs = new java.util.IdentityHashMap<>();
 
   private void api(Export e, Provider p, List<String> allowed, List<String> consumers) {
+    used.add(e.doc());
     String raw = p.name() + "_" + e.name();
     String name = Names.apiName(p.name(), e.name());
     MeshDoc pm = p.metadata().stream().filter(m -> e.name().equals(m.name())).findFirst().orElse(null);
@@ -619,15 +319,19 @@ final class MeshDeriver {
     }
     List<String> missing = e.missing();
     if (e.resources().isEmpty() && e.schemas().isEmpty()) {
-      problems.add(warning(e.doc(), "APIExport '" + e.name() + "' lists no resources (normal for api-syncagent); "
-          + "the API gets a placeholder definition"));
+      problems.add(new MeshProblem(MeshProblem.Severity.WARNING, e.doc().file(), e.doc().index(), "APIExport '"
+          + e.name() + "' lists no resources (normal for api-syncagent); the API gets a placeholder definition",
+          apiRef(e, p)));
     }
     List<Object> defKey = new ArrayList<>(List.of(new Identity(e.doc()), p.name(), String.valueOf(description)));
     e.schemas().forEach(s -> defKey.addAll(List.of(new Identity(s.source()), s.group(), s.kind(), s.plural())));
     defKey.addAll(missing);
+    Map<String, String> virtual = ExportReader.virtualResources(e);
+    defKey.add(virtual);
     String definition = previousDefinitions.get(defKey);
     if (definition == null) {
-      definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(), e.schemas(), missing);
+      definition = new OpenApiBuilder(json).build(e.name() + " (" + p.name() + ")", description, e.ws(), e.schemas(), missing,
+          virtual);
     }
     definitions.put(defKey, definition);
     ObjectNode spec = api.with("spec");
@@ -665,7 +369,7 @@ final class MeshDeriver {
     allowed.forEach(search::add);
     if (pm != null) {
       ArrayNode links = json.createArrayNode();
-      metadataFacts(pm, links, search);
+      ProviderDeriver.metadataFacts(pm, links, search);
       MeshIndex.texts(pm.spec().path("tags")).forEach(t -> addTag(tags, t));
       if (!links.isEmpty()) {
         api.with("metadata").set("links", links);
@@ -682,11 +386,12 @@ final class MeshDeriver {
     boolean syncagent = false;
     for (MeshDoc pr : index.publishedResources.getOrDefault(e.ws(), List.of())) {
       String schemaName = MeshDoc.text(pr.node().path("status").path("resourceSchemaName"));
-      boolean linked = groups.contains(projectedGroup(pr))
+      boolean linked = groups.contains(ExportReader.projectedGroup(pr))
           || schemaName != null && e.resources().stream().anyMatch(r -> schemaName.equals(r.schemaName()))
-          || e.resources().isEmpty() && (e.name().equals(projectedGroup(pr)) || "api-syncagent".equals(e.name()));
+          || e.resources().isEmpty() && (e.name().equals(ExportReader.projectedGroup(pr)) || "api-syncagent".equals(e.name()));
       if (linked) {
         syncagent = true;
+        used.add(pr);
         files.add(pr.file());
       }
     }
@@ -734,236 +439,9 @@ final class MeshDeriver {
     }
   }
 
-  // ---- accounts and bindings -----------------------------------------------------------------
-
-  private Map<String, Account> accounts() {
-    Map<String, Account> out = new TreeMap<>();
-    for (MeshDoc doc : index.accounts) {
-      if (!Names.isWorkspaceName(doc.name())) {
-        problems.add(error(doc, "Account name '" + doc.name() + "' is not a valid workspace name"));
-        continue;
-      }
-      String path = doc.workspace() + ":" + doc.name();
-      if (out.containsKey(path)) {
-        problems.add(error(doc, "duplicate Account '" + doc.name() + "' in workspace " + doc.workspace()
-            + " (first defined in " + out.get(path).doc().file() + "); this document is ignored"));
-        continue;
-      }
-      String type = MeshDoc.text(doc.spec().path("type"));
-      if (type == null) {
-        type = ORGS.equals(doc.workspace()) ? "org" : "account";
-      }
-      out.put(path, new Account(doc, path, doc.workspace(), type, Names.accountGroupName(path)));
-    }
-    for (String ws : index.firstFile.keySet()) {
-      if (ws.startsWith(ORGS + ":") && !out.containsKey(ws)) {
-        String parent = ws.substring(0, ws.lastIndexOf(':'));
-        String name = ws.substring(ws.lastIndexOf(':') + 1);
-        problems.add(new MeshProblem(MeshProblem.Severity.WARNING, index.firstFile.get(ws), -1,
-            "workspace " + ws + " (the folder of this file) has no Account '" + name + "' declared in " + parent));
-      }
-    }
-    return out;
-  }
-
-  private Map<String, Set<String>> bindings(Map<String, Account> accounts, Map<String, Export> exports,
-      Map<String, Provider> providers, Map<String, List<String>> consumers) {
-    Map<String, List<String>> children = new HashMap<>();
-    accounts.values().forEach(a -> {
-      if (accounts.containsKey(a.parentPath())) {
-        children.computeIfAbsent(a.parentPath(), k -> new ArrayList<>()).add(ref("group", a.groupName()));
-      }
-    });
-    Map<String, Set<String>> boundGroups = new HashMap<>();
-    Map<String, List<MeshDoc>> bindingDocs = new HashMap<>(index.bindings);
-    for (Account a : accounts.values()) {
-      String groupRef = ref("group", a.groupName());
-      List<String> files = new ArrayList<>();
-      files.add(a.doc().file());
-      ArrayNode summary = json.createArrayNode();
-      Set<String> apiRefs = new LinkedHashSet<>();
-      SearchText search = new SearchText(options.maxSearchTextChars());
-      for (MeshDoc b : bindingDocs.getOrDefault(a.path(), List.of())) {
-        Export e = resolveBinding(b, exports);
-        if (e == null) {
-          continue;
-        }
-        Provider p = providers.get(e.ws());
-        String target = apiRef(e, p);
-        relations.add(new MeshRelation(groupRef, "consumesApi", target));
-        relations.add(new MeshRelation(target, "apiConsumedBy", groupRef));
-        consumers.computeIfAbsent(target, k -> new ArrayList<>()).add(groupRef);
-        apiRefs.add(target);
-        files.add(b.file());
-        e.resources().forEach(r -> {
-          if (r.group() != null) {
-            boundGroups.computeIfAbsent(a.path(), k -> new java.util.HashSet<>()).add(r.group());
-          }
-        });
-        e.schemas().forEach(s -> boundGroups.computeIfAbsent(a.path(), k -> new java.util.HashSet<>()).add(s.group()));
-        ObjectNode entry = summary.addObject();
-        entry.put("name", b.name()).put("export", e.name()).put("path", e.ws()).put("api", target)
-            .put("phase", b.node().path("status").path("phase").asText(""));
-        ArrayNode claims = entry.putArray("claims");
-        for (JsonNode c : b.spec().path("permissionClaims")) {
-          String group = c.path("group").asText("");
-          claims.add(c.path("resource").asText("") + (group.isEmpty() ? "" : "." + group) + "=" + c.path("state").asText(""));
-        }
-        search.add(e.name());
-      }
-      account(a, accounts, children.getOrDefault(a.path(), List.of()), summary, search, files);
-      if (!apiRefs.isEmpty()) {
-        workspaceResource(a, groupRef, apiRefs, files);
-      }
-    }
-    bindingDocs.forEach((ws, docs) -> {
-      if (!accounts.containsKey(ws)) {
-        for (MeshDoc b : docs) {
-          if (resolveBinding(b, exports) != null) {
-            problems.add(warning(b, "APIBinding in workspace " + ws
-                + ", which is not an account workspace; no consumer relation is derived"));
-          }
-        }
-      }
-    });
-    return boundGroups;
-  }
-
-  /** Validates a binding and finds its export; reports and returns null when it cannot. */
-  private Export resolveBinding(MeshDoc b, Map<String, Export> exports) {
-    JsonNode ref = b.spec().path("reference").path("export");
-    String name = MeshDoc.text(ref.path("name"));
-    String path = MeshDoc.text(ref.path("path"));
-    List<String> reasons = new ArrayList<>();
-    if (!Names.isKubeName(b.name())) {
-      reasons.add("name '" + b.name() + "' is not a valid Kubernetes object name");
-    }
-    if (name == null || name.isEmpty()) {
-      reasons.add("spec.reference.export.name is missing");
-    }
-    if (path != null && !path.isEmpty() && !Names.isPath(path)) {
-      reasons.add("spec.reference.export.path '" + path + "' is not a valid logical cluster path");
-    }
-    if (!reasons.isEmpty()) {
-      if (!reportedBindings.contains(b)) {
-        reportedBindings.add(b);
-        problems.add(error(b, "APIBinding " + String.join("; ", reasons)));
-      }
-      return null;
-    }
-    String exportPath = path == null || path.isEmpty() ? b.workspace() : path;
-    Export e = exports.get(key(exportPath, name));
-    if (e == null && !reportedBindings.contains(b)) {
-      reportedBindings.add(b);
-      problems.add(warning(b, "APIBinding refers to export '" + name + "' in " + exportPath
-          + ", which is not in the repository"));
-    }
-    return e;
-  }
-
-  private final Set<MeshDoc> reportedBindings = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-
-  private void account(Account a, Map<String, Account> accounts, List<String> children, ArrayNode bindings,
-      SearchText search, List<String> files) {
-    JsonNode spec = a.doc().spec();
-    String display = MeshDoc.text(spec.path("displayName"));
-    String description = MeshDoc.text(spec.path("description"));
-    String creator = MeshDoc.text(spec.path("creator"));
-    ObjectNode group = envelope("Group", a.groupName(), display, description);
-    ObjectNode gspec = group.with("spec");
-    gspec.put("type", "org".equals(a.type()) ? "platform-mesh-org" : "platform-mesh-account");
-    ObjectNode profile = gspec.putObject("profile");
-    if (display != null) {
-      profile.put("displayName", display);
-    }
-    if (creator != null) {
-      profile.put("email", creator);
-    }
-    Account parent = accounts.get(a.parentPath());
-    if (parent != null) {
-      gspec.put("parent", ref("group", parent.groupName()));
-    }
-    ArrayNode kids = gspec.putArray("children");
-    children.stream().sorted().forEach(kids::add);
-    String org = a.path().startsWith(ORGS + ":") ? a.path().split(":")[2] : rootAccount(a, accounts);
-    search.add(display).add(description, 300).add(creator);
-    for (String segment : a.path().split(":")) {
-      search.add(segment);
-    }
-    JsonNode data = spec.path("data");
-    if (data.isObject()) {
-      data.fields().forEachRemaining(f -> search.add(f.getKey() + " " + (f.getValue().isValueNode() ? f.getValue().asText() : "")));
-    }
-    Map<String, String> labels = new LinkedHashMap<>();
-    if (Names.isWorkspaceName(org)) {
-      labels.put(LABEL_ORG, org);
-    }
-    labels.put(LABEL_ACCOUNT_TYPE, Names.labelChars(a.type()));
-    decorate(group, a.path(), "Account", a.doc().name(), a.doc().file(), labels, search.toString());
-    if (!bindings.isEmpty()) {
-      group.with("metadata").with("annotations").put("platform-mesh.io/bindings", bindings.toString());
-    }
-    put(group, files);
-  }
-
-  private static String rootAccount(Account a, Map<String, Account> accounts) {
-    Account top = a;
-    while (accounts.containsKey(top.parentPath())) {
-      top = accounts.get(top.parentPath());
-    }
-    return top.doc().name();
-  }
-
-  private void workspaceResource(Account a, String groupRef, Collection<String> apiRefs, List<String> files) {
-    ObjectNode res = envelope("Resource", Names.entityName(a.groupName() + "-workspace"),
-        "Workspace " + a.path(), "kcp workspace of account " + a.path() + " and the provider APIs bound in it.");
-    ObjectNode spec = res.with("spec");
-    spec.put("type", "kcp-workspace").put("owner", groupRef);
-    ArrayNode deps = spec.putArray("dependsOn");
-    apiRefs.forEach(deps::add);
-    decorate(res, a.path(), "Workspace", a.doc().name(), a.doc().file(), Map.of(LABEL_ACCOUNT_TYPE, a.type()), null);
-    put(res, files);
-  }
-
-  private void instances(Map<String, Account> accounts, Map<String, Set<String>> boundGroups,
-      Map<String, Export> exports, Map<String, Provider> providers) {
-    Map<String, String> apiByGroup = new HashMap<>();
-    for (Export e : exports.values()) {
-      String api = apiRef(e, providers.get(e.ws()));
-      e.resources().forEach(r -> {
-        if (r.group() != null) {
-          apiByGroup.putIfAbsent(r.group(), api);
-        }
-      });
-      e.schemas().forEach(s -> apiByGroup.putIfAbsent(s.group(), api));
-    }
-    index.others.forEach((ws, docs) -> {
-      Account a = accounts.get(ws);
-      Set<String> groups = boundGroups.getOrDefault(ws, Set.of());
-      if (a == null) {
-        return;
-      }
-      for (MeshDoc d : docs) {
-        if (d.name() == null || !groups.contains(d.group())) {
-          continue;
-        }
-        used.add(d);
-        String namespace = MeshDoc.text(d.node().path("metadata").path("namespace"));
-        String raw = a.groupName() + "_" + d.kind().toLowerCase(Locale.ROOT) + "_"
-            + (namespace != null && !"default".equals(namespace) ? namespace + "_" : "") + d.name();
-        ObjectNode res = envelope("Resource", Names.entityName(raw), d.name(), null);
-        res.with("spec").put("type", d.kind().toLowerCase(Locale.ROOT)).put("owner", ref("group", a.groupName()))
-            .putArray("dependsOn").add(apiByGroup.get(d.group()));
-        SearchText search = new SearchText(options.maxSearchTextChars()).add(d.kind()).add(d.name()).add(d.apiVersion());
-        decorate(res, ws, d.kind(), d.name(), d.file(), Map.of(LABEL_ACCOUNT_TYPE, a.type()), search.toString());
-        put(res, List.of());
-      }
-    });
-  }
-
   // ---- envelope helpers ----------------------------------------------------------------------
 
-  private ObjectNode envelope(String kind, String name, String title, String description) {
+  ObjectNode envelope(String kind, String name, String title, String description) {
     ObjectNode e = json.createObjectNode();
     e.put("apiVersion", "backstage.io/v1alpha1").put("kind", kind);
     ObjectNode meta = e.putObject("metadata");
@@ -978,7 +456,7 @@ final class MeshDeriver {
     return e;
   }
 
-  private void decorate(ObjectNode e, String path, String kind, String name, String primaryFile,
+  void decorate(ObjectNode e, String path, String kind, String name, String primaryFile,
       Map<String, String> labels, String searchText) {
     ObjectNode meta = e.with("metadata");
     ObjectNode ann = meta.putObject("annotations");
@@ -1003,7 +481,7 @@ final class MeshDeriver {
   }
 
   /** Adds a finished entity unless its shape is invalid or its ref is taken; returns its ref. */
-  private String put(ObjectNode e, List<String> files) {
+  String put(ObjectNode e, List<String> files) {
     String kind = e.path("kind").asText().toLowerCase(Locale.ROOT);
     String name = e.path("metadata").path("name").asText();
     String r = ref(kind, name);
@@ -1037,39 +515,39 @@ final class MeshDeriver {
     return e.path("spec").isObject() ? null : "spec must be an object";
   }
 
-  private String ref(String kind, String name) {
+  String ref(String kind, String name) {
     return (kind + ":" + ns + "/" + name).toLowerCase(Locale.ROOT);
   }
 
-  private static void addTag(Set<String> tags, String raw) {
+  static void addTag(Set<String> tags, String raw) {
     String t = Names.tag(raw);
     if (t != null && tags.size() < 20) {
       tags.add(t);
     }
   }
 
-  private void putTags(ObjectNode e, Set<String> tags) {
+  void putTags(ObjectNode e, Set<String> tags) {
     if (!tags.isEmpty()) {
       ArrayNode arr = e.with("metadata").putArray("tags");
       tags.forEach(arr::add);
     }
   }
 
-  private static void putIfNotEmpty(ObjectNode node, String key, String value) {
+  static void putIfNotEmpty(ObjectNode node, String key, String value) {
     if (value != null && !value.isEmpty()) {
       node.put(key, value);
     }
   }
 
-  private static String key(String ws, String name) {
+  static String key(String ws, String name) {
     return ws + "|" + name;
   }
 
-  private static MeshProblem error(MeshDoc d, String message) {
+  static MeshProblem error(MeshDoc d, String message) {
     return new MeshProblem(MeshProblem.Severity.ERROR, d.file(), d.index(), message);
   }
 
-  private static MeshProblem warning(MeshDoc d, String message) {
+  static MeshProblem warning(MeshDoc d, String message) {
     return new MeshProblem(MeshProblem.Severity.WARNING, d.file(), d.index(), message);
   }
 }

@@ -30,6 +30,8 @@ final class MeshIndex {
   final Map<String, String> firstFile = new TreeMap<>();
   final Map<String, Integer> counts = new TreeMap<>();
   final List<MeshProblem> problems = new ArrayList<>();
+  /** Every document read, in file order: each must end in an entity, a problem or the skipped counts. */
+  final List<MeshDoc> all = new ArrayList<>();
 
   MeshIndex(List<ParsedFile> files) {
     for (ParsedFile file : files) {
@@ -39,6 +41,7 @@ final class MeshIndex {
       }
       for (MeshDoc doc : file.documents()) {
         counts.merge(doc.countKey(), 1, Integer::sum);
+        all.add(doc);
         sort(doc);
       }
     }

@@ -5,10 +5,15 @@ package org.meshportal.mesh;
  *
  * @param file repository-relative path of the file, or of the folder for folder-level problems
  * @param document zero-based index of the YAML document in the file, or -1 for the whole file
+ * @param entityRef canonical ref of the derived entity the problem is about (its status shows it), or null
  */
-public record MeshProblem(Severity severity, String file, int document, String message) {
+public record MeshProblem(Severity severity, String file, int document, String message, String entityRef) {
 
   public enum Severity { ERROR, WARNING }
+
+  public MeshProblem(Severity severity, String file, int document, String message) {
+    this(severity, file, document, message, null);
+  }
 
   public boolean isError() {
     return severity == Severity.ERROR;

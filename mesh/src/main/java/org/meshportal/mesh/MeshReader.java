@@ -53,6 +53,8 @@ public final class MeshReader {
   private MeshDeriver previousDeriver;
   /** API entities built by the last {@link #read}; lets tests see that an edit was not a full derivation. */
   int lastApisDerived;
+  /** What became of each document in the last full derivation ({@code file#index} → entity, problem, skipped). */
+  Map<String, String> lastOutcomes = Map.of();
 
   public MeshReader(MeshOptions options) {
     this.options = Objects.requireNonNull(options, "options");
@@ -176,6 +178,7 @@ public final class MeshReader {
     previousDeriver = deriver;
     definitions = defs;
     lastApisDerived = deriver.apisDerived;
+    lastOutcomes = deriver.outcomes;
     return result;
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,7 +35,12 @@ final class OpenApiBuilder {
     return key;
   }
 
-  String build(String title, String description, String kcpPath, List<ResourceSchema> resources, List<String> missing) {
+  /**
+   * @param virtual {@code <plural>.<group>} of resources with v1alpha2 {@code storage.virtual}, to what
+   *     serves them; they are marked {@code x-kcp-storage: virtual} and named in the description
+   */
+  String build(String title, String description, String kcpPath, List<ResourceSchema> resources, List<String> missing,
+      Map<String, String> virtual) {
     ObjectNode doc = json.createObjectNode();
     doc.put("openapi", "3.0.3");
     ObjectNode info = doc.putObject("info");
@@ -46,14 +52,30 @@ final class OpenApiBuilder {
       desc.append("\n\nResource schemas not found in the repository (api-syncagent publishes them at runtime): ")
           .append(String.join(", ", missing)).append('.');
     }
+    if (!virtual.isEmpty()) {
+      List<String> served = new java.util.ArrayList<>();
+      virtual.forEach((resource, by) -> served.add(resource + (by.isEmpty() ? "" : " (served by " + by + ")")));
+      desc.append("\n\nVirtual resources, not stored by kcp but served by the provider's virtual workspace: ")
+          .append(String.join(", ", served)).append('.');
+    }
     info.put("description", desc.toString());
+    if (!missing.isEmpty()) {
+      // machine-readable as well: a definition without paths then says which schemas it lacks
+      ArrayNode names = info.putArray("x-kcp-missing-schemas");
+      missing.forEach(names::add);
+    }
     ArrayNode tags = doc.putArray("tags");
     ObjectNode paths = doc.putObject("paths");
     ObjectNode schemas = doc.putObject("components").putObject("schemas");
     Set<String> taken = new HashSet<>();
     Set<String> operationIds = new HashSet<>();
     for (ResourceSchema r : resources) {
-      tags.addObject().put("name", r.kind()).put("description", r.plural() + "." + r.group());
+      String by = virtual.get(r.plural() + "." + r.group());
+      ObjectNode tag = tags.addObject().put("name", r.kind())
+          .put("description", r.plural() + "." + r.group() + (by == null ? "" : " (virtual storage)"));
+      if (by != null) {
+        tag.put("x-kcp-storage", "virtual");
+      }
       for (ResourceSchema.Version v : r.versions()) {
         String component = componentName(r, v, taken);
         ObjectNode schema = v.schema() != null ? (ObjectNode) v.schema() : json.createObjectNode().put("type", "object");
@@ -66,7 +88,7 @@ final class OpenApiBuilder {
         props.putObject("kind").put("type", "string");
         props.putObject("metadata").put("type", "object");
         props.putObject("items").put("type", "array").putObject("items").put("$ref", ref(component));
-        addPaths(paths, r, v, component, operationIds);
+        addPaths(paths, r, v, component, operationIds, by);
       }
     }
     try {
@@ -85,7 +107,8 @@ final class OpenApiBuilder {
     return "v1";
   }
 
-  private void addPaths(ObjectNode paths, ResourceSchema r, ResourceSchema.Version v, String component, Set<String> ids) {
+  private void addPaths(ObjectNode paths, ResourceSchema r, ResourceSchema.Version v, String component, Set<String> ids,
+      String virtualBy) {
     String base = "/apis/" + r.group() + "/" + v.name();
     String collection = base + (r.namespaced() ? "/namespaces/{namespace}/" : "/") + r.plural();
     String suffix = r.kind() + capitalize(v.name());
@@ -104,10 +127,22 @@ final class OpenApiBuilder {
     operation(item, "get", "read" + suffix, r, v, "Read a " + r.kind(), null, "200", component, ids);
     operation(item, "put", "replace" + suffix, r, v, "Replace a " + r.kind(), component, "200", component, ids);
     operation(item, "delete", "delete" + suffix, r, v, "Delete a " + r.kind(), null, "200", null, ids);
+    ObjectNode all = null;
     if (r.namespaced()) {
-      ObjectNode all = paths.putObject(base + "/" + r.plural());
+      all = paths.putObject(base + "/" + r.plural());
       operation(all, "get", "list" + suffix + "ForAllNamespaces", r, v,
           "List " + r.plural() + " across namespaces", null, "200", component + "_List", ids);
+    }
+    if (virtualBy != null) {
+      // path items take extensions: a client sees these paths are served virtually, not from stored objects
+      for (ObjectNode pathItem : java.util.Arrays.asList(coll, item, all)) {
+        if (pathItem != null) {
+          pathItem.put("x-kcp-storage", "virtual");
+          if (!virtualBy.isEmpty()) {
+            pathItem.put("x-kcp-virtual-source", virtualBy);
+          }
+        }
+      }
     }
   }
 

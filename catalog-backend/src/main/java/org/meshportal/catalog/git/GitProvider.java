@@ -456,10 +456,14 @@ final class GitProvider {
         }
       }
       Map<String, List<ProcessingError>> errors = new HashMap<>();
-      for (MeshProblem p : result.errors()) {
+      for (MeshProblem p : result.problems()) {
+        // warnings are listed too (a schema an API names that is not in the repository, a binding to an
+        // unknown export), and shown on the derived entity they are about when that entity is emitted
         String location = location(p.file());
+        String about = p.entityRef() != null && derived.containsKey(p.entityRef()) ? p.entityRef() : null;
         errors.computeIfAbsent(location, l -> new ArrayList<>()).add(new ProcessingError(source, location,
-            p.document() >= 0 ? p.document() : null, null, "InputError", p.message()));
+            p.document() >= 0 ? p.document() : null, about, "InputError", p.message(),
+            p.isError() ? ProcessingError.ERROR : ProcessingError.WARNING, about));
       }
       nextMeshEntities = derived;
       nextMeshErrors = errors;

@@ -238,6 +238,7 @@ final class CatalogPlugin implements Plugin {
       item.put("location", e.location());
       item.put("documentIndex", e.documentIndex());
       item.put("entityRef", e.entityRef());
+      item.put("level", e.level());
       item.put("error", Map.of("name", e.name(), "message", e.message()));
       items.add(item);
     }

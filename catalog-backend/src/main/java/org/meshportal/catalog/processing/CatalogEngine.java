@@ -348,8 +348,9 @@ public final class CatalogEngine {
   private SourceOutput providerOutput(String source, List<? extends JsonNode> input, List<ProcessingError> errors) {
     SourceOutput out = SourceOutput.empty();
     for (ProcessingError e : errors) {
-      out.errors().add(new ErrorRecord(source, e.location(), e.documentIndex(), e.entityRef(), null, e.name(), e.message()));
-      if (e.entityRef() != null) {
+      out.errors().add(new ErrorRecord(source, e.location(), e.documentIndex(), e.entityRef(), e.attachedTo(), e.name(),
+          e.message(), e.level()));
+      if (e.entityRef() != null && !e.isWarning()) {
         // the provider found the entity but could not read it: its last good version stays
         out.failedRefs().add(e.entityRef().toLowerCase(java.util.Locale.ROOT));
       }
@@ -472,7 +473,8 @@ public final class CatalogEngine {
   List<ProcessingError> processingErrors() {
     List<ProcessingError> out = new ArrayList<>();
     new java.util.TreeMap<>(errorsBySource).values().forEach(list -> list.forEach(e -> out.add(
-        new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message()))));
+        new ProcessingError(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.name(), e.message(),
+            e.levelOrError(), e.attachedTo()))));
     return out;
   }
 
@@ -558,7 +560,8 @@ public final class CatalogEngine {
     for (ErrorRecord e : errors) {
       boolean onEntity = e.entityRef() != null && retained.contains(e.entityRef()) && previous.contains(e.entityRef());
       finalErrors.add(onEntity
-          ? new ErrorRecord(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.entityRef(), e.name(), e.message())
+          ? new ErrorRecord(e.source(), e.location(), e.documentIndex(), e.entityRef(), e.entityRef(), e.name(), e.message(),
+              e.level())
           : e);
     }
     List<ErrorRecord> oldErrors = errorsBySource.getOrDefault(source, List.of());
@@ -850,7 +853,7 @@ public final class CatalogEngine {
       for (ErrorRecord e : status) {
         ObjectNode item = items.addObject();
         item.put("type", PROCESSING_STATUS_TYPE);
-        item.put("level", "error");
+        item.put("level", e.levelOrError());
         item.put("message", e.name() + ": " + e.message());
         item.putObject("error").put("name", e.name()).put("message", e.message());
       }
@@ -875,6 +878,9 @@ public final class CatalogEngine {
     }
     for (ErrorRecord e : status) {
       sb.append('\n').append(e.name()).append('\t').append(e.message());
+      if (!"error".equals(e.levelOrError())) {
+        sb.append('\t').append(e.levelOrError()); // only non-errors: etags of entities with errors stay as they were
+      }
     }
     return Hashes.sha1(sb.toString());
   }

@@ -9,6 +9,21 @@ package org.meshportal.catalog.service;
  * @param entityRef the canonical ref when the document got far enough to have one, else null
  * @param name Backstage-style error name, e.g. {@code InputError}, {@code NotFoundError}
  * @param message what went wrong, naming the field or reason
+ * @param level {@code error} or {@code warning}; a warning never holds back an entity's last good version
+ * @param attachedTo canonical ref of an entity the source still emits whose {@code status.items} show it, or null
  */
 public record ProcessingError(
-    String source, String location, Integer documentIndex, String entityRef, String name, String message) {}
+    String source, String location, Integer documentIndex, String entityRef, String name, String message,
+    String level, String attachedTo) {
+
+  public static final String ERROR = "error";
+  public static final String WARNING = "warning";
+
+  public ProcessingError(String source, String location, Integer documentIndex, String entityRef, String name, String message) {
+    this(source, location, documentIndex, entityRef, name, message, ERROR, null);
+  }
+
+  public boolean isWarning() {
+    return WARNING.equals(level);
+  }
+}

@@ -126,7 +126,7 @@ final class JdbcCatalogStore implements CatalogStore {
   public List<ErrorRecord> errors() {
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps = c.prepareStatement(
-            "SELECT source, location, document_index, entity_ref, attached_to, name, message"
+            "SELECT source, location, document_index, entity_ref, attached_to, name, message, level"
                 + " FROM processing_errors ORDER BY source, position");
         ResultSet rs = ps.executeQuery()) {
       List<ErrorRecord> out = new ArrayList<>();
@@ -134,7 +134,7 @@ final class JdbcCatalogStore implements CatalogStore {
         int doc = rs.getInt(3);
         Integer documentIndex = rs.wasNull() ? null : doc;
         out.add(new ErrorRecord(rs.getString(1), rs.getString(2), documentIndex, rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getString(7)));
+            rs.getString(6), rs.getString(7), rs.getString(8)));
       }
       return out;
     } catch (SQLException e) {
@@ -216,7 +216,7 @@ final class JdbcCatalogStore implements CatalogStore {
       }
     });
     inBatches(c, "INSERT INTO processing_errors (source, position, location, document_index, entity_ref, attached_to,"
-        + " name, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", errors, (ps, p) -> {
+        + " name, message, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", errors, (ps, p) -> {
           ErrorRecord e = p.error();
           ps.setString(1, p.source());
           ps.setInt(2, p.position());
@@ -230,6 +230,7 @@ final class JdbcCatalogStore implements CatalogStore {
           ps.setString(6, e.attachedTo());
           ps.setString(7, e.name());
           ps.setString(8, e.message());
+          ps.setString(9, e.levelOrError());
         });
 
     deleteByKey(c, "DELETE FROM source_state WHERE source = ?", batch.sourceDeletes());

@@ -73,9 +73,16 @@ final class Migrations {
       // Public signing keys of every replica sharing the database (the embedded store leaves it empty).
       List.of(
           "CREATE TABLE signing_keys (kid VARCHAR(64) PRIMARY KEY, public_jwk ${text} NOT NULL,"
-              + " created_at BIGINT NOT NULL)"));
+              + " created_at BIGINT NOT NULL)"),
+      // Warnings (e.g. a schema an API names that is not in the repository) are listed with the errors.
+      List.of("ALTER TABLE processing_errors ADD COLUMN level VARCHAR(16)"));
 
   private Migrations() {}
+
+  /** How many steps there are: each is recorded once in {@code schema_migrations}. */
+  static int stepCount() {
+    return STEPS.size();
+  }
 
   /** Applies the pending steps; processes sharing one database take turns (the dialect's lock). */
   static void apply(Connection connection, SqlDialect dialect) throws SQLException {

@@ -31,7 +31,9 @@ abstract class CatalogStoreContract {
           .upsertEntity(entity(1, "location:id-1"))
           .upsertEntity(entity(2, "location:id-1"))
           .replaceErrors("location:id-1", List.of(
-              new ErrorRecord("location:id-1", "file:/bad.yaml", 0, null, "location:default/root", "InputError", "bad")))
+              new ErrorRecord("location:id-1", "file:/bad.yaml", 0, null, "location:default/root", "InputError", "bad"),
+              new ErrorRecord("location:id-1", "file:/odd.yaml", null, "api:default/a", "api:default/a", "InputError",
+                  "odd", "warning")))
           .putSourceState("location:id-1", "commit", "abc"));
       assertEquals(1, g);
       store.commit(new StoreBatch().deleteEntity("component:default/c-2").upsertEntity(entity(1, "location:id-1")));
@@ -46,8 +48,10 @@ abstract class CatalogStoreContract {
       assertEquals(List.of("location:default/root"), e.parents());
       assertEquals("ownedBy\tgroup:default/team\townerOf\n", e.edges());
       assertArrayEquals(entity(1, "x").body(), store.bodies(List.of(e.ref())).get(e.ref()));
-      assertEquals(1, store.errors().size());
+      assertEquals(2, store.errors().size());
       assertEquals(0, store.errors().get(0).documentIndex());
+      assertEquals("error", store.errors().get(0).level());
+      assertEquals("warning", store.errors().get(1).level()); // the level survives reopening
       assertEquals(Optional.of("abc"), store.sourceState("location:id-1", "commit"));
 
       store.commit(new StoreBatch().deleteLocation("id-1").deleteSource("location:id-1").deleteEntity(e.ref()));
