@@ -360,6 +360,14 @@ final class LocationReader {
 
   private Placeholders.FileReader placeholderReader(Path file) {
     return target -> {
+      if (target.matches("(?i)^[a-z][a-z0-9+.-]*://.*")) {
+        // An absolute URL in a file is read as a URL (through the policy), never as a path.
+        access.checkUrlRead(target);
+        if (urlReader == null) {
+          throw new IOException("no reader is configured for " + target);
+        }
+        return urlReader.read(target).orElseThrow(() -> new IOException(target + " does not exist"));
+      }
       Path p = access.checkFileRead(file.getParent().resolve(target));
       if (Files.size(p) > settings.maxFileBytes()) {
         throw new IOException(target + " is larger than the limit of " + settings.maxFileBytes() + " bytes");

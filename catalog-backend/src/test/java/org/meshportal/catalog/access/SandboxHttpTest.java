@@ -93,6 +93,8 @@ class SandboxHttpTest {
         component("placeholder-absolute", "  description: {$text: /etc/passwd}\n"),
         component("placeholder-key", "  description: {$text: ../data/auth/" + KEY_FILE + "}\n"),
         component("placeholder-inside", "  description: {$text: ./notes.txt}\n"),
+        component("placeholder-url", "  description: {$text: 'http://127.0.0.1:" + decoy.getAddress().getPort()
+            + "/description.txt'}\n"),
         """
         apiVersion: backstage.io/v1alpha1
         kind: Location
@@ -230,7 +232,8 @@ class SandboxHttpTest {
     assertEquals("notes-inside-catalog",
         http.entity("component", "default", "placeholder-inside").at("/metadata/description").asText());
     JsonNode errors = http.get("/api/catalog/processing-errors").json().get("items");
-    for (String ref : List.of("component:default/placeholder-absolute", "component:default/placeholder-key")) {
+    for (String ref : List.of("component:default/placeholder-absolute", "component:default/placeholder-key",
+        "component:default/placeholder-url")) {
       assertEquals(null, http.entity("component", "default", ref.substring(ref.indexOf('/') + 1)));
       assertTrue(hasError(errors, ref, "NotAllowedError"), ref + " in " + errors);
     }
