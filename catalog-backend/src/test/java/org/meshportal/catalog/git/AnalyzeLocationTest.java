@@ -41,7 +41,8 @@ class AnalyzeLocationTest {
     forge = new GitHttpServer(tmp.resolve("srv"), Files.createDirectories(tmp.resolve("forge-home")),
         Map.of("bot", "bot-password"));
     Path svc = Files.createDirectories(tmp.resolve("work/svc"));
-    GitCli.git(svc, "init", "-q", "-b", "main");
+    // A default branch that is not main: found through the remote's HEAD, as Backstage asks the forge.
+    GitCli.git(svc, "init", "-q", "-b", "trunk");
     Files.writeString(svc.resolve("catalog-info.yaml"), """
         apiVersion: backstage.io/v1alpha1
         kind: Component
@@ -64,9 +65,9 @@ class AnalyzeLocationTest {
     commit(svc);
     GitCli.git(served, "clone", "-q", "--bare", svc.toString(), "svc.git");
 
-    // No catalog file, and a default branch that is not main: found through the remote's HEAD.
+    // No catalog file.
     Path bare = Files.createDirectories(tmp.resolve("work/plain"));
-    GitCli.git(bare, "init", "-q", "-b", "trunk");
+    GitCli.git(bare, "init", "-q", "-b", "main");
     Files.writeString(bare.resolve("README.md"), "# plain\n");
     commit(bare);
     GitCli.git(served, "clone", "-q", "--bare", bare.toString(), "plain.git");
@@ -109,8 +110,8 @@ class AnalyzeLocationTest {
     assertEquals(200, r.status(), r.body());
     JsonNode files = r.json().get("existingEntityFiles");
     assertEquals(0, r.json().get("generateEntities").size(), "nothing generated when files exist, as Backstage");
-    String root = repo + "/blob/main/catalog-info.yaml";
-    String core = repo + "/blob/main/libs/core/catalog-info.yaml";
+    String root = repo + "/blob/trunk/catalog-info.yaml";
+    String core = repo + "/blob/trunk/libs/core/catalog-info.yaml";
     // Every entity of each file's dry run, the file's own Location included (as the dry run of
     // POST /locations answers, which Backstage's analyzer maps one to one).
     List<String> seen = new java.util.ArrayList<>();
