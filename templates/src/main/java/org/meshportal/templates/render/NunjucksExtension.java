@@ -118,6 +118,11 @@ final class NunjucksExtension extends AbstractExtension {
     };
   }
 
+  @Override
+  public List<io.pebbletemplates.pebble.operator.BinaryOperator> getBinaryOperators() {
+    return JsConcatenation.operators();
+  }
+
   ObjectNode describe() {
     ObjectNode out = json.createObjectNode();
     ObjectNode f = out.putObject("filters");

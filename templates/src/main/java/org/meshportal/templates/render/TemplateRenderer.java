@@ -193,6 +193,7 @@ public final class TemplateRenderer {
         .disallowedFunctionKeys(List.of("block", "parent", "i18n"))
         // Nunjucks semantics for these come from NunjucksExtension.
         .disallowedFilterKeys(NunjucksExtension.OVERRIDDEN_CORE_FILTERS)
+        .disallowedBinaryOperatorSymbols(JsConcatenation.SYMBOLS)
         .build();
     return new PebbleEngine.Builder()
         .loader(new StringLoader())
