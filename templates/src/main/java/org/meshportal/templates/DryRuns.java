@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.meshportal.model.EntityRef;
 import org.meshportal.model.errors.InputException;
+import org.meshportal.model.errors.NotFoundException;
 import org.meshportal.model.errors.PayloadTooLargeException;
 import org.meshportal.templates.action.Workspace;
 
@@ -85,6 +86,7 @@ final class DryRuns {
       ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
       DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
       runner.run(run, secretsObj);
+      refuseLikeBackstage(run.completion);
       ObjectNode out = json.createObjectNode();
       ArrayNode log = out.putArray("log");
       run.events.forEach(e -> {
@@ -109,6 +111,25 @@ final class DryRuns {
       throw new UncheckedIOException(e);
     } finally {
       TaskRunner.deleteQuietly(root);
+    }
+  }
+
+  /**
+   * Backstage's dry-run lets the workflow runner's error escape to the HTTP answer, so an unknown
+   * action answers 404 NotFoundError and an input that fails the action's schema 400 InputError.
+   * Those two are answered the same way here; any other step failure stays a 200 with the failed
+   * log (Backstage would answer 500).
+   */
+  private static void refuseLikeBackstage(JsonNode completion) {
+    JsonNode error = completion == null ? null : completion.get("error");
+    if (error == null) {
+      return;
+    }
+    String message = error.path("message").asText();
+    switch (error.path("name").asText()) {
+      case "NotFoundError" -> throw new NotFoundException(message);
+      case "InputError" -> throw new InputException(message);
+      default -> { }
     }
   }
 

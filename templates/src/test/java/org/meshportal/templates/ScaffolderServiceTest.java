@@ -382,6 +382,35 @@ class ScaffolderServiceTest {
   }
 
   @Test
+  void missing_values_render_as_nothing_in_file_contents_and_names_as_in_nunjucks() throws Exception {
+    // Backstage drops a step input whose single expression is undefined, and Nunjucks prints an
+    // undefined lookup as an empty string (SecureTemplater sets autoescape:false, no throwOnUndefined).
+    JsonNode template = TestFixtures.template("x", tmp.resolve("missing"), """
+        {"type":"x","steps":[
+          {"id":"a","action":"fetch:template","input":{"url":"./skeleton","targetPath":"a",
+            "values":{"name":"${{ parameters.name }}","note":"n-${{ parameters.missing }}-n"}}},
+          {"id":"b","action":"fetch:template","input":{"url":"./cc","targetPath":"b","cookiecutterCompat":true,
+            "values":{"name":"${{ parameters.missing }}"}}},
+          {"id":"c","action":"debug:log","input":{"message":"[${{ parameters.missing }}]"}}]}""");
+    ObjectNode contents = (ObjectNode) json("{\"c\":[]}");
+    contents.withArray("c").addObject().put("path", "skeleton/f-${{ values.missing }}.txt")
+        .put("base64Content", b64("<${{ values.missing }}|${{ values.description }}|${{ values.note }}|${{ values.missing | dump }}|${{ values.missing.deep }}>"));
+    contents.withArray("c").addObject().put("path", "cc/g{{ cookiecutter.name }}.txt")
+        .put("base64Content", b64("<{{ cookiecutter.name }}|{{ cookiecutter.name | jsonify }}|{{ values.other }}>"));
+    ObjectNode result = service.dryRun(template, json("{\"name\":\"dry\"}"), null, contents.get("c"), null);
+    java.util.Map<String, String> files = new java.util.TreeMap<>();
+    result.get("directoryContents").forEach(f -> files.put(f.get("path").asText(),
+        new String(Base64.getDecoder().decode(f.get("base64Content").asText()))));
+    assertEquals(java.util.Map.of("a/f-.txt", "<||n--n||>", "b/g.txt", "<||>"), files);
+    List<String> log = result.get("log").findValuesAsText("message");
+    assertTrue(log.contains("[]"), log.toString());
+  }
+
+  private static String b64(String s) {
+    return Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  @Test
   void traversal_through_paths_rendered_names_and_symlinks_is_refused() throws Exception {
     Path evilDir = tmp.resolve("templates/evil");
     Files.createDirectories(evilDir.resolve("skeleton"));

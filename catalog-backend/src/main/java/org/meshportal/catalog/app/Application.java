@@ -129,6 +129,7 @@ public final class Application implements AutoCloseable {
       CatalogLocationService locations = new CatalogLocationService(engine, store, settings.catalogReadonly());
       CatalogEntityService entities = new CatalogEntityService(engine);
       git.bind(engine, entities);
+      entities.analyzeWith(git.repositoryScanner(), locations);
 
       Integrations integrations = settings.integrations();
       ExecutorService taskWorkers = Executors.newVirtualThreadPerTaskExecutor();

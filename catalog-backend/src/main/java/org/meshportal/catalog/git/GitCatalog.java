@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.meshportal.catalog.processing.CatalogEngine;
+import org.meshportal.catalog.processing.RepositoryScanner;
 import org.meshportal.catalog.processing.UrlReader;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.ProcessingError;
@@ -20,14 +21,17 @@ import org.meshportal.gitsync.CommitReader;
 import org.meshportal.gitsync.GitMirrors;
 import org.meshportal.gitsync.GitSyncException;
 import org.meshportal.gitsync.HostIntegration;
+import org.meshportal.gitsync.HostKind;
 import org.meshportal.gitsync.Integrations;
 import org.meshportal.gitsync.MirrorSpec;
 import org.meshportal.gitsync.MirrorStatus;
 import org.meshportal.gitsync.PushEvent;
+import org.meshportal.gitsync.RepoLocation;
 import org.meshportal.gitsync.RepoUrls;
 import org.meshportal.gitsync.SyncResult;
 import org.meshportal.gitsync.WebhookKind;
 import org.meshportal.gitsync.WebhookVerifier;
+import org.meshportal.gitsync.jgit.RemoteHeads;
 import org.meshportal.model.errors.AuthenticationException;
 import org.meshportal.model.errors.ConflictException;
 import org.meshportal.model.errors.InputException;
@@ -100,6 +104,73 @@ public final class GitCatalog implements AutoCloseable {
 
   public UrlReader urlReader() {
     return urlReader;
+  }
+
+  /**
+   * The scanner behind {@code POST /analyze-location}: asks the remote for its default branch,
+   * brings that branch's mirror up to date and lists the files with the given name in it.
+   */
+  public RepositoryScanner repositoryScanner() {
+    return this::scan;
+  }
+
+  private RepositoryScanner.Scan scan(String repositoryUrl, String fileName) {
+    String root = repositoryUrl.replaceAll("/+$", "").replaceFirst("\\.git$", "");
+    Optional<HostIntegration> integration = integrations.forHost(RepoUrls.host(root));
+    if (integration.isEmpty()) {
+      return null;
+    }
+    HostKind kind = integration.get().kind();
+    RepoLocation probe;
+    try {
+      probe = RepoUrls.parse(fileUrl(kind, root, "HEAD", fileName), integrations);
+    } catch (IllegalArgumentException e) {
+      throw new InputException("The given location.target is not a repository URL: " + e.getMessage());
+    }
+    String branch;
+    try {
+      branch = RemoteHeads.defaultBranch(probe.mirrorSpec(integrations)).orElse(null);
+    } catch (GitSyncException e) {
+      throw unreadable(root, e);
+    }
+    List<String> segments = List.of(probe.webUrl().replaceFirst("^[a-z]+://[^/]+/", "").split("/"));
+    String name = segments.get(segments.size() - 1);
+    String owner = String.join("/", segments.subList(0, segments.size() - 1));
+    if (branch == null) {
+      return new RepositoryScanner.Scan(kind, owner, name, List.of()); // an empty repository
+    }
+    RepoLocation location = RepoUrls.parse(fileUrl(kind, root, branch, fileName), integrations);
+    MirrorSpec spec = mirrors.ensure(location.mirrorSpec(integrations));
+    SyncResult result = mirrors.sync(spec.id());
+    if (result.outcome() == SyncResult.Outcome.FAILED) {
+      throw unreadable(root, result.error() instanceof GitSyncException g ? g
+          : new GitSyncException(GitSyncException.Reason.IO, String.valueOf(result.error()), null));
+    }
+    urlReader.unpin(spec.id()); // the dry runs of the files found read this very commit
+    String commit = mirrors.fetchedCommit(spec.id()).orElse(null);
+    if (commit == null) {
+      return new RepositoryScanner.Scan(kind, owner, name, List.of());
+    }
+    try (CommitReader reader = mirrors.reader(spec.id(), commit)) {
+      List<String> urls = reader.list("**/" + fileName).stream()
+          .map(path -> location.resolve("/" + path).blobUrl()).toList();
+      return new RepositoryScanner.Scan(kind, owner, name, urls);
+    }
+  }
+
+  private static String fileUrl(HostKind kind, String root, String branch, String path) {
+    return switch (kind) {
+      case GITLAB -> root + "/-/blob/" + branch + "/" + path;
+      case GITEA -> root + "/src/branch/" + branch + "/" + path;
+      case BITBUCKET -> root + "/src/" + branch + "/" + path;
+      case GITHUB, FILE -> root + "/blob/" + branch + "/" + path;
+    };
+  }
+
+  private static RuntimeException unreadable(String url, GitSyncException e) {
+    String message = "Could not read repository " + RepoUrls.redact(url) + ": " + RepoUrls.redact(String.valueOf(e.getMessage()));
+    return e.reason() == GitSyncException.Reason.REPOSITORY_NOT_FOUND
+        ? new NotFoundException(message) : new InputException(message);
   }
 
   /** Creates the providers' processors and mirrors. */

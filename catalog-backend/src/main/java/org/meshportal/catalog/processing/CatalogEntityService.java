@@ -1,6 +1,7 @@
 package org.meshportal.catalog.processing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
@@ -12,7 +13,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.meshportal.catalog.service.AddLocationResult;
 import org.meshportal.catalog.service.Ancestry;
+import org.meshportal.catalog.service.LocationService;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.model.Entities;
@@ -25,9 +28,21 @@ import org.meshportal.model.errors.NotFoundException;
 /** {@link EntityService} over the engine. */
 public final class CatalogEntityService implements EntityService {
   private final CatalogEngine engine;
+  private volatile RepositoryScanner scanner;
+  private volatile LocationService locations;
 
   public CatalogEntityService(CatalogEngine engine) {
     this.engine = engine;
+  }
+
+  /**
+   * Lets {@code analyze-location} read repositories: {@code scanner} finds their catalog files,
+   * {@code locations} dry-runs each (entities, and whether it is registered). Without it the
+   * analysis only generates an entity.
+   */
+  public void analyzeWith(RepositoryScanner scanner, LocationService locations) {
+    this.scanner = scanner;
+    this.locations = locations;
   }
 
   @Override
@@ -124,22 +139,58 @@ public final class CatalogEntityService implements EntityService {
     if (uri.getScheme() == null || uri.getHost() == null) {
       throw new InputException("The given location.target is not a URL");
     }
+    JsonNode fileNameNode = request.path("catalogFilename");
+    String fileName = fileNameNode.isMissingNode() || fileNameNode.isNull() ? "catalog-info.yaml" : fileNameNode.asText("");
+    // A plain file name: it becomes a glob, so no path or glob characters.
+    if (!fileNameNode.isMissingNode() && !fileNameNode.isNull() && !fileNameNode.isTextual()
+        || !CATALOG_FILENAME.matcher(fileName).matches()) {
+      throw new InputException("catalogFilename must be a file name (letters, digits, '.', '_', '-')");
+    }
+    // The sandbox decides before anything is contacted: unlisted hosts are a NotAllowedError.
+    engine.checkReadable("url", target);
+
     JsonNodeFactory f = JsonNodeFactory.instance;
     ObjectNode result = f.objectNode();
-    result.putArray("existingEntityFiles");
-    ObjectNode generated = result.putArray("generateEntities").addObject();
+    ArrayNode existing = result.putArray("existingEntityFiles");
+    ArrayNode generate = result.putArray("generateEntities");
+    RepositoryScanner scanner = this.scanner;
+    RepositoryScanner.Scan scan = scanner == null ? null : scanner.scan(target, fileName);
+    if (scan != null) {
+      for (String fileUrl : scan.fileUrls()) {
+        AddLocationResult dryRun = locations.add("url", fileUrl, true, false);
+        for (JsonNode entity : dryRun.entities()) {
+          ObjectNode item = existing.addObject();
+          item.putObject("location").put("type", "url").put("target", fileUrl);
+          item.put("isRegistered", Boolean.TRUE.equals(dryRun.exists()));
+          item.set("entity", entity);
+        }
+      }
+      if (!existing.isEmpty()) {
+        return result; // as Backstage: existing files, nothing generated
+      }
+    }
+    ObjectNode generated = generate.addObject();
     ObjectNode entity = generated.putObject("entity");
     entity.put("apiVersion", "backstage.io/v1alpha1");
     entity.put("kind", "Component");
-    entity.putObject("metadata").put("name", repositoryName(uri));
+    String name = scan != null ? scan.name() : repositoryName(uri);
+    ObjectNode metadata = entity.putObject("metadata").put("name", name);
+    String prefix = scan == null ? null : switch (scan.kind()) {
+      case GITHUB -> "github.com";
+      case GITLAB -> "gitlab.com";
+      case BITBUCKET -> "bitbucket.org";
+      default -> null;
+    };
+    if (prefix != null) {
+      metadata.putObject("annotations").put(prefix + "/project-slug", scan.owner() + "/" + scan.name());
+    }
     entity.putObject("spec").put("type", "other").put("lifecycle", "unknown");
-    ObjectNode owner = generated.putArray("fields").addObject();
-    owner.put("field", "spec.owner");
-    owner.put("state", "needsUserInput");
-    owner.putNull("value");
-    owner.put("description", "Entity owner is required");
+    generated.putArray("fields"); // Backstage's RepoLocationAnalyzer suggests no fields
     return result;
   }
+
+  private static final java.util.regex.Pattern CATALOG_FILENAME =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,254}");
 
   private static String repositoryName(URI uri) {
     String path = uri.getPath() == null ? "" : uri.getPath();

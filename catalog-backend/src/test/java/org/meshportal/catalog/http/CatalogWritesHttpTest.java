@@ -137,11 +137,15 @@ class CatalogWritesHttpTest {
   }
 
   @Test
-  void analyze_location_answers_200_and_rejects_malformed_bodies() {
+  void analyze_location_refuses_unlisted_hosts_and_malformed_bodies() {
+    // Reading the repository goes through the sandbox: a host with no integration is refused.
+    // (AnalyzeLocationTest covers the 200 answers against a real Git remote.)
     TestServer.Response r = send("POST", "/analyze-location",
         "{\"location\":{\"type\":\"url\",\"target\":\"https://example.com/acme/repo\"},\"catalogFileName\":\"extra.yaml\"}");
-    assertEquals(200, r.status(), r.body());
-    SpecSchemas.assertMatches("catalog", "POST", "/analyze-location", r);
+    assertEquals(403, r.status(), r.body());
+    assertEquals("NotAllowedError", r.json().at("/error/name").asText());
+    assertEquals(400, send("POST", "/analyze-location",
+        "{\"location\":{\"type\":\"url\",\"target\":\"https://example.com/acme/repo\"},\"catalogFileName\":\"a/*\"}").status());
     assertEquals(400, send("POST", "/analyze-location", "{\"location\":\"x\"}").status());
     assertEquals(400, send("POST", "/analyze-location", "not json").status());
   }

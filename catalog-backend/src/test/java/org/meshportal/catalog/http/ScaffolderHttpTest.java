@@ -112,6 +112,19 @@ class ScaffolderHttpTest {
               type: string
         """);
 
+    writeTemplate(tmp.resolve("data/templates/github-template"), "github-template", "GitHub Template", """
+        - id: log
+          name: Log
+          action: debug:log
+          input:
+            message: Starting ${{ parameters.name }}
+        - id: publish
+          name: Publish
+          action: publish:nowhere
+          input:
+            repoUrl: github.com?owner=o&repo=${{ parameters.name }}
+        """, "");
+
     store = H2CatalogStore.open(tmp.resolve("db"));
     index = LuceneEntityIndex.open(tmp.resolve("index"));
     ProcessingSettings settings = ProcessingSettings.defaults()
@@ -120,7 +133,7 @@ class ScaffolderHttpTest {
     CatalogEngine engine = new CatalogEngine(store, index, settings, null, AccessPolicy.readingFrom(tmp));
     engine.start();
     LocationService locations = new CatalogLocationService(engine, store);
-    for (String name : List.of("conformance-template", "wait-template", "publish-template")) {
+    for (String name : List.of("conformance-template", "wait-template", "publish-template", "github-template")) {
       locations.add("file", tmp.resolve("data/templates/" + name + "/template.yaml").toString(), false, false);
     }
 
@@ -531,6 +544,53 @@ class ScaffolderHttpTest {
     TestServer.Response notTemplate = post("/api/scaffolder/v2/dry-run", "{\"template\":{\"kind\":\"Component\"},\"values\":{}}");
     assertEquals(400, notTemplate.status());
     assertEquals("Input template is not a template", notTemplate.json().at("/error/message").asText());
+  }
+
+  private static final String NOT_REGISTERED = "Template action with ID 'publish:nowhere' is not registered. See "
+      + "https://backstage.io/docs/features/software-templates/builtin-actions/ on how to add a new action module.";
+
+  /**
+   * Backstage's POST /v2/tasks checks only the values against the parameter schemas; the action is
+   * looked up when its step runs (NunjucksWorkflowRunner.executeStep), so the task is created and
+   * fails at that step with TemplateActionRegistry's NotFoundError.
+   */
+  @Test
+  void an_unknown_action_fails_its_step_with_backstages_not_found_error() throws Exception {
+    String taskId = createTask("template:default/github-template", "{\"name\":\"gh\"}");
+    awaitStatus(taskId, "failed");
+    JsonNode events = get("/api/scaffolder/v2/tasks/" + taskId + "/events").json();
+    List<String> messages = events.findValuesAsText("message");
+    assertTrue(messages.contains("Starting gh"), "steps before it run, as in Backstage: " + messages);
+    JsonNode completion = stream(events).filter(e -> e.get("type").asText().equals("completion")).findFirst().orElseThrow();
+    assertEquals("NotFoundError", completion.at("/body/error/name").asText(), completion.toString());
+    assertEquals(NOT_REGISTERED, completion.at("/body/error/message").asText());
+  }
+
+  /**
+   * Backstage's dry-run lets the runner's error escape to the HTTP answer: an unknown action is a
+   * 404 NotFoundError, an input that fails the action's schema a 400 InputError.
+   */
+  @Test
+  void dry_run_refuses_unknown_actions_and_invalid_inputs_with_backstages_errors() throws IOException {
+    ObjectNode template = (ObjectNode) get("/api/catalog/entities/by-name/template/default/github-template").json();
+    ObjectNode body = TestServer.MAPPER.createObjectNode();
+    body.set("template", template);
+    body.putObject("values").put("name", "dry");
+    body.putArray("directoryContents");
+    TestServer.Response unknown = post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(404, unknown.status(), unknown.body());
+    assertEquals("NotFoundError", unknown.json().at("/error/name").asText());
+    assertEquals(NOT_REGISTERED, unknown.json().at("/error/message").asText());
+    assertEquals(404, unknown.json().at("/response/statusCode").asInt(), unknown.body());
+
+    ObjectNode step = (ObjectNode) template.at("/spec/steps/1");
+    step.put("action", "fetch:template");
+    step.putObject("input").put("values", "not an object");
+    TestServer.Response invalid = post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(400, invalid.status(), invalid.body());
+    assertEquals("InputError", invalid.json().at("/error/name").asText());
+    assertTrue(invalid.json().at("/error/message").asText().startsWith("Invalid input passed to action fetch:template, "),
+        invalid.body());
   }
 
   @Test

@@ -46,7 +46,7 @@ import org.meshportal.gitsync.MirrorSpec;
  */
 final class JGitMirror implements GitMirror {
 
-  private static final int TIMEOUT_SECONDS = 60;
+  static final int TIMEOUT_SECONDS = 60;
   /** Asks the remote to advertise its heads only (with protocol v2; v0 advertises everything). */
   private static final RefSpec ALL_HEADS = new RefSpec("+refs/heads/*:refs/heads/*");
 

@@ -193,7 +193,7 @@ public final class JGitPublishing implements GitPublishing {
     }
   }
 
-  private static void deleteQuietly(Path dir) {
+  static void deleteQuietly(Path dir) {
     try {
       if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
         return;

@@ -25,7 +25,9 @@ public final class ActionRegistry {
   public TemplateAction get(String id) {
     TemplateAction action = actions.get(id);
     if (action == null) {
-      throw new NotFoundException("Template action with ID '" + id + "' is not registered.");
+      // Backstage's TemplateActionRegistry text, word for word.
+      throw new NotFoundException("Template action with ID '" + id + "' is not registered. See "
+          + "https://backstage.io/docs/features/software-templates/builtin-actions/ on how to add a new action module.");
     }
     return action;
   }

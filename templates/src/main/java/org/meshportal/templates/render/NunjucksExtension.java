@@ -29,13 +29,22 @@ final class NunjucksExtension extends AbstractExtension {
   private final Map<String, Filter> filters = new LinkedHashMap<>();
   private final Map<String, String> filterDocs = new LinkedHashMap<>();
 
-  NunjucksExtension(ObjectMapper json) {
+  /**
+   * @param cookiecutter Backstage's cookiecutter-compat environment also has {@code jsonify}, an
+   *     alias of {@code dump} (SecureTemplater adds it to that environment only)
+   */
+  NunjucksExtension(ObjectMapper json, boolean cookiecutter) {
     this.json = json.copy().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
     filter(NATIVE_FILTER, null, List.of(), (in, args) -> this.json.writeValueAsString(in));
-    filter("dump", "Serialises the value as JSON; optional indentation.", List.of("spaces"),
-        (in, args) -> args.get("spaces") instanceof Number n && n.intValue() > 0
+    // Nunjucks' dump is JSON.stringify: a missing value gives undefined, which prints as nothing.
+    FilterBody dump = (in, args) -> in == null ? ""
+        : args.get("spaces") instanceof Number n && n.intValue() > 0
             ? this.json.writerWithDefaultPrettyPrinter().writeValueAsString(in)
-            : this.json.writeValueAsString(in));
+            : this.json.writeValueAsString(in);
+    filter("dump", "Serialises the value as JSON; optional indentation.", List.of("spaces"), dump);
+    if (cookiecutter) {
+      filter("jsonify", "Alias of dump (cookiecutter compatibility).", List.of("spaces"), dump);
+    }
     filter("replace", "Replaces every occurrence of a substring.", List.of("old", "new", "maxCount"),
         (in, args) -> replace(in, args));
     filter("string", "Converts the value to a string.", List.of(), (in, args) -> in == null ? "" : String.valueOf(in));
@@ -107,6 +116,11 @@ final class NunjucksExtension extends AbstractExtension {
         return body.apply(context);
       }
     };
+  }
+
+  @Override
+  public List<io.pebbletemplates.pebble.operator.BinaryOperator> getBinaryOperators() {
+    return JsConcatenation.operators();
   }
 
   ObjectNode describe() {

@@ -41,10 +41,12 @@ public final class TemplateRenderer {
 
   private final ObjectMapper json = new ObjectMapper();
   private final NunjucksExtension extension;
+  private final NunjucksExtension cookiecutterExtension;
   private final Map<RenderOptions, PebbleEngine> engines = new ConcurrentHashMap<>();
 
   public TemplateRenderer() {
-    this.extension = new NunjucksExtension(json);
+    this.extension = new NunjucksExtension(json, false);
+    this.cookiecutterExtension = new NunjucksExtension(json, true);
   }
 
   /** Filter and global descriptions for {@code GET /v2/templating-extensions}. */
@@ -73,7 +75,8 @@ public final class TemplateRenderer {
   /**
    * Renders one string value the way Backstage renders step inputs: a string that is exactly one
    * {@code ${{ }}} expression yields the expression's native JSON value ({@code null} when it is
-   * undefined); any other string renders to text.
+   * undefined); any other string renders to text. Like Backstage's NunjucksWorkflowRunner, a string
+   * that renders to nothing is undefined ({@code null} here), so {@link #renderTree} drops its key.
    */
   public JsonNode renderString(String value, Map<String, Object> context) throws RenderException {
     Matcher m = SINGLE_EXPRESSION.matcher(value.strip());
@@ -86,7 +89,8 @@ public final class TemplateRenderer {
         throw new RenderException("expression did not produce a value", e);
       }
     }
-    return JsonNodeFactory.instance.textNode(renderText(value, context, RenderOptions.DEFAULT));
+    String text = renderText(value, context, RenderOptions.DEFAULT);
+    return text.isEmpty() ? JsonNodeFactory.instance.nullNode() : JsonNodeFactory.instance.textNode(text);
   }
 
   /**
@@ -189,6 +193,7 @@ public final class TemplateRenderer {
         .disallowedFunctionKeys(List.of("block", "parent", "i18n"))
         // Nunjucks semantics for these come from NunjucksExtension.
         .disallowedFilterKeys(NunjucksExtension.OVERRIDDEN_CORE_FILTERS)
+        .disallowedBinaryOperatorSymbols(JsConcatenation.SYMBOLS)
         .build();
     return new PebbleEngine.Builder()
         .loader(new StringLoader())
@@ -199,8 +204,8 @@ public final class TemplateRenderer {
         .cacheActive(false)
         .maxRenderedSize(MAX_RENDERED_CHARS)
         .methodAccessValidator((object, method) -> false)
-        .extension(extension)
-        .registerExtensionCustomizer(ext -> ext == extension
+        .extension(options.cookiecutter() ? cookiecutterExtension : extension)
+        .registerExtensionCustomizer(ext -> ext instanceof NunjucksExtension
             ? new ExtensionCustomizer(ext) {}
             : disallowCore.apply(ext))
         .build();

@@ -44,6 +44,31 @@ class TemplateRendererTest {
   }
 
   @Test
+  void missing_values_render_as_nunjucks_renders_undefined() throws Exception {
+    Map<String, Object> ctx = context();
+    assertEquals("a--b", text("a-${{ parameters.missing }}-b"));
+    assertEquals("a--b", text("a-${{ parameters.missing.deeper }}-b"));
+    assertEquals("a--b", text("a-${{ parameters.missing | dump }}-b"), "JSON.stringify(undefined) prints nothing");
+    // A string that renders to nothing is undefined in Backstage: its key is dropped.
+    JsonNode tree = renderer.renderTree(json.readTree("""
+        {"gone":"${{ parameters.missing }}","empty":"{% if false %}x{% endif %}","kept":"x${{ parameters.missing }}"}
+        """), ctx, "input", (p, m) -> { throw new AssertionError(p + m); });
+    assertEquals("{\"kept\":\"x\"}", tree.toString());
+    // Concatenation is JavaScript's: a missing value reads "undefined".
+    assertEquals("My-Serviceundefined", text("${{ parameters.name ~ parameters.missing }}"));
+    assertEquals("My-Service-undefined", text("${{ parameters.name + '-' + parameters.missing }}"));
+    assertEquals("3x", text("${{ parameters.count ~ 'x' }}"));
+    assertEquals(4, renderer.renderString("${{ parameters.count + 1 }}", ctx).intValue());
+    assertEquals("ab", text("${{ 'a' + 'b' }}"));
+    RenderOptions compat = new RenderOptions(true, false);
+    assertEquals("<>", renderer.renderText("<{{ values.missing }}>", ctx, compat));
+    assertEquals("xundefined", renderer.renderText("{{ 'x' ~ values.missing }}", ctx, compat));
+    assertEquals("[\"a\",\"b\"]|", renderer.renderText("{{ parameters.tags | jsonify }}|{{ values.x | jsonify }}", ctx, compat));
+    assertThrows(RenderException.class, () -> renderer.renderText("${{ parameters.tags | jsonify }}", ctx, RenderOptions.DEFAULT),
+        "jsonify exists only in the cookiecutter-compat environment, as in Backstage");
+  }
+
+  @Test
   void nunjucks_filters_behave_like_backstage() throws Exception {
     assertEquals("my-service", text("${{ parameters.name | lower }}"));
     assertEquals("MY-SERVICE", text("${{ parameters.name | upper }}"));
