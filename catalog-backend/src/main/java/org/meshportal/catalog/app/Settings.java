@@ -3,9 +3,11 @@ package org.meshportal.catalog.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.access.HostRule;
@@ -248,6 +250,28 @@ final class Settings {
       }
     }
     return new Integrations(entries);
+  }
+
+  /**
+   * {@code apiBaseUrl} of the github and gitlab integrations that set one (host → URL): where the
+   * publish:github / publish:gitlab actions call the forge's REST API for that host.
+   */
+  Map<String, String> integrationApiBaseUrls() {
+    Map<String, String> out = new HashMap<>();
+    for (String kind : List.of("github", "gitlab")) {
+      JsonNode list = config.at("integrations." + kind);
+      for (int i = 0; i < list.size(); i++) {
+        String url = text(list.get(i).path("apiBaseUrl"));
+        if (url != null) {
+          String key = "integrations." + kind + "[" + i + "].apiBaseUrl";
+          if (!url.matches("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+            throw new ConfigException(key + " must be an http(s) URL, got '" + url + "'");
+          }
+          out.put(required(list.get(i).path("host"), "integrations." + kind + "[" + i + "].host"), url);
+        }
+      }
+    }
+    return out;
   }
 
   static GitCredentials credentials(JsonNode entry, String key) {

@@ -50,7 +50,7 @@ sealed interface ConfigSchema {
       "milliseconds", INT, "seconds", INT, "minutes", INT, "hours", INT);
 
   ConfigSchema INTEGRATION = obj(
-      "host", STR, "token", STR, "username", STR,
+      "host", STR, "apiBaseUrl", STR, "token", STR, "username", STR,
       "password", STR, "appPassword", STR, "webhookSecret", STR);
 
   /** The root of the tree. */
