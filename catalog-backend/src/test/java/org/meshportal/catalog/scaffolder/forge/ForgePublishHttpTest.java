@@ -88,6 +88,9 @@ class ForgePublishHttpTest {
             + "repoVisibility: public\ndefaultBranch: main\n"),
         template("gl-mr", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
             + "branchName: mr-branch\ntitle: Add lab\ndescription: adds lab\nremoveSourceBranch: true\n"),
+        template("gh-user", "publish:github", "repoUrl: '" + gh + "?owner=jdoe&repo=mine'\n"),
+        template("gh-pr-elsewhere", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=elsewhere'\n"
+            + "branchName: feature\ntitle: t\ndescription: d\n"),
         // The fake API's own host has no integration, so the token must never be sent there.
         template("gh-unconfigured", "publish:github", "repoUrl: '127.0.0.1:" + api.getAddress().getPort()
             + "?owner=acme&repo=web'\n"),
@@ -154,6 +157,16 @@ class ForgePublishHttpTest {
             out.put("name", name).put("clone_url", gh + "/acme/" + name + ".git").put("html_url", gh + "/acme/" + name);
           }
         }
+        case "GET /gh/users/jdoe" -> out.put("login", "jdoe").put("type", "User");
+        case "POST /gh/user/repos" -> {
+          GitCli.git(Files.createDirectories(served.resolveSibling("jdoe")), "init", "-q", "--bare", "mine.git");
+          status = 201;
+          out.put("clone_url", gh + "/jdoe/mine.git").put("html_url", gh + "/jdoe/mine");
+        }
+        // A forge that answers with a clone URL on a host nobody configured.
+        case "GET /gh/repos/acme/elsewhere" -> out.put("clone_url",
+                "http://127.0.0.1:" + api.getAddress().getPort() + "/acme/existing.git")
+            .put("html_url", gh + "/acme/elsewhere").put("default_branch", "main");
         case "GET /gh/repos/acme/existing" -> out.put("clone_url", gh + "/acme/existing.git")
             .put("html_url", gh + "/acme/existing").put("default_branch", "main");
         case "POST /gh/repos/acme/existing/pulls" -> {
@@ -219,6 +232,26 @@ class ForgePublishHttpTest {
     assertEquals("internal", create.body().path("visibility").asText());
     assertTrue(create.body().path("private").asBoolean());
     assertTrue(requests.stream().allMatch(Recorded::bearer), "every call carries the integration's token");
+  }
+
+  @Test
+  void publish_github_for_a_user_creates_the_repository_under_the_token_user() throws Exception {
+    JsonNode done = runTask("gh-user");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos"), calls());
+    assertEquals("mine", requests.get(1).body().path("name").asText());
+    assertFalse(requests.get(1).body().has("visibility"), "the user route takes private, not visibility");
+    assertEquals(GitCli.git(served.resolveSibling("jdoe"), "--git-dir", "mine.git", "rev-parse", "refs/heads/master").trim(),
+        done.at("/output/commitHash").asText(), "Backstage's default branch is master");
+  }
+
+  @Test
+  void a_clone_url_on_a_host_without_integration_is_not_pushed_to() throws Exception {
+    JsonNode done = runTask("gh-pr-elsewhere");
+    assertEquals("failed", status(done), done.toString());
+    assertEquals("NotAllowedError", done.at("/error/name").asText(), done.toString());
+    assertTrue(done.at("/error/message").asText().startsWith("Publishing to"), done.toString());
+    assertEquals(List.of("GET /gh/repos/acme/elsewhere"), calls(), "no pull request without a push");
   }
 
   @Test
