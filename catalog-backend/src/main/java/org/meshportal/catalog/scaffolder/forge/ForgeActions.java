@@ -69,6 +69,8 @@ public final class ForgeActions {
       this.hosts = hosts;
       this.pusher = pusher;
     }
+    // Inputs are closed (additionalProperties: false): a Backstage option we do not implement
+    // (topics, branch protection, a per-step token) fails the task instead of being dropped.
 
     @Override public String id() { return id; }
     @Override public String description() { return description; }
@@ -155,7 +157,7 @@ public final class ForgeActions {
   static final class GitHubRepo extends ForgeAction {
     GitHubRepo(ForgeHosts hosts, Pusher pusher) {
       super("publish:github", "Creates a GitHub repository and pushes the workspace to it.", """
-          {"type":"object","required":["repoUrl"],"properties":{
+          {"type":"object","additionalProperties":false,"required":["repoUrl"],"properties":{
             "repoUrl":{"type":"string","title":"Repository Location","description":"host?owner=<owner>&repo=<repo>"},
             "description":{"type":"string"},
             "repoVisibility":{"type":"string","enum":["private","internal","public"]},
@@ -207,7 +209,7 @@ public final class ForgeActions {
   static final class GitHubPullRequest extends ForgeAction {
     GitHubPullRequest(ForgeHosts hosts, Pusher pusher) {
       super("publish:github:pull-request", "Pushes the workspace to a branch of a GitHub repository and opens a pull request.", """
-          {"type":"object","required":["repoUrl","branchName","title","description"],"properties":{
+          {"type":"object","additionalProperties":false,"required":["repoUrl","branchName","title","description"],"properties":{
             "repoUrl":{"type":"string","description":"host?owner=<owner>&repo=<repo>"},
             "branchName":{"type":"string"},
             "targetBranchName":{"type":"string","description":"Defaults to the repository's default branch"},
@@ -255,7 +257,7 @@ public final class ForgeActions {
   static final class GitLabProject extends ForgeAction {
     GitLabProject(ForgeHosts hosts, Pusher pusher) {
       super("publish:gitlab", "Creates a GitLab project and pushes the workspace to it.", """
-          {"type":"object","required":["repoUrl"],"properties":{
+          {"type":"object","additionalProperties":false,"required":["repoUrl"],"properties":{
             "repoUrl":{"type":"string","description":"host?owner=<group or user>&repo=<project>"},
             "repoVisibility":{"type":"string","enum":["private","internal","public"]},
             "defaultBranch":{"type":"string","description":"Defaults to master, as in Backstage"},
@@ -309,7 +311,7 @@ public final class ForgeActions {
   static final class GitLabMergeRequest extends ForgeAction {
     GitLabMergeRequest(ForgeHosts hosts, Pusher pusher) {
       super("publish:gitlab:merge-request", "Pushes the workspace to a branch of a GitLab project and opens a merge request.", """
-          {"type":"object","required":["repoUrl","branchName","title","description"],"properties":{
+          {"type":"object","additionalProperties":false,"required":["repoUrl","branchName","title","description"],"properties":{
             "repoUrl":{"type":"string","description":"host?owner=<group or user>&repo=<project>"},
             "branchName":{"type":"string"},
             "targetBranchName":{"type":"string","description":"Defaults to the project's default branch"},

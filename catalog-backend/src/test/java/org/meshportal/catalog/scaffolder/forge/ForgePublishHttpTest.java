@@ -362,6 +362,13 @@ class ForgePublishHttpTest {
     assertEquals(List.of(), calls(), "a dry run calls no API");
     assertFalse(Files.exists(served.resolve("web.git")));
     assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("b\n"));
+
+    // An option Backstage has and we do not is refused, not dropped, even in a dry run.
+    ((ObjectNode) steps.get(0).get("input")).putArray("topics").add("web");
+    LoopbackHttp.Response extra = http.post("/api/scaffolder/v2/dry-run", body.toString());
+    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("topics"),
+        extra.body());
+    assertEquals(List.of(), calls());
   }
 
   // ------------------------------------------------------------------ helpers
