@@ -143,7 +143,7 @@ public final class Application implements AutoCloseable {
           .publisher(new GitSyncPublisher(publishing, integrations, access))
           .maxWait(settings.scaffolderMaxWait())
           .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover());
-      ForgeActions.all(publishing, new ForgeHosts(integrations, settings.integrationApiBaseUrls()), access)
+      ForgeActions.all(publishing, new ForgeHosts(integrations, settings.forgeEndpoints()), access)
           .forEach(scaffolderBuilder::addAction);
       if (taskStore != null) {
         scaffolderBuilder.taskStore(taskStore);

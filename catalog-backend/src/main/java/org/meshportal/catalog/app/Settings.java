@@ -3,11 +3,9 @@ package org.meshportal.catalog.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.access.HostRule;
@@ -23,6 +21,7 @@ import org.meshportal.catalog.http.SearchSettings;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.processing.OrphanStrategy;
 import org.meshportal.catalog.processing.ProcessingSettings;
+import org.meshportal.catalog.scaffolder.forge.ForgeHosts;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.HostIntegration;
@@ -253,22 +252,21 @@ final class Settings {
   }
 
   /**
-   * {@code apiBaseUrl} of the github and gitlab integrations that set one (host → URL): where the
-   * publish:github / publish:gitlab actions call the forge's REST API for that host.
+   * The {@code integrations.github} and {@code .gitlab} hosts with their {@code apiBaseUrl}: where
+   * the publish:github / publish:gitlab actions call the forge's REST API for that host.
    */
-  Map<String, String> integrationApiBaseUrls() {
-    Map<String, String> out = new HashMap<>();
+  List<ForgeHosts.Endpoint> forgeEndpoints() {
+    List<ForgeHosts.Endpoint> out = new ArrayList<>();
     for (String kind : List.of("github", "gitlab")) {
       JsonNode list = config.at("integrations." + kind);
       for (int i = 0; i < list.size(); i++) {
+        String host = required(list.get(i).path("host"), "integrations." + kind + "[" + i + "].host");
         String url = text(list.get(i).path("apiBaseUrl"));
-        if (url != null) {
-          String key = "integrations." + kind + "[" + i + "].apiBaseUrl";
-          if (!url.matches("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
-            throw new ConfigException(key + " must be an http(s) URL, got '" + url + "'");
-          }
-          out.put(required(list.get(i).path("host"), "integrations." + kind + "[" + i + "].host"), url);
+        if (url != null && !url.matches("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+          throw new ConfigException("integrations." + kind + "[" + i + "].apiBaseUrl must be an http(s) URL, got '"
+              + url + "'");
         }
+        out.add(new ForgeHosts.Endpoint(HostKind.valueOf(kind.toUpperCase(Locale.ROOT)), host, url));
       }
     }
     return out;

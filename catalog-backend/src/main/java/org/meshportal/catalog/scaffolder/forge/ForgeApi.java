@@ -60,7 +60,7 @@ final class ForgeApi {
     try {
       res = CLIENT.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new IOException(scrub(action + ": " + method + " " + path + " failed: " + e.getMessage()), e);
+      throw new IOException(scrub(action + ": " + method + " " + path + " failed: " + (e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName())), e);
     }
     if (res.statusCode() / 100 != 2) {
       throw new ForgeApiException(res.statusCode(),

@@ -3,6 +3,7 @@ package org.meshportal.catalog.scaffolder.forge;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.meshportal.gitsync.GitCredentials;
@@ -18,14 +19,32 @@ import org.meshportal.model.errors.NotAllowedException;
  */
 public final class ForgeHosts {
   private final Integrations integrations;
-  private final Map<String, String> apiBaseUrls;
+  private final Map<String, Endpoint> endpoints;
 
-  /** @param apiBaseUrls host → {@code apiBaseUrl} from the integration entries that set one */
-  public ForgeHosts(Integrations integrations, Map<String, String> apiBaseUrls) {
+  /**
+   * A host listed under {@code integrations.github} or {@code integrations.gitlab} and where its API
+   * is. Only these hosts get API calls: a generic {@code integrations.git} entry is not a forge.
+   *
+   * @param apiBaseUrl the entry's {@code apiBaseUrl}, or null for the forge's usual one
+   */
+  public record Endpoint(HostKind kind, String host, String apiBaseUrl) {
+    public Endpoint {
+      if (kind != HostKind.GITHUB && kind != HostKind.GITLAB) {
+        throw new IllegalArgumentException("only GitHub and GitLab have a forge API here, not " + kind);
+      }
+      host = host.toLowerCase(Locale.ROOT);
+      if (apiBaseUrl == null) {
+        apiBaseUrl = kind == HostKind.GITLAB ? "https://" + host + "/api/v4"
+            : host.equals("github.com") ? "https://api.github.com" : "https://" + host + "/api/v3";
+      }
+    }
+  }
+
+  public ForgeHosts(Integrations integrations, List<Endpoint> endpoints) {
     this.integrations = integrations;
-    Map<String, String> lower = new HashMap<>();
-    apiBaseUrls.forEach((h, u) -> lower.put(h.toLowerCase(Locale.ROOT), u));
-    this.apiBaseUrls = Map.copyOf(lower);
+    Map<String, Endpoint> byHost = new HashMap<>();
+    endpoints.forEach(e -> byHost.put(e.host(), e));
+    this.endpoints = Map.copyOf(byHost);
   }
 
   /** A repository named by a RepoUrlPicker value {@code host?owner=o&repo=r}. */
@@ -61,25 +80,17 @@ public final class ForgeHosts {
 
   /** Refuses (before any request) a host without an integration of {@code kind}. */
   Api api(String action, HostKind kind, String host) {
-    HostIntegration integration = integrations.forHost(host).filter(i -> i.kind() == kind)
+    HostIntegration integration = integrations.forHost(host)
+        .filter(i -> endpoints.containsKey(i.host()) && endpoints.get(i.host()).kind() == kind)
         .orElseThrow(() -> new NotAllowedException(action + " to '" + host + "' is not allowed: configure integrations."
             + kind.name().toLowerCase(Locale.ROOT) + " for this host"));
-    String base = apiBaseUrls.get(integration.host());
-    if (base == null) {
-      base = switch (kind) {
-        case GITHUB -> integration.host().equals("github.com") ? "https://api.github.com"
-            : "https://" + integration.host() + "/api/v3";
-        case GITLAB -> "https://" + integration.host() + "/api/v4";
-        default -> throw new IllegalArgumentException(kind + " has no forge API here");
-      };
-    }
     String token = switch (integration.credentials()) {
       case GitCredentials.Token t -> t.token();
       case GitCredentials.UsernamePassword p -> p.password();
       default -> throw new InputException(action + ": integrations." + kind.name().toLowerCase(Locale.ROOT)
           + " for '" + host + "' has no token");
     };
-    return new Api(base, token);
+    return new Api(endpoints.get(integration.host()).apiBaseUrl(), token);
   }
 
   Integrations integrations() {

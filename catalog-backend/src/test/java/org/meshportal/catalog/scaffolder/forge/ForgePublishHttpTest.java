@@ -94,7 +94,9 @@ class ForgePublishHttpTest {
         // The fake API's own host has no integration, so the token must never be sent there.
         template("gh-unconfigured", "publish:github", "repoUrl: '127.0.0.1:" + api.getAddress().getPort()
             + "?owner=acme&repo=web'\n"),
-        template("gl-on-github-host", "publish:gitlab", "repoUrl: '" + gh + "?owner=acme&repo=web'\n")));
+        template("gl-on-github-host", "publish:gitlab", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"),
+        // A generic git integration is a place to push to, not a forge with an API.
+        template("gh-on-git-host", "publish:github", "repoUrl: 'git.example?owner=acme&repo=web'\n")));
     Path config = Files.writeString(tmp.resolve("app-config.yaml"), """
         backend:
           listen: {port: 0}
@@ -107,14 +109,16 @@ class ForgePublishHttpTest {
             - {host: '%s', apiBaseUrl: 'http://127.0.0.1:%d/gh', token: %s}
           gitlab:
             - {host: '%s', apiBaseUrl: 'http://127.0.0.1:%d/gl/api/v4', token: %s}
+          git:
+            - {host: git.example, token: %s}
         catalog:
           locations:
             - {type: file, target: %s}
         """.formatted(tmp.resolve("data"), catalog, gh, api.getAddress().getPort(), TOKEN, gl,
-        api.getAddress().getPort(), TOKEN, catalog.resolve("catalog-info.yaml")));
+        api.getAddress().getPort(), TOKEN, TOKEN, catalog.resolve("catalog-info.yaml")));
     app = Application.start(List.of(config), false, name -> null);
     http = new LoopbackHttp("http://127.0.0.1:" + app.port());
-    LoopbackHttp.awaitTrue(() -> http.entity("template", "default", "gl-on-github-host") != null,
+    LoopbackHttp.awaitTrue(() -> http.entity("template", "default", "gh-on-git-host") != null,
         "the templates are ingested");
   }
 
@@ -327,7 +331,7 @@ class ForgePublishHttpTest {
 
   @Test
   void hosts_without_an_integration_of_the_forge_are_refused_before_any_request() throws Exception {
-    for (String template : List.of("gh-unconfigured", "gl-on-github-host")) {
+    for (String template : List.of("gh-unconfigured", "gl-on-github-host", "gh-on-git-host")) {
       JsonNode done = runTask(template);
       assertEquals("failed", status(done), done.toString());
       assertEquals("NotAllowedError", done.at("/error/name").asText(), done.toString());
