@@ -51,7 +51,13 @@ public final class ForgeHosts {
   record Target(String host, String owner, String repo) {}
 
   /** The API of {@code kind} for {@code host}, with the integration's token. */
-  record Api(String baseUrl, String token) {}
+  record Api(String baseUrl, String token) {
+    /** Spelled out so the token cannot reach a log through the record's default. */
+    @Override
+    public String toString() {
+      return "Api[baseUrl=" + baseUrl + ", token=***]";
+    }
+  }
 
   static Target parse(String action, String repoUrl) {
     int q = repoUrl == null ? -1 : repoUrl.indexOf('?');
