@@ -26,6 +26,8 @@ import org.meshportal.catalog.processing.CatalogLocationService;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.scaffolder.CatalogTemplateFiles;
 import org.meshportal.catalog.scaffolder.GitSyncPublisher;
+import org.meshportal.catalog.scaffolder.forge.ForgeActions;
+import org.meshportal.catalog.scaffolder.forge.ForgeHosts;
 import org.meshportal.catalog.scaffolder.IndexTemplateCatalog;
 import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.DatabaseSettings;
@@ -142,6 +144,8 @@ public final class Application implements AutoCloseable {
           .publisher(new GitSyncPublisher(publishing, integrations, access))
           .maxWait(settings.scaffolderMaxWait())
           .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover());
+      ForgeActions.all(publishing, new ForgeHosts(integrations, settings.forgeEndpoints()), access)
+          .forEach(scaffolderBuilder::addAction);
       if (taskStore != null) {
         scaffolderBuilder.taskStore(taskStore);
       }

@@ -21,6 +21,7 @@ import org.meshportal.catalog.http.SearchSettings;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.processing.OrphanStrategy;
 import org.meshportal.catalog.processing.ProcessingSettings;
+import org.meshportal.catalog.scaffolder.forge.ForgeHosts;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.HostIntegration;
@@ -248,6 +249,27 @@ final class Settings {
       }
     }
     return new Integrations(entries);
+  }
+
+  /**
+   * The {@code integrations.github} and {@code .gitlab} hosts with their {@code apiBaseUrl}: where
+   * the publish:github / publish:gitlab actions call the forge's REST API for that host.
+   */
+  List<ForgeHosts.Endpoint> forgeEndpoints() {
+    List<ForgeHosts.Endpoint> out = new ArrayList<>();
+    for (String kind : List.of("github", "gitlab")) {
+      JsonNode list = config.at("integrations." + kind);
+      for (int i = 0; i < list.size(); i++) {
+        String host = required(list.get(i).path("host"), "integrations." + kind + "[" + i + "].host");
+        String url = text(list.get(i).path("apiBaseUrl"));
+        if (url != null && !url.matches("(?i)https?://[^/?#\\s]+(/[^?#\\s]*)?")) {
+          throw new ConfigException("integrations." + kind + "[" + i + "].apiBaseUrl must be an http(s) URL, got '"
+              + url + "'");
+        }
+        out.add(new ForgeHosts.Endpoint(HostKind.valueOf(kind.toUpperCase(Locale.ROOT)), host, url));
+      }
+    }
+    return out;
   }
 
   static GitCredentials credentials(JsonNode entry, String key) {

@@ -53,6 +53,11 @@ sealed interface ConfigSchema {
       "host", STR, "token", STR, "username", STR,
       "password", STR, "appPassword", STR, "webhookSecret", STR);
 
+  /** GitHub and GitLab entries also name where their REST API is (used by publish:github / publish:gitlab). */
+  ConfigSchema FORGE_INTEGRATION = obj(
+      "host", STR, "apiBaseUrl", STR, "token", STR, "username", STR,
+      "password", STR, "appPassword", STR, "webhookSecret", STR);
+
   /** The root of the tree. */
   ConfigSchema ROOT = obj(
       "app", obj("baseUrl", STR, "distDir", STR),
@@ -85,7 +90,7 @@ sealed interface ConfigSchema {
               "dangerouslyAllowOutsideDevelopment", BOOL))),
       "permission", obj("enabled", BOOL),
       "integrations", obj(
-          "github", new ListOf(INTEGRATION), "gitlab", new ListOf(INTEGRATION),
+          "github", new ListOf(FORGE_INTEGRATION), "gitlab", new ListOf(FORGE_INTEGRATION),
           "gitea", new ListOf(INTEGRATION), "bitbucketCloud", new ListOf(INTEGRATION),
           "bitbucketServer", new ListOf(INTEGRATION), "git", new ListOf(INTEGRATION)),
       "catalog", obj(

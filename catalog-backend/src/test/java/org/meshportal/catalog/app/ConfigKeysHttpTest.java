@@ -171,6 +171,15 @@ class ConfigKeysHttpTest {
   }
 
   @Test
+  void a_forge_api_base_url_that_is_not_an_http_url_stops_start_up_naming_the_key() throws IOException {
+    // The forge publishers send the integration's token there: a typo must not start quietly.
+    for (String bad : List.of("api.github.com", "file:///etc", "https://")) {
+      assertTrue(startFails("integrations:\n  gitlab:\n    - {host: gitlab.example, token: t, apiBaseUrl: '" + bad + "'}\n")
+          .getMessage().contains("integrations.gitlab[0].apiBaseUrl must be an http(s) URL"), bad);
+    }
+  }
+
+  @Test
   void bad_access_restrictions_stop_start_up_naming_the_key() throws IOException {
     String prefix = """
         backend:

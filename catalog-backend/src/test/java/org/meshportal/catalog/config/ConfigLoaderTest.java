@@ -77,7 +77,8 @@ class ConfigLoaderTest {
     Map<String, String> ignored = new java.util.LinkedHashMap<>();
     ignored.put("app.title", "app:\n  title: Portal\n");
     ignored.put("organization", "organization:\n  name: ACME\n");
-    ignored.put("integrations.github[0].apiBaseUrl", "integrations:\n  github:\n    - host: github.com\n      apiBaseUrl: https://api.github.com\n");
+    // only github and gitlab entries use apiBaseUrl (the forge publishers)
+    ignored.put("integrations.gitea[0].apiBaseUrl", "integrations:\n  gitea:\n    - host: gitea.example\n      apiBaseUrl: https://gitea.example/api/v1\n");
     ignored.put("integrations.gitlab[0].baseUrl", "integrations:\n  gitlab:\n    - host: gitlab.com\n      baseUrl: https://gitlab.com\n");
     ignored.put("catalog.locations[0].rules", "catalog:\n  locations:\n    - type: file\n      target: a.yaml\n      rules:\n        - allow: [User]\n");
     ignored.put("catalog.providers.git.a.schedule.timeout",

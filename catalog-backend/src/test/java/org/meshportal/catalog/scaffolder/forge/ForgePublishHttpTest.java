@@ -1,0 +1,443 @@
+package org.meshportal.catalog.scaffolder.forge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.meshportal.catalog.app.Application;
+import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.testfixtures.GitCli;
+import org.meshportal.testfixtures.GitHttpServer;
+
+/**
+ * The four forge publishers through the real server: tasks created over HTTP from templates in a
+ * static location call a loopback server that answers as GitHub's and GitLab's REST APIs do (and
+ * records each request), and push to real smart-HTTP Git remotes whose clone URLs it hands out.
+ */
+class ForgePublishHttpTest {
+  private static final String TOKEN = "forge-token-s3cr3t";
+
+  @TempDir Path tmp;
+
+  private Path served;
+  private GitHttpServer githubGit;
+  private GitHttpServer gitlabGit;
+  private HttpServer api;
+  private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
+  private Application app;
+  private LoopbackHttp http;
+
+  /** One request the fake API received. */
+  record Recorded(String method, String path, JsonNode body, boolean bearer) {}
+
+  @BeforeEach
+  void start() throws IOException {
+    served = Files.createDirectories(tmp.resolve("srv/acme"));
+    // Two Git servers over the same repositories: one host per integration, as github.com and gitlab.com are.
+    githubGit = new GitHttpServer(tmp.resolve("srv"), Files.createDirectories(tmp.resolve("home-gh")),
+        Map.of("x-access-token", TOKEN));
+    gitlabGit = new GitHttpServer(tmp.resolve("srv"), Files.createDirectories(tmp.resolve("home-gl")),
+        Map.of("x-access-token", TOKEN));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    GitCli.git(work, "init", "-q", "-b", "main");
+    Files.writeString(work.resolve("README.md"), "existing");
+    GitCli.git(work, "add", "-A");
+    GitCli.git(work, "commit", "-q", "-m", "first");
+    GitCli.git(served, "clone", "-q", "--bare", work.toString(), "existing.git");
+
+    api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    api.createContext("/", this::answer);
+    api.start();
+
+    Path catalog = Files.createDirectories(tmp.resolve("catalog"));
+    Files.createDirectories(catalog.resolve("skeleton"));
+    Files.writeString(catalog.resolve("skeleton/catalog-info.yaml"), "kind: Component\n");
+    String gh = githubGit.host();
+    String gl = gitlabGit.host();
+    Files.writeString(catalog.resolve("catalog-info.yaml"), String.join("---\n",
+        template("gh-create", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
+            + "description: the web\nrepoVisibility: internal\ndefaultBranch: main\n"),
+        template("gh-taken", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=taken'\n"),
+        template("gh-pr", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=existing'\n"
+            + "branchName: feature\ntitle: Add web\ndescription: adds it\ntargetPath: web\n"),
+        template("gl-create", "publish:gitlab", "repoUrl: '" + gl + "?owner=acme&repo=lab'\n"
+            + "repoVisibility: public\ndefaultBranch: main\n"),
+        template("gl-mr", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
+            + "branchName: mr-branch\ntitle: Add lab\ndescription: adds lab\nremoveSourceBranch: true\n"),
+        template("gh-user", "publish:github", "repoUrl: '" + gh + "?owner=jdoe&repo=mine'\n"),
+        template("gh-pr-elsewhere", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=elsewhere'\n"
+            + "branchName: feature\ntitle: t\ndescription: d\n"),
+        // The fake API's own host has no integration, so the token must never be sent there.
+        template("gh-unconfigured", "publish:github", "repoUrl: '127.0.0.1:" + api.getAddress().getPort()
+            + "?owner=acme&repo=web'\n"),
+        template("gl-on-github-host", "publish:gitlab", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"),
+        // A generic git integration is a place to push to, not a forge with an API.
+        template("gh-on-git-host", "publish:github", "repoUrl: 'git.example?owner=acme&repo=web'\n")));
+    Path config = Files.writeString(tmp.resolve("app-config.yaml"), """
+        backend:
+          listen: {port: 0}
+          dataDir: %s
+          auth: {dangerouslyDisableDefaultAuthPolicy: true}
+          reading:
+            directories: [%s]
+        integrations:
+          github:
+            - {host: '%s', apiBaseUrl: 'http://127.0.0.1:%d/gh', token: %s}
+          gitlab:
+            - {host: '%s', apiBaseUrl: 'http://127.0.0.1:%d/gl/api/v4', token: %s}
+          git:
+            - {host: git.example, token: %s}
+        catalog:
+          locations:
+            - {type: file, target: %s}
+        """.formatted(tmp.resolve("data"), catalog, gh, api.getAddress().getPort(), TOKEN, gl,
+        api.getAddress().getPort(), TOKEN, TOKEN, catalog.resolve("catalog-info.yaml")));
+    app = Application.start(List.of(config), false, name -> null);
+    http = new LoopbackHttp("http://127.0.0.1:" + app.port());
+    LoopbackHttp.awaitTrue(() -> http.entity("template", "default", "gh-on-git-host") != null,
+        "the templates are ingested");
+  }
+
+  @AfterEach
+  void stop() {
+    if (app != null) {
+      app.close();
+    }
+    api.stop(0);
+    githubGit.close();
+    gitlabGit.close();
+  }
+
+  // ------------------------------------------------------------------ the fake forge APIs
+
+  private void answer(HttpExchange ex) throws IOException {
+    try (ex) {
+      String method = ex.getRequestMethod();
+      String path = ex.getRequestURI().getRawPath()
+          + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
+      byte[] in = ex.getRequestBody().readAllBytes();
+      JsonNode body = in.length == 0 ? null : LoopbackHttp.JSON.readTree(in);
+      requests.add(new Recorded(method, path,
+          body, ("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))));
+      String gh = githubGit.baseUrl();
+      String gl = gitlabGit.baseUrl();
+      ObjectNode out = LoopbackHttp.JSON.createObjectNode();
+      int status = 200;
+      switch (method + " " + path) {
+        case "GET /gh/users/acme" -> out.put("login", "acme").put("type", "Organization");
+        case "POST /gh/orgs/acme/repos" -> {
+          String name = body.path("name").asText();
+          if (name.equals("taken")) {
+            status = 422;
+            out.put("message", "Repository creation failed.").putArray("errors").addObject()
+                .put("resource", "Repository").put("message", "name already exists on this account");
+          } else {
+            GitCli.git(served, "init", "-q", "--bare", name + ".git");
+            status = 201;
+            out.put("name", name).put("clone_url", gh + "/acme/" + name + ".git").put("html_url", gh + "/acme/" + name);
+          }
+        }
+        case "GET /gh/users/jdoe" -> out.put("login", "jdoe").put("type", "User");
+        case "POST /gh/user/repos" -> {
+          GitCli.git(Files.createDirectories(served.resolveSibling("jdoe")), "init", "-q", "--bare", "mine.git");
+          status = 201;
+          out.put("clone_url", gh + "/jdoe/mine.git").put("html_url", gh + "/jdoe/mine");
+        }
+        // A forge that answers with a clone URL on a host nobody configured.
+        case "GET /gh/repos/acme/elsewhere" -> out.put("clone_url",
+                "http://127.0.0.1:" + api.getAddress().getPort() + "/acme/existing.git")
+            .put("html_url", gh + "/acme/elsewhere").put("default_branch", "main");
+        case "GET /gh/repos/acme/existing" -> out.put("clone_url", gh + "/acme/existing.git")
+            .put("html_url", gh + "/acme/existing").put("default_branch", "main");
+        case "POST /gh/repos/acme/existing/pulls" -> {
+          status = 201;
+          out.put("number", 7).put("html_url", gh + "/acme/existing/pull/7");
+        }
+        case "GET /gl/api/v4/namespaces?search=acme" -> {
+          ArrayNode list = LoopbackHttp.JSON.createArrayNode();
+          list.addObject().put("id", 41).put("full_path", "acme-other").put("kind", "group");
+          list.addObject().put("id", 42).put("full_path", "acme").put("kind", "group");
+          send(ex, 200, list);
+          return;
+        }
+        case "POST /gl/api/v4/projects" -> {
+          String name = body.path("path").asText();
+          GitCli.git(served, "init", "-q", "--bare", name + ".git");
+          status = 201;
+          out.put("id", 99).put("http_url_to_repo", gl + "/acme/" + name + ".git").put("web_url", gl + "/acme/" + name);
+        }
+        case "GET /gl/api/v4/projects/acme%2Fexisting" -> out.put("id", 100).put("default_branch", "main")
+            .put("http_url_to_repo", gl + "/acme/existing.git").put("path_with_namespace", "acme/existing");
+        case "POST /gl/api/v4/projects/100/merge_requests" -> {
+          status = 201;
+          out.put("iid", 3).put("web_url", gl + "/acme/existing/-/merge_requests/3");
+        }
+        default -> {
+          status = 404;
+          out.put("message", "404 Not Found");
+        }
+      }
+      send(ex, status, out);
+    }
+  }
+
+  private static void send(HttpExchange ex, int status, JsonNode json) throws IOException {
+    byte[] bytes = LoopbackHttp.JSON.writeValueAsBytes(json);
+    ex.getResponseHeaders().add("Content-Type", "application/json");
+    ex.sendResponseHeaders(status, bytes.length);
+    ex.getResponseBody().write(bytes);
+  }
+
+  private String git(String... args) {
+    return GitCli.git(served, args).trim();
+  }
+
+  // ------------------------------------------------------------------ tests
+
+  @Test
+  void publish_github_creates_the_repository_and_pushes() throws Exception {
+    JsonNode done = runTask("gh-create");
+    assertEquals("completed", status(done), done.toString());
+    String head = git("--git-dir", "web.git", "rev-parse", "refs/heads/main");
+    assertEquals("kind: Component\n", git("--git-dir", "web.git", "show", "main:catalog-info.yaml") + "\n");
+    JsonNode out = done.path("output");
+    assertEquals(githubGit.baseUrl() + "/acme/web.git", out.path("remoteUrl").asText(), done.toString());
+    assertEquals(githubGit.baseUrl() + "/acme/web/blob/main", out.path("repoContentsUrl").asText());
+    assertEquals(head, out.path("commitHash").asText());
+
+    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos"), calls());
+    Recorded create = requests.get(1);
+    assertEquals("web", create.body().path("name").asText());
+    assertEquals("the web", create.body().path("description").asText());
+    assertEquals("internal", create.body().path("visibility").asText());
+    assertTrue(create.body().path("private").asBoolean());
+    assertTrue(requests.stream().allMatch(Recorded::bearer), "every call carries the integration's token");
+  }
+
+  @Test
+  void publish_github_for_a_user_creates_the_repository_under_the_token_user() throws Exception {
+    JsonNode done = runTask("gh-user");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos"), calls());
+    assertEquals("mine", requests.get(1).body().path("name").asText());
+    assertFalse(requests.get(1).body().has("visibility"), "the user route takes private, not visibility");
+    assertEquals(GitCli.git(served.resolveSibling("jdoe"), "--git-dir", "mine.git", "rev-parse", "refs/heads/master").trim(),
+        done.at("/output/commitHash").asText(), "Backstage's default branch is master");
+  }
+
+  @Test
+  void a_clone_url_on_a_host_without_integration_is_not_pushed_to() throws Exception {
+    JsonNode done = runTask("gh-pr-elsewhere");
+    assertEquals("failed", status(done), done.toString());
+    assertEquals("NotAllowedError", done.at("/error/name").asText(), done.toString());
+    assertTrue(done.at("/error/message").asText().startsWith("Publishing to"), done.toString());
+    assertEquals(List.of("GET /gh/repos/acme/elsewhere"), calls(), "no pull request without a push");
+  }
+
+  @Test
+  void publish_github_pull_request_pushes_a_branch_and_opens_the_request() throws Exception {
+    String mainBefore = git("--git-dir", "existing.git", "rev-parse", "refs/heads/main");
+    JsonNode done = runTask("gh-pr");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(mainBefore, git("--git-dir", "existing.git", "rev-parse", "refs/heads/main"), "main is untouched");
+    assertEquals("existing", git("--git-dir", "existing.git", "show", "feature:README.md"));
+    assertEquals("kind: Component", git("--git-dir", "existing.git", "show", "feature:web/catalog-info.yaml"));
+    JsonNode out = done.path("output");
+    assertEquals(githubGit.baseUrl() + "/acme/existing/pull/7", out.path("remoteUrl").asText(), done.toString());
+    assertEquals(7, out.path("pullRequestNumber").asInt());
+    assertEquals("main", out.path("targetBranchName").asText());
+    assertEquals(git("--git-dir", "existing.git", "rev-parse", "refs/heads/feature"), out.path("commitHash").asText());
+
+    assertEquals(List.of("GET /gh/repos/acme/existing", "POST /gh/repos/acme/existing/pulls"), calls());
+    JsonNode pr = requests.get(1).body();
+    assertEquals("feature", pr.path("head").asText());
+    assertEquals("main", pr.path("base").asText());
+    assertEquals("Add web", pr.path("title").asText());
+    assertEquals("adds it", pr.path("body").asText());
+    assertTrue(requests.stream().allMatch(Recorded::bearer));
+  }
+
+  @Test
+  void publish_gitlab_creates_the_project_in_the_namespace_and_pushes() throws Exception {
+    JsonNode done = runTask("gl-create");
+    assertEquals("completed", status(done), done.toString());
+    JsonNode out = done.path("output");
+    assertEquals(gitlabGit.baseUrl() + "/acme/lab", out.path("remoteUrl").asText(), done.toString());
+    assertEquals(gitlabGit.baseUrl() + "/acme/lab/-/blob/main", out.path("repoContentsUrl").asText());
+    assertEquals(git("--git-dir", "lab.git", "rev-parse", "refs/heads/main"), out.path("commitHash").asText());
+
+    assertEquals(List.of("GET /gl/api/v4/namespaces?search=acme", "POST /gl/api/v4/projects"), calls());
+    JsonNode create = requests.get(1).body();
+    assertEquals(42, create.path("namespace_id").asInt(), "the namespace whose full path is the owner");
+    assertEquals("lab", create.path("name").asText());
+    assertEquals("public", create.path("visibility").asText());
+    assertTrue(requests.stream().allMatch(Recorded::bearer));
+  }
+
+  @Test
+  void publish_gitlab_merge_request_pushes_a_branch_and_opens_the_request() throws Exception {
+    JsonNode done = runTask("gl-mr");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals("kind: Component", git("--git-dir", "existing.git", "show", "mr-branch:catalog-info.yaml"));
+    JsonNode out = done.path("output");
+    assertEquals(gitlabGit.baseUrl() + "/acme/existing/-/merge_requests/3", out.path("mergeRequestUrl").asText(),
+        done.toString());
+    assertEquals("main", out.path("targetBranchName").asText());
+    assertEquals("acme/existing", out.path("projectPath").asText());
+
+    assertEquals(List.of("GET /gl/api/v4/projects/acme%2Fexisting", "POST /gl/api/v4/projects/100/merge_requests"),
+        calls());
+    JsonNode mr = requests.get(1).body();
+    assertEquals("mr-branch", mr.path("source_branch").asText());
+    assertEquals("main", mr.path("target_branch").asText());
+    assertEquals("Add lab", mr.path("title").asText());
+    assertTrue(mr.path("remove_source_branch").asBoolean());
+  }
+
+  @Test
+  void api_errors_fail_the_task_naming_action_and_status_without_the_token() throws Exception {
+    JsonNode done = runTask("gh-taken");
+    assertEquals("failed", status(done), done.toString());
+    String message = done.at("/error/message").asText();
+    assertTrue(message.contains("publish:github") && message.contains("422")
+        && message.contains("name already exists"), message);
+    assertFalse(Files.exists(served.resolve("taken.git")), "nothing was pushed");
+    assertNoTokenAnywhere();
+  }
+
+  @Test
+  void hosts_without_an_integration_of_the_forge_are_refused_before_any_request() throws Exception {
+    for (String template : List.of("gh-unconfigured", "gl-on-github-host", "gh-on-git-host")) {
+      JsonNode done = runTask(template);
+      assertEquals("failed", status(done), done.toString());
+      assertEquals("NotAllowedError", done.at("/error/name").asText(), done.toString());
+      assertTrue(done.at("/error/message").asText().contains("is not allowed"), done.toString());
+    }
+    assertEquals(List.of(), calls(), "no request may reach any API");
+    assertFalse(Files.exists(served.resolve("web.git")));
+  }
+
+  @Test
+  void dry_runs_send_nothing_and_push_nothing() throws Exception {
+    ObjectNode body = LoopbackHttp.JSON.createObjectNode();
+    ObjectNode template = body.putObject("template");
+    template.put("apiVersion", "scaffolder.backstage.io/v1beta3").put("kind", "Template");
+    template.putObject("metadata").put("name", "dry");
+    ObjectNode spec = template.putObject("spec").put("type", "service");
+    ArrayNode steps = spec.putArray("steps");
+    steps.addObject().put("id", "publish").put("action", "publish:github")
+        .putObject("input").put("repoUrl", githubGit.host() + "?owner=acme&repo=web");
+    steps.addObject().put("id", "pr").put("action", "publish:gitlab:merge-request")
+        .putObject("input").put("repoUrl", gitlabGit.host() + "?owner=acme&repo=existing")
+        .put("branchName", "b").put("title", "t").put("description", "d");
+    spec.putObject("output").put("remoteUrl", "${{ steps.publish.output.remoteUrl }}")
+        .put("mergeRequestUrl", "${{ steps.pr.output.mergeRequestUrl }}");
+    body.putObject("values");
+    body.putArray("directoryContents").addObject().put("path", "template.yaml")
+        .put("base64Content", Base64.getEncoder().encodeToString("kind: Template".getBytes(StandardCharsets.UTF_8)));
+    LoopbackHttp.Response r = http.post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(200, r.status(), r.body());
+    assertEquals("https://github.com/acme/web.git", r.json().at("/output/remoteUrl").asText(), r.body());
+    assertEquals("https://gitlab.com/acme/web/-/merge_requests/1", r.json().at("/output/mergeRequestUrl").asText());
+    assertEquals(List.of(), calls(), "a dry run calls no API");
+    assertFalse(Files.exists(served.resolve("web.git")));
+    assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("b\n"));
+
+    // An option Backstage has and we do not is refused, not dropped, even in a dry run.
+    ((ObjectNode) steps.get(0).get("input")).putArray("topics").add("web");
+    LoopbackHttp.Response extra = http.post("/api/scaffolder/v2/dry-run", body.toString());
+    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("topics"),
+        extra.body());
+    assertEquals(List.of(), calls());
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private List<String> calls() {
+    synchronized (requests) {
+      return requests.stream().map(r -> r.method() + " " + r.path()).toList();
+    }
+  }
+
+  private static String status(JsonNode completion) {
+    return completion.path("message").asText().replace("Run completed with status: ", "");
+  }
+
+  private void assertNoTokenAnywhere() throws IOException {
+    try (var files = Files.walk(tmp.resolve("data"))) {
+      for (Path p : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+        if (!p.toString().endsWith(".db") && !p.toString().contains("index")) {
+          assertFalse(Files.readString(p, StandardCharsets.ISO_8859_1).contains(TOKEN), p.toString());
+        }
+      }
+    }
+  }
+
+  private static String template(String name, String action, String input) {
+    return """
+        apiVersion: scaffolder.backstage.io/v1beta3
+        kind: Template
+        metadata: {name: %s}
+        spec:
+          type: service
+          steps:
+            - id: fetch
+              action: fetch:plain
+              input: {url: ./skeleton}
+            - id: publish
+              action: %s
+              input:
+        %s  output:
+            remoteUrl: ${{ steps.publish.output.remoteUrl }}
+            repoContentsUrl: ${{ steps.publish.output.repoContentsUrl }}
+            commitHash: ${{ steps.publish.output.commitHash }}
+            pullRequestNumber: ${{ steps.publish.output.pullRequestNumber }}
+            targetBranchName: ${{ steps.publish.output.targetBranchName }}
+            mergeRequestUrl: ${{ steps.publish.output.mergeRequestUrl }}
+            projectPath: ${{ steps.publish.output.projectPath }}
+        """.formatted(name, action, input.indent(10));
+  }
+
+  /** Creates the task over HTTP and reads its event stream to the completion event, whose body it returns. */
+  private JsonNode runTask(String template) throws Exception {
+    LoopbackHttp.Response created = http.post("/api/scaffolder/v2/tasks",
+        "{\"templateRef\":\"template:default/" + template + "\",\"values\":{}}");
+    assertEquals(201, created.status(), created.body());
+    String id = created.json().get("id").asText();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + app.port() + "/api/scaffolder/v2/tasks/" + id + "/eventstream"))
+        .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertFalse(r.body().contains(TOKEN), "the token never reaches the task's events");
+    String[] lines = r.body().split("\n");
+    for (int i = 0; i < lines.length - 1; i++) {
+      if (lines[i].equals("event: completion") && lines[i + 1].startsWith("data: ")) {
+        return LoopbackHttp.JSON.readTree(lines[i + 1].substring(6)).path("body");
+      }
+    }
+    throw new AssertionError("no completion event in " + r.body());
+  }
+}
