@@ -55,7 +55,6 @@ public final class ScaffolderService implements AutoCloseable {
   private final TaskExecution execution;
   private final TaskSpecs specs;
   private final DryRuns dryRuns;
-  private final Map<String, AutocompleteProvider> autocomplete;
   private final AtomicBoolean started = new AtomicBoolean();
 
   private ScaffolderService(Builder b) {
@@ -74,9 +73,6 @@ public final class ScaffolderService implements AutoCloseable {
     this.dryRuns = new DryRuns(specs, runner, json, dataDir, b.clock, b.maxWorkspaceFiles, b.maxWorkspaceBytes);
     this.execution = new TaskExecution(store, runner, executor, json, b.maxWorkspaceFiles, b.maxWorkspaceBytes,
         b.heartbeat, b.takeover);
-    Map<String, AutocompleteProvider> ac = new ConcurrentHashMap<>();
-    b.autocomplete.forEach(p -> ac.put(p.id(), p));
-    this.autocomplete = Map.copyOf(ac);
   }
 
   public static Builder builder() {
@@ -99,7 +95,6 @@ public final class ScaffolderService implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(5);
     private Duration takeover = Duration.ofSeconds(20);
     private final List<TemplateAction> extraActions = new ArrayList<>();
-    private final List<AutocompleteProvider> autocomplete = new ArrayList<>();
 
     public Builder dataDir(Path dir) {
       this.dataDir = dir;
@@ -178,11 +173,6 @@ public final class ScaffolderService implements AutoCloseable {
 
     public Builder addAction(TemplateAction a) {
       this.extraActions.add(a);
-      return this;
-    }
-
-    public Builder addAutocompleteProvider(AutocompleteProvider p) {
-      this.autocomplete.add(p);
       return this;
     }
 
@@ -444,25 +434,10 @@ public final class ScaffolderService implements AutoCloseable {
     return dryRuns.dryRun(template, values, secrets, directoryContents, caller);
   }
 
-  // ------------------------------------------------------------------ templating extensions, autocomplete
+  // ------------------------------------------------------------------ templating extensions
 
   public ObjectNode templatingExtensions() {
     return renderer.extensionsDescription();
-  }
-
-  /** {@code POST /v2/autocomplete/{provider}/{resource}} → {@code {"results": [...]}}. */
-  public ObjectNode autocomplete(String provider, String resource, String token, Map<String, String> context) {
-    if (token == null || token.isBlank()) {
-      throw new InputException("Missing token");
-    }
-    AutocompleteProvider p = autocomplete.get(provider);
-    if (p == null) {
-      throw new InputException("Unsupported provider: " + provider);
-    }
-    ObjectNode out = json.createObjectNode();
-    ArrayNode results = out.putArray("results");
-    p.complete(resource, token, context == null ? Map.of() : context).forEach(results::add);
-    return out;
   }
 
   // ------------------------------------------------------------------ internals

@@ -63,7 +63,6 @@ final class ScaffolderPlugin implements Plugin {
         .get("/v2/tasks/{taskId}/events", ctx -> json.write(ctx, 200,
             scaffolder.awaitEvents(ctx.pathParam("taskId"), after(ctx), longPollWait)))
         .post("/v2/dry-run", this::dryRun)
-        .post("/v2/autocomplete/{provider}/{resource}", this::autocomplete)
         .get("/v2/templating-extensions", ctx -> json.write(ctx, 200, scaffolder.templatingExtensions()));
   }
 
@@ -89,15 +88,6 @@ final class ScaffolderPlugin implements Plugin {
     JsonNode body = json.body(ctx);
     json.write(ctx, 200, scaffolder.dryRun(field(body, "template"), field(body, "values"), field(body, "secrets"),
         field(body, "directoryContents"), caller(ctx)));
-  }
-
-  private void autocomplete(Context ctx) {
-    JsonNode body = json.body(ctx);
-    JsonNode token = body.get("token");
-    Map<String, String> context = new LinkedHashMap<>();
-    body.path("context").properties().forEach(e -> context.put(e.getKey(), e.getValue().asText()));
-    json.write(ctx, 200, scaffolder.autocomplete(ctx.pathParam("provider"), ctx.pathParam("resource"),
-        token != null && token.isTextual() ? token.textValue() : null, context));
   }
 
   /**

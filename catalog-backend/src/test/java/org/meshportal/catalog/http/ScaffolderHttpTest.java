@@ -627,7 +627,7 @@ class ScaffolderHttpTest {
   }
 
   @Test
-  void actions_extensions_and_autocomplete() {
+  void actions_and_extensions_are_listed_and_autocomplete_is_not_offered() {
     TestServer.Response r = get("/api/scaffolder/v2/actions");
     assertEquals(200, r.status());
     SpecSchemas.assertMatches("scaffolder", "GET", "/v2/actions", r);
@@ -645,11 +645,10 @@ class ScaffolderHttpTest {
     SpecSchemas.assertMatches("scaffolder", "GET", "/v2/templating-extensions", ext);
     assertTrue(ext.json().get("filters").has("parseRepoUrl"), ext.body());
 
-    TestServer.Response unknown = post("/api/scaffolder/v2/autocomplete/nope/repositories", "{\"token\":\"t\",\"context\":{}}");
-    assertEquals(400, unknown.status());
-    assertEquals("InputError", unknown.json().at("/error/name").asText());
-    TestServer.Response noToken = post("/api/scaffolder/v2/autocomplete/github/repositories", "{\"context\":{}}");
-    assertEquals(400, noToken.status());
+    // No autocomplete provider is served, so the route is not offered (it could never succeed).
+    TestServer.Response autocomplete = post("/api/scaffolder/v2/autocomplete/github/repositories",
+        "{\"token\":\"t\",\"context\":{}}");
+    assertEquals(404, autocomplete.status(), autocomplete.body());
   }
 
   @Test
@@ -698,7 +697,7 @@ class ScaffolderHttpTest {
       }
     }));
     assertEquals(documented, routed);
-    assertEquals(12 + 1, routed.size());
+    assertEquals(11 + 1, routed.size());
     TestServer.Response spec = get("/api/scaffolder/openapi.json");
     assertEquals(200, spec.status());
     assertEquals("scaffolder", spec.json().at("/info/title").asText());
