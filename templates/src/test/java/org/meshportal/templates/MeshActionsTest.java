@@ -30,7 +30,7 @@ class MeshActionsTest {
            "exportPath":"root:providers:dbaas","exportName":"postgres.dbaas.example.io"}}],
        "output":{"branch":"${{ steps.bind.output.branch }}","file":"${{ steps.account.output.filePath }}"}}""";
 
-  /** A mesh repo laid out like gen_mesh_repo.py: kcp/root/orgs/<org>/account-<name>.yaml. */
+  /** A mesh repo laid out like the generated ones (test-fixtures): kcp/root/orgs/<org>/account-<name>.yaml. */
   private TestFixtures.CliGitPublisher meshRepo() throws Exception {
     Path gitRoot = Files.createDirectories(tmp.resolve("git"));
     Path seed = Files.createDirectories(tmp.resolve("seed/kcp/root/orgs/acme"));
