@@ -77,7 +77,18 @@ public final class ForgeActions {
     @Override public JsonNode inputSchema() { return input; }
     @Override public JsonNode outputSchema() { return output; }
 
-    ForgeApi api(HostKind kind, ForgeHosts.Target target) {
+    ForgeApi api(HostKind kind, ForgeHosts.Target target, JsonNode in) {
+      // Real templates pin their forge this way (allowedHosts: [github.com]); a repoUrl elsewhere is an input error.
+      JsonNode allowed = in.path("allowedHosts");
+      if (allowed.isArray() && !allowed.isEmpty()) {
+        boolean listed = false;
+        for (JsonNode h : allowed) {
+          listed |= h.asText().equalsIgnoreCase(target.host());
+        }
+        if (!listed) {
+          throw new InputException(id + ": repoUrl host " + target.host() + " is not in allowedHosts " + allowed);
+        }
+      }
       ForgeHosts.Api api = hosts.api(id, kind, target.host());
       return new ForgeApi(id, api.baseUrl(), api.token());
     }
@@ -149,6 +160,7 @@ public final class ForgeActions {
   }
 
   private static final String COMMIT_PROPS = """
+      "allowedHosts":{"type":"array","items":{"type":"string"},"description":"Hosts repoUrl may name; another host fails the step"},
       "sourcePath":{"type":"string","description":"Workspace sub-directory to publish, defaults to the whole workspace"},
       "gitAuthorName":{"type":"string"},
       "gitAuthorEmail":{"type":"string"}""";
@@ -179,7 +191,7 @@ public final class ForgeActions {
         throw new InputException(id + ": a GitHub owner has no '/': " + t.owner());
       }
       Path source = source(ctx);
-      ForgeApi api = api(HostKind.GITHUB, t);
+      ForgeApi api = api(HostKind.GITHUB, t, in);
       String visibility = text(in, "repoVisibility", "private");
       ObjectNode body = obj().put("name", t.repo()).put("private", !visibility.equals("public"));
       if (in.hasNonNull("description")) {
@@ -233,7 +245,7 @@ public final class ForgeActions {
       JsonNode in = ctx.input();
       ForgeHosts.Target t = ForgeHosts.parse(id, text(in, "repoUrl", null));
       Path overlay = overlay(ctx);
-      ForgeApi api = api(HostKind.GITHUB, t);
+      ForgeApi api = api(HostKind.GITHUB, t, in);
       String repoPath = "/repos/" + seg(t.owner()) + "/" + seg(t.repo());
       JsonNode repo = api.get(repoPath);
       String target = text(in, "targetBranchName", required(repo, "default_branch", "GitHub"));
@@ -278,7 +290,7 @@ public final class ForgeActions {
       JsonNode in = ctx.input();
       ForgeHosts.Target t = ForgeHosts.parse(id, text(in, "repoUrl", null));
       Path source = source(ctx);
-      ForgeApi api = api(HostKind.GITLAB, t);
+      ForgeApi api = api(HostKind.GITLAB, t, in);
       long namespaceId = -1;
       for (JsonNode ns : api.get("/namespaces?search=" + seg(t.owner()))) {
         if (t.owner().equalsIgnoreCase(ns.path("full_path").asText())) {
@@ -336,7 +348,7 @@ public final class ForgeActions {
       JsonNode in = ctx.input();
       ForgeHosts.Target t = ForgeHosts.parse(id, text(in, "repoUrl", null));
       Path overlay = overlay(ctx);
-      ForgeApi api = api(HostKind.GITLAB, t);
+      ForgeApi api = api(HostKind.GITLAB, t, in);
       JsonNode project = api.get("/projects/" + seg(t.owner() + "/" + t.repo()));
       long projectId = project.path("id").asLong();
       String target = text(in, "targetBranchName", required(project, "default_branch", "GitLab"));

@@ -79,8 +79,11 @@ class ForgePublishHttpTest {
     String gh = githubGit.host();
     String gl = gitlabGit.host();
     Files.writeString(catalog.resolve("catalog-info.yaml"), String.join("---\n",
+        // allowedHosts as Backstage's own templates write it (react-ssr-template: [github.com])
         template("gh-create", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
-            + "description: the web\nrepoVisibility: internal\ndefaultBranch: main\n"),
+            + "description: the web\nrepoVisibility: internal\ndefaultBranch: main\nallowedHosts: ['" + gh + "']\n"),
+        template("gh-not-allowed-host", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
+            + "allowedHosts: [github.com]\n"),
         template("gh-taken", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=taken'\n"),
         template("gh-pr", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=existing'\n"
             + "branchName: feature\ntitle: Add web\ndescription: adds it\ntargetPath: web\n"),
@@ -327,6 +330,15 @@ class ForgePublishHttpTest {
         && message.contains("name already exists"), message);
     assertFalse(Files.exists(served.resolve("taken.git")), "nothing was pushed");
     assertNoTokenAnywhere();
+  }
+
+  @Test
+  void a_repo_url_outside_allowed_hosts_fails_before_any_request() throws Exception {
+    JsonNode done = runTask("gh-not-allowed-host");
+    assertEquals("failed", status(done), done.toString());
+    assertEquals("InputError", done.at("/error/name").asText(), done.toString());
+    assertTrue(done.at("/error/message").asText().contains("not in allowedHosts"), done.toString());
+    assertEquals(List.of(), calls(), "no request may reach the API");
   }
 
   @Test
