@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.meshportal.catalog.access.AccessPolicy;
+import org.meshportal.gitsync.GitCredentials;
 import org.meshportal.gitsync.GitPublishing;
 import org.meshportal.gitsync.HostKind;
 import org.meshportal.model.errors.InputException;
@@ -37,15 +38,20 @@ public final class ForgeActions {
 
   /** Every push of these actions, so none can skip the sandbox. */
   private record Pusher(GitPublishing git, ForgeHosts hosts, AccessPolicy access) {
-    GitPublishing.Pushed createNew(String cloneUrl, String branch, Path source, GitPublishing.CommitMessage msg) {
+    GitPublishing.Pushed createNew(String cloneUrl, String branch, Path source, GitPublishing.CommitMessage msg,
+        GitCredentials userCredentials) {
       access.checkPush(cloneUrl);
-      return git.publishNew(cloneUrl, hosts.integrations().credentialsFor(cloneUrl), branch, source, msg);
+      return git.publishNew(cloneUrl, credentials(cloneUrl, userCredentials), branch, source, msg);
     }
 
     GitPublishing.Pushed onBranch(String cloneUrl, String base, String branch, Path overlay,
-        GitPublishing.CommitMessage msg) {
+        GitPublishing.CommitMessage msg, GitCredentials userCredentials) {
       access.checkPush(cloneUrl);
-      return git.publishOnBranch(cloneUrl, hosts.integrations().credentialsFor(cloneUrl), base, branch, overlay, msg);
+      return git.publishOnBranch(cloneUrl, credentials(cloneUrl, userCredentials), base, branch, overlay, msg);
+    }
+
+    private GitCredentials credentials(String cloneUrl, GitCredentials userCredentials) {
+      return userCredentials != null ? userCredentials : hosts.integrations().credentialsFor(cloneUrl);
     }
   }
 
@@ -90,7 +96,18 @@ public final class ForgeActions {
         }
       }
       ForgeHosts.Api api = hosts.api(id, kind, target.host());
-      return new ForgeApi(id, api.baseUrl(), api.token());
+      String userToken = text(in, "token", null);
+      return new ForgeApi(id, api.baseUrl(), userToken != null ? userToken : api.token());
+    }
+
+    /** The push credentials of a step's own {@code token}, or null to use the integration's. */
+    static GitCredentials userCredentials(JsonNode in, HostKind kind) {
+      String token = text(in, "token", null);
+      if (token == null) {
+        return null;
+      }
+      // GitLab takes an OAuth token as the password of user oauth2; GitHub takes any user name.
+      return kind == HostKind.GITLAB ? GitCredentials.token(token, "oauth2") : GitCredentials.token(token);
     }
 
     static String text(JsonNode in, String field, String dflt) {
@@ -161,6 +178,7 @@ public final class ForgeActions {
 
   private static final String COMMIT_PROPS = """
       "allowedHosts":{"type":"array","items":{"type":"string"},"description":"Hosts repoUrl may name; another host fails the step"},
+      "token":{"type":"string","description":"A user's token (RepoUrlPicker requestUserCredentials) used instead of the integration's, for the API and the push"},
       "sourcePath":{"type":"string","description":"Workspace sub-directory to publish, defaults to the whole workspace"},
       "gitAuthorName":{"type":"string"},
       "gitAuthorEmail":{"type":"string"}""";
@@ -210,7 +228,7 @@ public final class ForgeActions {
       String cloneUrl = required(repo, "clone_url", "GitHub");
       String branch = text(in, "defaultBranch", "master");
       GitPublishing.Pushed pushed = pusher.createNew(cloneUrl, branch, source, commit(in, "gitCommitMessage",
-          "initial commit"));
+          "initial commit"), userCredentials(in, HostKind.GITHUB));
       out(ctx, "remoteUrl", cloneUrl);
       out(ctx, "repoContentsUrl", required(repo, "html_url", "GitHub") + "/blob/" + pushed.branch());
       out(ctx, "commitHash", pushed.commitHash());
@@ -252,7 +270,7 @@ public final class ForgeActions {
       String branch = text(in, "branchName", null);
       ctx.log("Pushing branch " + branch + " of " + t.owner() + "/" + t.repo());
       GitPublishing.Pushed pushed = pusher.onBranch(required(repo, "clone_url", "GitHub"), target, branch, overlay,
-          commit(in, "commitMessage", text(in, "title", "update")));
+          commit(in, "commitMessage", text(in, "title", "update")), userCredentials(in, HostKind.GITHUB));
       ObjectNode body = obj().put("title", text(in, "title", null)).put("head", branch).put("base", target)
           .put("body", text(in, "description", "")).put("draft", in.path("draft").asBoolean(false));
       JsonNode pr = api.post(repoPath + "/pulls", body);
@@ -310,7 +328,7 @@ public final class ForgeActions {
       JsonNode project = api.post("/projects", body);
       String cloneUrl = required(project, "http_url_to_repo", "GitLab");
       GitPublishing.Pushed pushed = pusher.createNew(cloneUrl, text(in, "defaultBranch", "master"), source,
-          commit(in, "gitCommitMessage", "initial commit"));
+          commit(in, "gitCommitMessage", "initial commit"), userCredentials(in, HostKind.GITLAB));
       String remoteUrl = cloneUrl.replaceAll("\\.git$", "");
       out(ctx, "remoteUrl", remoteUrl);
       out(ctx, "repoContentsUrl", remoteUrl + "/-/blob/" + pushed.branch());
@@ -331,6 +349,8 @@ public final class ForgeActions {
             "description":{"type":"string"},
             "draft":{"type":"boolean"},
             "removeSourceBranch":{"type":"boolean"},
+            "commitAction":{"type":"string","enum":["create","update","auto"],"description":"Files are added or overwritten whichever is given; delete is not supported"},
+            "assignee":{"type":"string","description":"GitLab user name the merge request is assigned to"},
             "targetPath":{"type":"string","description":"Repository sub-directory the files go to"},
             "commitMessage":{"type":"string"},
             %s}}""".formatted(COMMIT_PROPS), """
@@ -355,12 +375,21 @@ public final class ForgeActions {
       String branch = text(in, "branchName", null);
       ctx.log("Pushing branch " + branch + " of " + t.owner() + "/" + t.repo());
       GitPublishing.Pushed pushed = pusher.onBranch(required(project, "http_url_to_repo", "GitLab"), target, branch,
-          overlay, commit(in, "commitMessage", text(in, "title", "update")));
+          overlay, commit(in, "commitMessage", text(in, "title", "update")), userCredentials(in, HostKind.GITLAB));
       String title = text(in, "title", null);
       ObjectNode body = obj().put("source_branch", branch).put("target_branch", target)
           .put("title", in.path("draft").asBoolean(false) ? "Draft: " + title : title)
           .put("description", text(in, "description", ""))
           .put("remove_source_branch", in.path("removeSourceBranch").asBoolean(false));
+      String assignee = text(in, "assignee", null);
+      if (assignee != null) {
+        JsonNode users = api.get("/users?username=" + seg(assignee));
+        if (users.isArray() && !users.isEmpty() && users.get(0).hasNonNull("id")) {
+          body.putArray("assignee_ids").add(users.get(0).get("id").asLong());
+        } else {
+          ctx.log("GitLab user " + assignee + " was not found; the merge request has no assignee");
+        }
+      }
       JsonNode mr = api.post("/projects/" + projectId + "/merge_requests", body);
       out(ctx, "mergeRequestUrl", required(mr, "web_url", "GitLab"));
       ctx.output("projectid", JsonNodeFactory.instance.numberNode(projectId));

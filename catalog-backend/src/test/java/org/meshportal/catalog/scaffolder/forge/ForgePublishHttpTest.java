@@ -52,7 +52,9 @@ class ForgePublishHttpTest {
   private LoopbackHttp http;
 
   /** One request the fake API received. */
-  record Recorded(String method, String path, JsonNode body, boolean bearer) {}
+  private static final String USER_TOKEN = "user-oauth-token-7f3";
+
+  record Recorded(String method, String path, JsonNode body, boolean bearer, boolean userBearer) {}
 
   @BeforeEach
   void start() throws IOException {
@@ -61,7 +63,7 @@ class ForgePublishHttpTest {
     githubGit = new GitHttpServer(tmp.resolve("srv"), Files.createDirectories(tmp.resolve("home-gh")),
         Map.of("x-access-token", TOKEN));
     gitlabGit = new GitHttpServer(tmp.resolve("srv"), Files.createDirectories(tmp.resolve("home-gl")),
-        Map.of("x-access-token", TOKEN));
+        Map.of("x-access-token", TOKEN, "oauth2", USER_TOKEN));
     Path work = Files.createDirectories(tmp.resolve("work"));
     GitCli.git(work, "init", "-q", "-b", "main");
     Files.writeString(work.resolve("README.md"), "existing");
@@ -92,6 +94,10 @@ class ForgePublishHttpTest {
         template("gl-mr", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
             + "branchName: mr-branch\ntitle: Add lab\ndescription: adds lab\nremoveSourceBranch: true\n"),
         template("gh-user", "publish:github", "repoUrl: '" + gh + "?owner=jdoe&repo=mine'\n"),
+        // the inputs of Backstage's own gitlab-merge-request template: a user's token, commitAction, assignee
+        template("gl-mr-user", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
+            + "branchName: user-branch\ntitle: By a user\ndescription: d\ntargetPath: '.'\ntoken: " + USER_TOKEN
+            + "\ncommitAction: create\nremoveSourceBranch: true\nassignee: jdoe\n"),
         template("gh-pr-elsewhere", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=elsewhere'\n"
             + "branchName: feature\ntitle: t\ndescription: d\n"),
         // The fake API's own host has no integration, so the token must never be sent there.
@@ -144,8 +150,9 @@ class ForgePublishHttpTest {
           + (ex.getRequestURI().getRawQuery() == null ? "" : "?" + ex.getRequestURI().getRawQuery());
       byte[] in = ex.getRequestBody().readAllBytes();
       JsonNode body = in.length == 0 ? null : LoopbackHttp.JSON.readTree(in);
-      requests.add(new Recorded(method, path,
-          body, ("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))));
+      String authorization = ex.getRequestHeaders().getFirst("Authorization");
+      requests.add(new Recorded(method, path, body, ("Bearer " + TOKEN).equals(authorization),
+          ("Bearer " + USER_TOKEN).equals(authorization)));
       String gh = githubGit.baseUrl();
       String gl = gitlabGit.baseUrl();
       ObjectNode out = LoopbackHttp.JSON.createObjectNode();
@@ -192,6 +199,12 @@ class ForgePublishHttpTest {
           GitCli.git(served, "init", "-q", "--bare", name + ".git");
           status = 201;
           out.put("id", 99).put("http_url_to_repo", gl + "/acme/" + name + ".git").put("web_url", gl + "/acme/" + name);
+        }
+        case "GET /gl/api/v4/users?username=jdoe" -> {
+          ArrayNode list = LoopbackHttp.JSON.createArrayNode();
+          list.addObject().put("id", 5).put("username", "jdoe");
+          send(ex, 200, list);
+          return;
         }
         case "GET /gl/api/v4/projects/acme%2Fexisting" -> out.put("id", 100).put("default_branch", "main")
             .put("http_url_to_repo", gl + "/acme/existing.git").put("path_with_namespace", "acme/existing");
@@ -319,6 +332,17 @@ class ForgePublishHttpTest {
     assertEquals("main", mr.path("target_branch").asText());
     assertEquals("Add lab", mr.path("title").asText());
     assertTrue(mr.path("remove_source_branch").asBoolean());
+  }
+
+  @Test
+  void a_step_token_assignee_and_commit_action_work_as_in_backstages_merge_request_template() throws Exception {
+    JsonNode done = runTask("gl-mr-user");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals("kind: Component", git("--git-dir", "existing.git", "show", "user-branch:catalog-info.yaml"));
+    assertEquals(List.of("GET /gl/api/v4/projects/acme%2Fexisting", "GET /gl/api/v4/users?username=jdoe",
+        "POST /gl/api/v4/projects/100/merge_requests"), calls());
+    assertTrue(requests.stream().allMatch(Recorded::userBearer), "the step's token, not the integration's");
+    assertEquals(5, requests.get(2).body().path("assignee_ids").path(0).asInt(), requests.get(2).body().toString());
   }
 
   @Test
