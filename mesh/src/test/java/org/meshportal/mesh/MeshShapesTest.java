@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.meshportal.testfixtures.MeshShapesRepo;
 
 /** Shapes found in real kcp and Platform Mesh repositories (issue 15), read through the real reader. */
 class MeshShapesTest {
@@ -141,35 +142,11 @@ class MeshShapesTest {
     assertTrue(r.relations().isEmpty(), r.relations().toString());
   }
 
-  static final String VIRTUAL_EXPORT = """
-      apiVersion: apis.kcp.io/v1alpha2
-      kind: APIExport
-      metadata:
-        name: compute.example.io
-      spec:
-        resources:
-          - group: compute.example.io
-            name: machines
-            schema: v1.machines.compute.example.io
-            storage:
-              crd: {}
-          - group: compute.example.io
-            name: instances
-            schema: v1.instances.compute.example.io
-            storage:
-              virtual:
-                reference:
-                  apiGroup: cache.kcp.io
-                  kind: CachedResourceEndpointSlice
-                  name: instances
-                identityHash: 4f2a
-      """;
+  /** The compute provider's v1alpha2 export of the fixture: one crd resource, one virtual one. */
+  private static final String VIRTUAL_EXPORT = MeshShapesRepo.FILES.get("kcp/root/providers/compute/apiexport.yaml");
 
-  static String schema(String kind, String plural) {
-    return "apiVersion: apis.kcp.io/v1alpha1\nkind: APIResourceSchema\nmetadata: {name: v1." + plural + ".compute.example.io}\n"
-        + "spec:\n  group: compute.example.io\n  names: {kind: " + kind + ", plural: " + plural + ", singular: x}\n"
-        + "  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n"
-        + "      schema: {type: object, properties: {spec: {type: object}}}\n";
+  private static String schema(String kind, String plural) {
+    return MeshShapesRepo.schema(kind, plural);
   }
 
   @Test

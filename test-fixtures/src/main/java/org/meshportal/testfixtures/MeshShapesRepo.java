@@ -178,7 +178,8 @@ public final class MeshShapesRepo {
     OUTCOMES = Collections.unmodifiableMap(o);
   }
 
-  private static String schema(String kind, String plural) {
+  /** An APIResourceSchema of the compute provider, as the fixture writes them. */
+  public static String schema(String kind, String plural) {
     return """
         apiVersion: apis.kcp.io/v1alpha1
         kind: APIResourceSchema

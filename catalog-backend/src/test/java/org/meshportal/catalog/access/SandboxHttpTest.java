@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.TemplateYaml.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -276,21 +277,10 @@ class SandboxHttpTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static String template(String name, String steps) {
-    return """
-        apiVersion: scaffolder.backstage.io/v1beta3
-        kind: Template
-        metadata: {name: %s}
-        spec:
-          type: service
-          steps:
-        %s""".formatted(name, steps.indent(4));
-  }
-
   private static String forgedBaseTemplate() {
     // The file claims a source location at the file system root to widen its base.
-    return template("read-forged-base", fetchFile("./etc/passwd")).replace("metadata: {name: read-forged-base}",
-        "metadata:\n  name: read-forged-base\n  annotations: {backstage.io/source-location: 'file:/'}");
+    return template("read-forged-base", fetchFile("./etc/passwd")).replace("  name: read-forged-base\n",
+        "  name: read-forged-base\n  annotations: {backstage.io/source-location: 'file:/'}\n");
   }
 
   private static String fetchFile(String url) {

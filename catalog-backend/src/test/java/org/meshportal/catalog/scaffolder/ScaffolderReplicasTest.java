@@ -3,6 +3,7 @@ package org.meshportal.catalog.scaffolder;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.TemplateYaml.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -135,20 +136,6 @@ class ScaffolderReplicasTest {
           taskTakeoverSeconds: %d
         """.formatted(tmp.resolve("data-" + name), db.url(), templates.resolve("templates.yaml"),
         HEARTBEAT_SECONDS, TAKEOVER_SECONDS));
-  }
-
-  private static String template(String name, String steps) {
-    return """
-        apiVersion: scaffolder.backstage.io/v1beta3
-        kind: Template
-        metadata:
-          name: %s
-        spec:
-          owner: group:default/team-a
-          type: service
-          steps:
-        %s
-        """.formatted(name, steps.lines().map(l -> "    " + l).reduce("", (x, y) -> x + y + "\n"));
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.meshportal.catalog.testing.TemplateYaml.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,20 +125,6 @@ class ScaffolderServerTest {
     if (app != null) {
       app.close();
     }
-  }
-
-  private static String template(String name, String steps) {
-    return """
-        apiVersion: scaffolder.backstage.io/v1beta3
-        kind: Template
-        metadata:
-          name: %s
-        spec:
-          owner: group:default/team-a
-          type: service
-          steps:
-        %s
-        """.formatted(name, steps.lines().map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n"));
   }
 
   @Test

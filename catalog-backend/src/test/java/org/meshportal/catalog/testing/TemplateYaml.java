@@ -1,0 +1,21 @@
+package org.meshportal.catalog.testing;
+
+/** Template entities for tests that run the scaffolder through the server. */
+public final class TemplateYaml {
+  private TemplateYaml() {}
+
+  /** A v1beta3 Template named {@code name} whose {@code steps} are YAML list items written at column 0. */
+  public static String template(String name, String steps) {
+    return """
+        apiVersion: scaffolder.backstage.io/v1beta3
+        kind: Template
+        metadata:
+          name: %s
+        spec:
+          owner: group:default/team-a
+          type: service
+          steps:
+        %s
+        """.formatted(name, steps.lines().map(l -> "    " + l).reduce("", (a, b) -> a + b + "\n"));
+  }
+}
