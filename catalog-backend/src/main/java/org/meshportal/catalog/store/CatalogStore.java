@@ -11,7 +11,10 @@ import java.util.function.Consumer;
  * produced, processing errors and per-source state. Every write is one {@link StoreBatch} that
  * commits atomically and advances the store generation by one.
  *
- * <p>Implementations are thread-safe; the processing engine is their only writer.
+ * <p>Implementations are thread-safe; the processing engine is their only writer. When several
+ * server processes share one store ({@link #sharedByReplicas()}), each commit names the generation
+ * its writer last read, and the store keeps an ordered log of what each generation changed so that
+ * every replica can bring its memory and index up to date ({@link #changesSince}).
  */
 public interface CatalogStore extends AutoCloseable {
 
@@ -35,11 +38,38 @@ public interface CatalogStore extends AutoCloseable {
   Optional<String> sourceState(String source, String key);
 
   /**
-   * Applies the batch in one transaction.
+   * Applies the batch in one transaction, whatever the current generation.
    *
    * @return the new store generation
    */
-  long commit(StoreBatch batch);
+  default long commit(StoreBatch batch) {
+    return commit(batch, -1, null);
+  }
+
+  /**
+   * Applies the batch in one transaction if the store is still at {@code expectedGeneration} (any
+   * generation when negative) and, with a {@code fence}, its lease term is still current.
+   *
+   * @return the new store generation ({@code expectedGeneration + 1})
+   * @throws StaleGenerationException when either check fails; nothing was written
+   */
+  long commit(StoreBatch batch, long expectedGeneration, WriteFence fence);
+
+  /**
+   * Reads every entity (with its body when {@code withBodies}, else with an empty body) and every
+   * processing error as of one generation, which it returns.
+   */
+  long snapshot(boolean withBodies, Consumer<EntityRecord> entities, Consumer<ErrorRecord> errors);
+
+  /**
+   * What changed after {@code generation}, as of the newest generation; empty when the store keeps
+   * no log ({@link #sharedByReplicas()} is false) or its log no longer reaches back that far (the
+   * caller then reloads everything).
+   */
+  Optional<ChangeBatch> changesSince(long generation);
+
+  /** Whether other server processes may write this store (it then keeps the change log). */
+  boolean sharedByReplicas();
 
   @Override
   void close();

@@ -8,6 +8,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,13 +23,18 @@ import javax.sql.DataSource;
 final class JdbcCatalogStore implements CatalogStore {
   private static final int BATCH_SIZE = 500;
 
+  /** Generations of change log kept; a replica further behind reloads the whole catalog. */
+  static final long LOG_GENERATIONS_KEPT = 2000;
+
   private final DataSource dataSource;
+  private final SqlDialect dialect;
   private final AutoCloseable onClose;
   private final ReentrantLock writeLock = new ReentrantLock();
   private static final int STREAM_FETCH_SIZE = 500;
 
   JdbcCatalogStore(DataSource dataSource, SqlDialect dialect, AutoCloseable onClose) {
     this.dataSource = dataSource;
+    this.dialect = dialect;
     this.onClose = onClose;
     try (Connection c = dataSource.getConnection()) {
       Migrations.apply(c, dialect);
@@ -87,8 +93,7 @@ final class JdbcCatalogStore implements CatalogStore {
         ps.setFetchSize(STREAM_FETCH_SIZE);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            consumer.accept(new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                rs.getString(5), splitLines(rs.getString(6)), rs.getString(7), rs.getBoolean(8), rs.getBytes(9)));
+            consumer.accept(entityRow(rs));
           }
         }
       } finally {
@@ -125,16 +130,11 @@ final class JdbcCatalogStore implements CatalogStore {
   @Override
   public List<ErrorRecord> errors() {
     try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = c.prepareStatement(
-            "SELECT source, location, document_index, entity_ref, attached_to, name, message, level"
-                + " FROM processing_errors ORDER BY source, position");
+        PreparedStatement ps = c.prepareStatement(ERROR_COLUMNS + " ORDER BY source, position");
         ResultSet rs = ps.executeQuery()) {
       List<ErrorRecord> out = new ArrayList<>();
       while (rs.next()) {
-        int doc = rs.getInt(3);
-        Integer documentIndex = rs.wasNull() ? null : doc;
-        out.add(new ErrorRecord(rs.getString(1), rs.getString(2), documentIndex, rs.getString(4), rs.getString(5),
-            rs.getString(6), rs.getString(7), rs.getString(8)));
+        out.add(errorRow(rs));
       }
       return out;
     } catch (SQLException e) {
@@ -158,13 +158,26 @@ final class JdbcCatalogStore implements CatalogStore {
   }
 
   @Override
-  public long commit(StoreBatch batch) {
+  public boolean sharedByReplicas() {
+    return dialect.keepsChangeLog();
+  }
+
+  @Override
+  public long commit(StoreBatch batch, long expectedGeneration, WriteFence fence) {
     writeLock.lock();
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
+        if (fence != null) {
+          checkFence(c, fence);
+        }
+        // The generation row is updated first: its row lock orders concurrent writers of every
+        // process, and the expected-generation check refuses a writer whose view is stale.
+        long generation = bumpGeneration(c, expectedGeneration);
         write(c, batch);
-        long generation = bumpGeneration(c);
+        if (dialect.keepsChangeLog()) {
+          logChanges(c, generation, batch);
+        }
         c.commit();
         return generation;
       } catch (SQLException | RuntimeException e) {
@@ -175,6 +188,195 @@ final class JdbcCatalogStore implements CatalogStore {
       throw new StoreException("Could not commit a catalog generation", e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  private static void checkFence(Connection c, WriteFence fence) throws SQLException {
+    // FOR SHARE holds off a takeover (an UPDATE of the lease row) until this commit is done.
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM catalog_lease WHERE name = ? AND holder = ?"
+        + " AND epoch = ? AND expires_at > CURRENT_TIMESTAMP FOR SHARE")) {
+      ps.setString(1, CatalogLease.CATALOG);
+      ps.setString(2, fence.holder());
+      ps.setLong(3, fence.epoch());
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new StaleGenerationException("The catalog lease of term " + fence.epoch() + " is no longer held by "
+              + fence.holder());
+        }
+      }
+    }
+  }
+
+  /** Records which entities and which sources' errors the generation changed, and wakes the followers. */
+  private static void logChanges(Connection c, long generation, StoreBatch batch) throws SQLException {
+    java.util.Set<String> refs = new java.util.LinkedHashSet<>(batch.entityDeletes());
+    batch.entityUpserts().forEach(e -> refs.add(e.ref()));
+    batch.entityInserts().forEach(e -> refs.add(e.ref()));
+    java.util.Set<String> sources = new java.util.LinkedHashSet<>(batch.sourceDeletes());
+    sources.addAll(batch.errorReplacements().keySet());
+    List<String[]> rows = new ArrayList<>(refs.size() + sources.size());
+    refs.forEach(r -> rows.add(new String[] {"e", r}));
+    sources.forEach(src -> rows.add(new String[] {"s", src}));
+    inBatches(c, "INSERT INTO catalog_changes (generation, kind, item_key) VALUES (?, ?, ?)", rows, (ps, row) -> {
+      ps.setLong(1, generation);
+      ps.setString(2, row[0]);
+      ps.setString(3, row[1]);
+    });
+    if (generation % 64 == 0 && generation > LOG_GENERATIONS_KEPT) {
+      long floor = generation - LOG_GENERATIONS_KEPT;
+      try (PreparedStatement ps = c.prepareStatement("DELETE FROM catalog_changes WHERE generation <= ?")) {
+        ps.setLong(1, floor);
+        ps.executeUpdate();
+      }
+      try (PreparedStatement ps = c.prepareStatement("UPDATE store_generation SET log_floor = ? WHERE id = 1")) {
+        ps.setLong(1, floor);
+        ps.executeUpdate();
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, PostgresNotifications.CATALOG_CHANNEL);
+      ps.setString(2, Long.toString(generation));
+      ps.execute();
+    }
+  }
+
+  @Override
+  public long snapshot(boolean withBodies, Consumer<EntityRecord> entities, Consumer<ErrorRecord> errors) {
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      // One snapshot for the generation, the entities and the errors (PostgreSQL's READ COMMITTED
+      // would give each statement its own).
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        long generation = readGeneration(c)[0];
+        String body = withBodies ? "body" : "NULL";
+        try (PreparedStatement ps = c.prepareStatement(
+            "SELECT ref, uid, source, hash, file, parents, edges, orphan, " + body + " FROM entities")) {
+          ps.setFetchSize(STREAM_FETCH_SIZE);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              entities.accept(entityRow(rs));
+            }
+          }
+        }
+        try (PreparedStatement ps = c.prepareStatement(ERROR_COLUMNS + " ORDER BY source, position");
+            ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            errors.accept(errorRow(rs));
+          }
+        }
+        return generation;
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not read the catalog", e);
+    }
+  }
+
+  @Override
+  public Optional<ChangeBatch> changesSince(long since) {
+    if (!dialect.keepsChangeLog()) {
+      return Optional.empty();
+    }
+    try (Connection c = dataSource.getConnection()) {
+      c.setAutoCommit(false);
+      c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+      try {
+        long[] generationAndFloor = readGeneration(c);
+        long generation = generationAndFloor[0];
+        if (since < generationAndFloor[1] || since > generation) {
+          return Optional.empty();
+        }
+        java.util.Set<String> refs = new java.util.LinkedHashSet<>();
+        java.util.Set<String> sources = new java.util.LinkedHashSet<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT kind, item_key FROM catalog_changes"
+            + " WHERE generation > ? AND generation <= ? ORDER BY generation")) {
+          ps.setLong(1, since);
+          ps.setLong(2, generation);
+          ps.setFetchSize(STREAM_FETCH_SIZE);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              (rs.getString(1).equals("e") ? refs : sources).add(rs.getString(2));
+            }
+          }
+        }
+        List<EntityRecord> upserts = new ArrayList<>();
+        java.util.Set<String> found = new HashSet<>();
+        forChunks(c, "SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities WHERE ref IN",
+            refs, rs -> {
+              EntityRecord r = entityRow(rs);
+              upserts.add(r);
+              found.add(r.ref());
+            });
+        List<String> deletes = refs.stream().filter(r -> !found.contains(r)).toList();
+        Map<String, List<ErrorRecord>> errors = new java.util.LinkedHashMap<>();
+        sources.forEach(src -> errors.put(src, new ArrayList<>()));
+        forChunks(c, ERROR_COLUMNS + " WHERE source IN", sources, rs -> {
+          ErrorRecord e = errorRow(rs);
+          errors.get(e.source()).add(e);
+        });
+        // rows of one source arrive in chunk order; the engine needs them in insertion order
+        errors.replaceAll((src, list) -> List.copyOf(list));
+        return Optional.of(new ChangeBatch(generation, upserts, deletes, errors));
+      } finally {
+        c.rollback();
+        c.setAutoCommit(true);
+      }
+    } catch (SQLException e) {
+      throw new StoreException("Could not read the catalog change log", e);
+    }
+  }
+
+  private static final String ERROR_COLUMNS =
+      "SELECT source, location, document_index, entity_ref, attached_to, name, message, level, position"
+          + " FROM processing_errors";
+
+  /** Reads one row's columns into a value; may throw. */
+  private interface RowReader {
+    void read(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs {@code sqlPrefix (?, ?, …)} for the keys, {@link #BATCH_SIZE} at a time. */
+  private static void forChunks(Connection c, String sqlPrefix, java.util.Collection<String> keys, RowReader reader)
+      throws SQLException {
+    List<String> all = new ArrayList<>(keys);
+    for (int from = 0; from < all.size(); from += BATCH_SIZE) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + BATCH_SIZE));
+      String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+      String sql = sqlPrefix + " (" + marks + ")" + (sqlPrefix.contains("processing_errors") ? " ORDER BY source, position" : "");
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            reader.read(rs);
+          }
+        }
+      }
+    }
+  }
+
+  private static EntityRecord entityRow(ResultSet rs) throws SQLException {
+    byte[] body = rs.getBytes(9);
+    return new EntityRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+        splitLines(rs.getString(6)), rs.getString(7), rs.getBoolean(8), body == null ? new byte[0] : body);
+  }
+
+  private static ErrorRecord errorRow(ResultSet rs) throws SQLException {
+    int doc = rs.getInt(3);
+    Integer documentIndex = rs.wasNull() ? null : doc;
+    return new ErrorRecord(rs.getString(1), rs.getString(2), documentIndex, rs.getString(4), rs.getString(5),
+        rs.getString(6), rs.getString(7), rs.getString(8));
+  }
+
+  /** The generation and the oldest generation the change log still reaches back to. */
+  private static long[] readGeneration(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT generation, log_floor FROM store_generation WHERE id = 1");
+        ResultSet rs = ps.executeQuery()) {
+      return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[] {0, 0};
     }
   }
 
@@ -279,15 +481,18 @@ final class JdbcCatalogStore implements CatalogStore {
     inBatches(c, sql, keys, (ps, key) -> ps.setString(1, key));
   }
 
-  private static long bumpGeneration(Connection c) throws SQLException {
-    try (PreparedStatement up = c.prepareStatement("UPDATE store_generation SET generation = generation + 1 WHERE id = 1")) {
-      up.executeUpdate();
+  private static long bumpGeneration(Connection c, long expected) throws SQLException {
+    String sql = "UPDATE store_generation SET generation = generation + 1 WHERE id = 1"
+        + (expected >= 0 ? " AND generation = ?" : "");
+    try (PreparedStatement up = c.prepareStatement(sql)) {
+      if (expected >= 0) {
+        up.setLong(1, expected);
+      }
+      if (up.executeUpdate() == 0) {
+        throw new StaleGenerationException("The catalog moved past generation " + expected);
+      }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT generation FROM store_generation WHERE id = 1");
-        ResultSet rs = ps.executeQuery()) {
-      rs.next();
-      return rs.getLong(1);
-    }
+    return readGeneration(c)[0];
   }
 
   private static List<String> splitLines(String s) {

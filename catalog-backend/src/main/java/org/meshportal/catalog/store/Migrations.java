@@ -75,7 +75,19 @@ final class Migrations {
           "CREATE TABLE signing_keys (kid VARCHAR(64) PRIMARY KEY, public_jwk ${text} NOT NULL,"
               + " created_at BIGINT NOT NULL)"),
       // Warnings (e.g. a schema an API names that is not in the repository) are listed with the errors.
-      List.of("ALTER TABLE processing_errors ADD COLUMN level VARCHAR(16)"));
+      List.of("ALTER TABLE processing_errors ADD COLUMN level VARCHAR(16)"),
+      // Replicas: the change log followers read (kind 'e': an entity ref, 's': a source whose errors
+      // changed), how far back it reaches (it starts now: older generations have no entries), and
+      // the lease that names the one replica running Git sync.
+      List.of(
+          "CREATE TABLE catalog_changes (generation BIGINT NOT NULL, kind CHAR(1) NOT NULL,"
+              + " item_key VARCHAR(1024) NOT NULL)",
+          "CREATE INDEX catalog_changes_generation ON catalog_changes (generation)",
+          "ALTER TABLE store_generation ADD COLUMN log_floor BIGINT DEFAULT 0 NOT NULL",
+          "UPDATE store_generation SET log_floor = generation",
+          "CREATE TABLE catalog_lease (name VARCHAR(64) PRIMARY KEY, holder VARCHAR(256), epoch BIGINT NOT NULL,"
+              + " expires_at TIMESTAMP WITH TIME ZONE)",
+          "INSERT INTO catalog_lease (name, holder, epoch, expires_at) VALUES ('catalog', NULL, 0, NULL)"));
 
   private Migrations() {}
 

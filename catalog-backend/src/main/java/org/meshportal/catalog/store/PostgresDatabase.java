@@ -22,10 +22,12 @@ public final class PostgresDatabase implements AutoCloseable {
   private final String url;
   private final CatalogStore catalog;
   private final PublicKeyStore keys;
+  private final PostgresNotifications notifications;
 
-  private PostgresDatabase(HikariDataSource dataSource, String url) {
+  private PostgresDatabase(HikariDataSource dataSource, DatabaseSettings settings) {
     this.dataSource = dataSource;
-    this.url = url;
+    this.url = settings.jdbcUrl();
+    this.notifications = new PostgresNotifications(settings, dataSource);
     // The catalog store applies the catalog migrations (under an advisory lock) before anything else runs.
     this.catalog = new JdbcCatalogStore(dataSource, SqlDialect.POSTGRES, () -> { });
     this.keys = new JdbcPublicKeyStore(dataSource);
@@ -55,7 +57,7 @@ public final class PostgresDatabase implements AutoCloseable {
           + ": " + rootMessage(e), e);
     }
     try {
-      return new PostgresDatabase(dataSource, settings.jdbcUrl());
+      return new PostgresDatabase(dataSource, settings);
     } catch (RuntimeException e) {
       dataSource.close();
       throw e;
@@ -77,6 +79,16 @@ public final class PostgresDatabase implements AutoCloseable {
     return new PostgresTaskStore(dataSource, dataDir, EVENT_POLL);
   }
 
+  /** LISTEN/NOTIFY between the replicas; started by the caller once its handlers are added. */
+  public PostgresNotifications notifications() {
+    return notifications;
+  }
+
+  /** The catalog lease as seen by {@code holder} (a name unique to this process). */
+  public CatalogLease catalogLease(String holder, Duration duration) {
+    return new CatalogLease(dataSource, holder, duration);
+  }
+
   HikariDataSource dataSource() {
     return dataSource;
   }
@@ -88,6 +100,7 @@ public final class PostgresDatabase implements AutoCloseable {
 
   @Override
   public void close() {
+    notifications.close();
     dataSource.close();
   }
 

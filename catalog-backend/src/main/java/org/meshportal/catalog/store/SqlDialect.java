@@ -40,6 +40,14 @@ enum SqlDialect {
     }
   }
 
+  /**
+   * Whether commits record what they changed for other processes: an embedded H2 database belongs
+   * to one process, PostgreSQL may be shared by replicas.
+   */
+  boolean keepsChangeLog() {
+    return this == POSTGRES;
+  }
+
   /** Fills {@code ${binary}} and {@code ${text}} into a DDL statement. */
   String ddl(String statement) {
     return statement.replace("${binary}", binary).replace("${text}", text);

@@ -1,7 +1,7 @@
 package org.meshportal.catalog.store;
 
 /** The store could not be read or written; the message says which operation failed. */
-public final class StoreException extends RuntimeException {
+public class StoreException extends RuntimeException {
   public StoreException(String message, Throwable cause) {
     super(message, cause);
   }
