@@ -16,15 +16,16 @@ import java.util.Properties;
  * it. The file also records the repository and branch it belongs to: when either changes in
  * configuration, the old commit no longer counts and the next sync is a full resync.
  */
-final class ProcessedCommits {
+final class FileProcessedCommits implements ProcessedCommits {
 
   private final Path directory;
 
-  ProcessedCommits(Path directory) {
+  FileProcessedCommits(Path directory) {
     this.directory = directory;
   }
 
-  Optional<String> load(MirrorSpec spec) {
+  @Override
+  public Optional<String> load(MirrorSpec spec) {
     Path file = file(spec.id());
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -43,7 +44,8 @@ final class ProcessedCommits {
     return Optional.ofNullable(p.getProperty("commit")).filter(c -> c.matches("[0-9a-f]{40,64}"));
   }
 
-  void save(MirrorSpec spec, String commit) {
+  @Override
+  public void save(MirrorSpec spec, String commit) {
     Properties p = new Properties();
     p.setProperty("repo", RepoUrls.repoKey(spec.url()));
     p.setProperty("branch", spec.branch());

@@ -69,7 +69,7 @@ public final class GitMirrors implements AutoCloseable {
         : b.executor;
     this.listeners = List.copyOf(b.listeners);
     this.opener = b.opener;
-    this.processed = new ProcessedCommits(directory);
+    this.processed = b.processed != null ? b.processed : new FileProcessedCommits(directory);
   }
 
   /** Starts building a set of mirrors kept under {@code directory}. */
@@ -268,6 +268,7 @@ public final class GitMirrors implements AutoCloseable {
     private ExecutorService executor;
     private final List<ChangeListener> listeners = new ArrayList<>();
     private BiFunction<Path, MirrorSpec, GitMirror> opener = JGitMirrors::open;
+    private ProcessedCommits processed;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -303,6 +304,15 @@ public final class GitMirrors implements AutoCloseable {
     /** Replaces the Git implementation (default JGit). */
     public Builder opener(BiFunction<Path, MirrorSpec, GitMirror> opener) {
       this.opener = Objects.requireNonNull(opener);
+      return this;
+    }
+
+    /**
+     * Where processed commits are kept (default: a file per mirror in the directory); {@code
+     * fallback} is that default, for stores that keep only some mirrors' commits themselves.
+     */
+    public Builder processedCommits(java.util.function.Function<ProcessedCommits, ProcessedCommits> store) {
+      this.processed = Objects.requireNonNull(store).apply(new FileProcessedCommits(directory));
       return this;
     }
 

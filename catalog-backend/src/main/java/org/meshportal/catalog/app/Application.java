@@ -33,6 +33,9 @@ import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.catalog.store.H2CatalogStore;
 import org.meshportal.catalog.store.PostgresDatabase;
+import org.meshportal.catalog.store.PostgresNotifications;
+import org.meshportal.catalog.replicas.ChangeFollower;
+import org.meshportal.catalog.replicas.Leadership;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
@@ -76,7 +79,7 @@ public final class Application implements AutoCloseable {
   private final Deque<AutoCloseable> resources = new ArrayDeque<>();
   private final HttpServer http;
 
-  private Application(List<Path> configFiles, boolean demo, Function<String, String> env) {
+  private Application(List<Path> configFiles, boolean demo, Path demoDir, Function<String, String> env) {
     List<ConfigLoader.Source> sources = new ArrayList<>();
     sources.add(new ConfigLoader.Source("built-in defaults", DEFAULTS));
     if (demo) {
@@ -89,34 +92,34 @@ public final class Application implements AutoCloseable {
     // Whatever was started before a failure is closed again, so a failed start exits.
     try {
       Path dataDir = settings.dataDir();
+      Path demoHome = demoDir != null ? ensureDirectory(demoDir.toAbsolutePath().normalize()) : dataDir;
       List<ConfigLocation> extraLocations = new ArrayList<>();
       if (demo) {
-        Path demoRoot = DemoCatalog.install(dataDir.resolve("demo"));
+        Path demoRoot = DemoCatalog.install(demoHome.resolve("demo"));
         extraLocations.add(new ConfigLocation("file", demoRoot.toString()));
       }
 
       DatabaseSettings database = settings.database();
       CatalogStore store;
+      PostgresDatabase postgres = null;
       PublicKeyStore sharedKeys = null;
       TaskStore taskStore = null; // the scaffolder's own files under dataDir
       if (database == null) {
         store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
       } else {
-        PostgresDatabase postgres = own(PostgresDatabase.open(database));
+        postgres = own(PostgresDatabase.open(database));
         store = postgres.catalogStore();
         sharedKeys = postgres.publicKeys();
         taskStore = postgres.taskStore(dataDir.resolve("scaffolder"));
-        // The catalog, scaffolder tasks and public signing keys are shared; Git sync state stays under
-        // backend.dataDir and Git sync has no leader election, so replicas would each sync.
-        LOG.info("catalog, scaffolder tasks and signing keys: PostgreSQL at {}; run one replica per database for "
-            + "Git sync (its state stays in {})", postgres.displayUrl(), dataDir);
+        LOG.info("catalog, Git sync state, scaffolder tasks and signing keys: PostgreSQL at {}; index, mirrors and "
+            + "task workspaces (all rebuilt when lost) in {}", postgres.displayUrl(), dataDir);
       }
       EntityIndex index = own(LuceneEntityIndex.open(dataDir.resolve("index")));
       GitPublishing publishing = GitPublishing.jgit(dataDir.resolve("git-publish"));
       List<GitProviderConfig> gitProviders = new ArrayList<>(settings.gitProviders());
       MeshRepoSettings meshRepo = settings.scaffolderMesh();
       if (demo) {
-        String meshUrl = DemoCatalog.installMeshRepository(dataDir, publishing);
+        String meshUrl = DemoCatalog.installMeshRepository(demoHome, publishing);
         gitProviders.add(new GitProviderConfig("demo-mesh", meshUrl, "main", List.of("catalog-info.yaml"), "kcp",
             Map.of(), null, DEMO_POLL_INTERVAL, GitCredentials.NONE, null, GitProviderConfig.DEFAULT_MAX_DELETION_SHARE));
         if (meshRepo == null) {
@@ -131,6 +134,28 @@ public final class Application implements AutoCloseable {
       CatalogLocationService locations = new CatalogLocationService(engine, store, settings.catalogReadonly());
       CatalogEntityService entities = new CatalogEntityService(engine);
       git.bind(engine, entities);
+      Leadership leadership = null;
+      ChangeFollower follower = null;
+      if (postgres != null) {
+        leadership = new Leadership(postgres.catalogLease(replicaName(), settings.leaderLease()), new Leadership.Role() {
+          @Override
+          public void lead() {
+            git.lead();
+          }
+
+          @Override
+          public void follow() {
+            git.follow();
+          }
+        });
+        engine.fenceProviderWrites(leadership.fence());
+        follower = new ChangeFollower(engine, store::generation, settings.followerPoll(), java.time.Clock.systemUTC());
+        PostgresNotifications notifications = postgres.notifications();
+        notifications.on(PostgresNotifications.CATALOG_CHANNEL, follower::committed);
+        notifications.on(PostgresNotifications.GIT_SYNC_CHANNEL, git::onForwarded);
+        notifications.onReconnect(follower::wake);
+        git.forwardTo(request -> notifications.send(PostgresNotifications.GIT_SYNC_CHANNEL, request));
+      }
       entities.analyzeWith(git.repositoryScanner(), locations);
 
       Integrations integrations = settings.integrations();
@@ -157,6 +182,10 @@ public final class Application implements AutoCloseable {
       PortalMetrics metrics = own(new PortalMetrics());
       metrics.bindCatalog(index::size, store::generation);
       metrics.bindGitProviders(gitProviders.stream().map(GitProviderConfig::id).toList(), git::status);
+      Leadership lead = leadership;
+      ChangeFollower follow = follower;
+      metrics.bindReplica(() -> lead == null || lead.leading(), engine::appliedGeneration,
+          () -> follow == null ? 0 : follow.lag());
       metrics.bindTasks(List.of("open", "processing", "completed", "failed", "cancelled"), scaffolder::countByStatus);
       if (settings.permissionEnabled()) {
         // Said loudly: an operator who turns permissions on expects a policy; there is none yet.
@@ -171,7 +200,8 @@ public final class Application implements AutoCloseable {
           .cors(settings.cors())
           .app(settings.app())
           .metrics(metrics)
-          .sharedSigningKeys(sharedKeys);
+          .sharedSigningKeys(sharedKeys)
+          .readinessCheck(() -> catchingUp(follow));
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());
@@ -179,8 +209,15 @@ public final class Application implements AutoCloseable {
       long t0 = System.nanoTime();
       engine.start();
       scaffolder.start();
+      git.start();
+      if (leadership == null) {
+        git.lead(); // the only replica: its first syncs run in the background; the store serves meanwhile
+      } else {
+        own(postgres.notifications()).start();
+        own(follower).start();
+        own(leadership).start();
+      }
       http.markReady();
-      git.start(); // first syncs run in the background; the store serves the last good catalog meanwhile
       java.util.concurrent.ScheduledExecutorService urlSchedule =
           java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "url-location-schedule");
@@ -190,6 +227,9 @@ public final class Application implements AutoCloseable {
       own(urlSchedule::shutdownNow);
       long every = settings.processingInterval().toMillis();
       urlSchedule.scheduleWithFixedDelay(() -> {
+        if (lead != null && !lead.leading()) {
+          return; // scheduled processing is the leader's
+        }
         try {
           git.refreshUrlLocations();
         } catch (RuntimeException e) {
@@ -204,9 +244,40 @@ public final class Application implements AutoCloseable {
     }
   }
 
+  /** How long a replica may know of newer generations without having applied them and still be ready. */
+  private static final java.time.Duration CATCH_UP_GRACE = java.time.Duration.ofSeconds(10);
+
+  /** The readiness probe's reason to take this replica out of the load balancer, or null. */
+  private static String catchingUp(ChangeFollower follower) {
+    if (follower == null) {
+      return null;
+    }
+    java.time.Instant since = follower.behindSince();
+    if (since == null || since.plus(CATCH_UP_GRACE).isAfter(java.time.Instant.now())) {
+      return null;
+    }
+    return "Catching up with the catalog: " + follower.lag() + " generation(s) behind since " + since;
+  }
+
+  /** Unique per process: the lease names its holder with it. */
+  private static String replicaName() {
+    String host;
+    try {
+      host = java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.io.IOException e) {
+      host = "unknown-host";
+    }
+    return host + "/" + ProcessHandle.current().pid() + "/" + java.util.UUID.randomUUID().toString().substring(0, 8);
+  }
+
   /** Loads the configuration and starts everything; throws {@link ConfigException} for bad config. */
   public static Application start(List<Path> configFiles, boolean demo, Function<String, String> env) {
-    return new Application(configFiles, demo, env);
+    return new Application(configFiles, demo, null, env);
+  }
+
+  /** Like {@link #start(List, boolean, Function)} with the demo's files in {@code demoDir} (null: the data folder). */
+  public static Application start(List<Path> configFiles, boolean demo, Path demoDir, Function<String, String> env) {
+    return new Application(configFiles, demo, demoDir, env);
   }
 
 

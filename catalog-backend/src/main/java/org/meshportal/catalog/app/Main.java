@@ -6,7 +6,7 @@ import java.util.List;
 import org.meshportal.catalog.config.ConfigException;
 
 /**
- * Command line: {@code java -jar catalog-backend.jar [--config FILE]... [--demo]}.
+ * Command line: {@code java -jar catalog-backend.jar [--config FILE]... [--demo] [--demo-dir DIR]}.
  * Without any {@code --config} the built-in demo catalog is served.
  */
 public final class Main {
@@ -20,6 +20,7 @@ public final class Main {
     defaultLogging();
     List<Path> configs = new ArrayList<>();
     boolean demo = false;
+    Path demoDir = null;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--config", "-c" -> {
@@ -29,17 +30,25 @@ public final class Main {
           configs.add(Path.of(args[++i]));
         }
         case "--demo" -> demo = true;
+        case "--demo-dir" -> {
+          if (i + 1 >= args.length) {
+            fail("--demo-dir needs a directory argument");
+          }
+          demoDir = Path.of(args[++i]);
+        }
         case "--help", "-h" -> {
-          System.out.println("usage: java -jar catalog-backend.jar [--config FILE]... [--demo]");
+          System.out.println("usage: java -jar catalog-backend.jar [--config FILE]... [--demo] [--demo-dir DIR]");
           System.out.println("  --config FILE  app-config YAML; repeatable, later files win, ${ENV} substituted");
           System.out.println("  --demo         also serve the built-in demo catalog (the default without --config)");
+          System.out.println("  --demo-dir DIR where the demo's catalog files and Git repository live (default: backend.dataDir);");
+          System.out.println("                 replicas of one database that serve the demo share one");
           return;
         }
         default -> fail("unknown argument '" + args[i] + "' (try --help)");
       }
     }
     try {
-      Application app = Application.start(configs, demo || configs.isEmpty(), System::getenv);
+      Application app = Application.start(configs, demo || configs.isEmpty(), demoDir, System::getenv);
       Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
     } catch (ConfigException e) {
       fail("configuration error: " + e.getMessage());

@@ -345,6 +345,31 @@ final class Settings {
     return java.time.Duration.ofMillis(ms);
   }
 
+  /**
+   * {@code catalog.leaderLeaseSeconds} (default 6): how long the replica that runs Git sync holds
+   * its lease without renewing it; another replica takes over at most about this long (plus a
+   * third of it) after the leader died.
+   */
+  java.time.Duration leaderLease() {
+    int seconds = config.integer("catalog.leaderLeaseSeconds", 6);
+    if (seconds < 3) {
+      throw new ConfigException("catalog.leaderLeaseSeconds must be at least 3, got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
+  /**
+   * {@code catalog.followerPollSeconds} (default 2): how often a replica looks for other replicas'
+   * commits when no notification woke it.
+   */
+  java.time.Duration followerPoll() {
+    int seconds = config.integer("catalog.followerPollSeconds", 2);
+    if (seconds < 1) {
+      throw new ConfigException("catalog.followerPollSeconds must be at least 1, got " + seconds);
+    }
+    return java.time.Duration.ofSeconds(seconds);
+  }
+
   /** {@code catalog.readonly}: location writes answer 403. */
   boolean catalogReadonly() {
     return config.bool("catalog.readonly", false);

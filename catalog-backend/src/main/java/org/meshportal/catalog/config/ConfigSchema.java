@@ -101,6 +101,8 @@ sealed interface ConfigSchema {
           "maxRefsPerRequest", INT,
           "readonly", BOOL,
           "processingInterval", DURATION,
+          "leaderLeaseSeconds", INT,
+          "followerPollSeconds", INT,
           "providers", obj("git", new MapOf(obj(
               "url", STR, "branch", STR, "catalogPath", new StringOrList(), "kcpRoot", STR,
               "kcpPathOverrides", new MapOf(STR),

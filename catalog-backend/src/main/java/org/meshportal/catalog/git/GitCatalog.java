@@ -49,6 +49,12 @@ import org.meshportal.model.errors.NotFoundException;
  *
  * <p>Two-step construction because the engine needs the URL reader and the providers need the
  * engine: {@link #create}, build the engine with {@link #urlReader()}, then {@link #bind}.
+ *
+ * <p>Git providers run on one replica only, the leader ({@link #lead}/{@link #follow}): their
+ * mirrors exist only while this replica leads, and start from the commit recorded in the catalog
+ * store with the generation that applied it, so a new leader neither applies a commit again nor
+ * skips one. On the other replicas, webhooks, sync requests and confirmations for providers are
+ * handed to the leader ({@link #forwardTo}), and status comes from the store.
  */
 public final class GitCatalog implements AutoCloseable {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(GitCatalog.class);
@@ -63,6 +69,10 @@ public final class GitCatalog implements AutoCloseable {
   private final Clock clock;
   private final Map<String, GitProvider> providers = new ConcurrentHashMap<>();
   private final MirrorUrlReader urlReader;
+  /** Whether this replica runs the Git providers now; guarded by this for transitions. */
+  private volatile boolean leading;
+  /** Hands a provider request ("sync:<id>" or "confirm:<id>:<commit>") to the leader; null: this replica always leads. */
+  private volatile java.util.function.Consumer<String> forward;
   private volatile EntityService entities;
   private volatile CatalogEngine engine;
   /** Refreshes url locations after their mirror synced; off the webhook's thread and the engine's lock. */
@@ -79,7 +89,8 @@ public final class GitCatalog implements AutoCloseable {
     this.integrationConfig = List.copyOf(integrations);
     this.integrations = new Integrations(integrations.stream().map(GitConfig.Integration::host).toList());
     this.clock = clock;
-    this.mirrors = GitMirrors.builder(directory).clock(clock).listener(new ChangeListener() {
+    this.mirrors = GitMirrors.builder(directory).clock(clock).processedCommits(StoredCommits::new)
+        .listener(new ChangeListener() {
       @Override
       public void onChange(ChangeSet change, CommitReader files) throws Exception {
         GitCatalog.this.onChange(change, files);
@@ -173,24 +184,116 @@ public final class GitCatalog implements AutoCloseable {
         ? new NotFoundException(message) : new InputException(message);
   }
 
-  /** Creates the providers' processors and mirrors. */
+  /** Connects the providers to the engine; they run once this replica leads. */
   public void bind(CatalogEngine engine, EntityService entities) {
     this.entities = entities;
     this.engine = engine;
+  }
+
+  /** Starts the scheduled fetches of the mirrors that serve url locations. */
+  public void start() {
+    mirrors.start();
+  }
+
+  /**
+   * This replica runs the Git providers from now on: each gets fresh processing state and its
+   * mirror, which resumes from the commit the store records for it; the first syncs run in the
+   * background.
+   */
+  public synchronized void lead() {
+    if (leading) {
+      return;
+    }
+    leading = true;
+    engine.catchUp(); // the commits recorded by the last leader
     for (GitProviderConfig c : configs) {
       providers.put(c.id(), new GitProvider(c, engine, integrations, engine.settings().maxFileBytes(), clock));
       mirrors.add(c.mirrorSpec());
     }
-  }
-
-  /** Starts scheduled fetches and the first sync of every provider, in the background. */
-  public void start() {
-    mirrors.start();
     for (GitProviderConfig c : configs) {
       if (c.pollInterval() == null) {
         mirrors.requestSync(c.id());
       }
     }
+    LOG.info("Running {} Git provider(s) on this replica", configs.size());
+  }
+
+  /**
+   * Another replica runs the Git providers now: their mirrors stop here (a sync still running
+   * cannot commit: the engine's writes carry the lost lease term).
+   */
+  public synchronized void follow() {
+    if (!leading) {
+      return;
+    }
+    leading = false;
+    for (GitProviderConfig c : configs) {
+      mirrors.remove(c.id());
+      providers.remove(c.id());
+    }
+    LOG.info("Git providers stopped on this replica: another replica leads");
+  }
+
+  /** Makes provider requests that reach this replica while it does not lead go to the leader. */
+  public void forwardTo(java.util.function.Consumer<String> sender) {
+    this.forward = sender;
+  }
+
+  /** A provider request another replica forwarded (see {@link #forwardTo}); ignored unless this replica leads. */
+  public void onForwarded(String request) {
+    if (!leading) {
+      return;
+    }
+    String[] parts = request.split(":", 3);
+    GitProvider p = providers.get(parts.length > 1 ? parts[1] : "");
+    if (p == null) {
+      return;
+    }
+    if (parts[0].equals("confirm") && parts.length == 3) {
+      p.confirmDeletions(parts[2]);
+    }
+    mirrors.requestSync(p.config().id());
+  }
+
+  /**
+   * The processed commit of a provider's mirror is the one the store recorded with the generation
+   * that applied it (so it moves with the catalog from leader to leader); url-location mirrors
+   * keep theirs in files.
+   */
+  private final class StoredCommits implements org.meshportal.gitsync.ProcessedCommits {
+    private final org.meshportal.gitsync.ProcessedCommits files;
+
+    StoredCommits(org.meshportal.gitsync.ProcessedCommits files) {
+      this.files = files;
+    }
+
+    @Override
+    public Optional<String> load(MirrorSpec spec) {
+      GitProviderConfig c = config(spec.id());
+      if (c == null) {
+        return files.load(spec);
+      }
+      String source = "provider:" + c.providerId();
+      boolean sameBranch = engine.sourceState(source, GitProvider.MIRROR_STATE).map(GitProvider.mirrorKey(spec)::equals)
+          .orElse(false);
+      return sameBranch ? engine.sourceState(source, GitProvider.COMMIT_STATE) : Optional.empty();
+    }
+
+    @Override
+    public void save(MirrorSpec spec, String commit) {
+      if (config(spec.id()) == null) {
+        files.save(spec, commit);
+      }
+    }
+  }
+
+  private GitProviderConfig config(String id) {
+    for (GitProviderConfig c : configs) {
+      if (c.id().equals(id)) {
+        return c;
+      }
+    }
+    return null;
   }
 
   private void onChange(ChangeSet change, CommitReader files) throws Exception {
@@ -211,7 +314,11 @@ public final class GitCatalog implements AutoCloseable {
 
   /** @throws NotFoundException for an unknown provider */
   public GitProviderStatus status(String id) {
-    GitProvider p = provider(id);
+    GitProviderConfig c = requireConfig(id);
+    GitProvider p = providers.get(id);
+    if (p == null) {
+      return standbyStatus(c);
+    }
     MirrorStatus m = mirrors.status(id);
     HeldDeletions h = p.held();
     String state = h != null ? "HELD" : m.state().name();
@@ -232,6 +339,21 @@ public final class GitCatalog implements AutoCloseable {
         h == null ? null : new GitProviderStatus.Held(h.commit(), h.deletions(), h.entities(), h.sample(), iso(h.at())));
   }
 
+  /** What a replica that does not run the provider knows of it: the store's record of the leader's work. */
+  private GitProviderStatus standbyStatus(GitProviderConfig c) {
+    String source = "provider:" + c.providerId();
+    HeldDeletions h = engine == null ? null
+        : engine.sourceState(source, GitProvider.HELD_STATE).map(HeldDeletions::decode).orElse(null);
+    String commit = engine == null ? null : engine.sourceState(source, GitProvider.COMMIT_STATE).orElse(null);
+    int count = engine == null ? 0 : engine.refsOfSource(source).size();
+    GitProviderStatus.Error error = h == null ? null
+        : new GitProviderStatus.Error("DELETIONS_HELD", "Commit " + GitProvider.shortId(h.commit()) + " would delete "
+            + h.deletions() + " of " + h.entities() + " entities", iso(h.at()));
+    return new GitProviderStatus(c.id(), c.mirrorSpec().redactedUrl(), c.branch(), h != null ? "HELD" : "STANDBY",
+        commit, null, null, null, null, null, null, count, false, error, errorsOf(source),
+        h == null ? null : new GitProviderStatus.Held(h.commit(), h.deletions(), h.entities(), h.sample(), iso(h.at())));
+  }
+
   private List<ProcessingError> errorsOf(String source) {
     EntityService service = entities;
     if (service == null) {
@@ -242,8 +364,19 @@ public final class GitCatalog implements AutoCloseable {
 
   /** Asks for a sync now (bursts coalesce); the future completes with its result. */
   public CompletableFuture<SyncResult> requestSync(String id) {
-    provider(id);
+    requireConfig(id);
+    if (!leading) {
+      handToLeader("sync:" + id);
+      return CompletableFuture.completedFuture(null);
+    }
     return mirrors.requestSync(id);
+  }
+
+  private void handToLeader(String request) {
+    java.util.function.Consumer<String> f = forward;
+    if (f != null) {
+      f.accept(request);
+    }
   }
 
   /**
@@ -252,7 +385,18 @@ public final class GitCatalog implements AutoCloseable {
    * @throws ConflictException when nothing is held
    */
   public CompletableFuture<SyncResult> confirmDeletions(String id) {
-    String commit = provider(id).confirmDeletions();
+    GitProviderConfig c = requireConfig(id);
+    GitProvider p = providers.get(id);
+    if (p == null || !leading) {
+      HeldDeletions h = engine.sourceState("provider:" + c.providerId(), GitProvider.HELD_STATE)
+          .map(HeldDeletions::decode).orElse(null);
+      if (h == null) {
+        throw new ConflictException("Git provider " + id + " holds no deletions");
+      }
+      handToLeader("confirm:" + id + ":" + h.commit());
+      return CompletableFuture.completedFuture(null);
+    }
+    String commit = p.confirmDeletions();
     if (commit == null) {
       throw new ConflictException("Git provider " + id + " holds no deletions");
     }
@@ -300,7 +444,11 @@ public final class GitCatalog implements AutoCloseable {
     List<String> ids = new ArrayList<>();
     boolean repositoryKnown = false;
     List<String> keys = push.get().repositoryUrls().stream().map(RepoUrls::repoKey).toList();
-    for (MirrorSpec spec : mirrors.specs()) {
+    List<MirrorSpec> specs = new ArrayList<>(mirrors.specs());
+    if (!leading) {
+      configs.forEach(c -> specs.add(c.mirrorSpec())); // run by the leader, asked below
+    }
+    for (MirrorSpec spec : specs) {
       String host = RepoUrls.host(spec.url());
       boolean inScope = providerScope.contains(spec.id()) || (host != null && hostScope.contains(host));
       if (!inScope || !keys.contains(RepoUrls.repoKey(spec.url()))) {
@@ -315,6 +463,10 @@ public final class GitCatalog implements AutoCloseable {
       throw new NotFoundException("No Git provider or location mirrors the pushed repository");
     }
     for (String id : ids) {
+      if (config(id) != null) {
+        requestSync(id); // here or, on a replica that does not lead, on the leader
+        continue;
+      }
       CompletableFuture<SyncResult> sync = mirrors.requestSync(id);
       if (!providers.containsKey(id)) {
         // A mirror of url locations: once it has the pushed commit, the locations read from it are re-read.
@@ -349,12 +501,12 @@ public final class GitCatalog implements AutoCloseable {
     }
   }
 
-  private GitProvider provider(String id) {
-    GitProvider p = id == null ? null : providers.get(id);
-    if (p == null) {
+  private GitProviderConfig requireConfig(String id) {
+    GitProviderConfig c = id == null ? null : config(id);
+    if (c == null) {
       throw new NotFoundException("No Git provider with id '" + id + "'");
     }
-    return p;
+    return c;
   }
 
   private static String iso(Instant t) {

@@ -88,6 +88,16 @@ final class GitProvider {
   private final Map<String, String> locations = new HashMap<>();
   private final Map<String, SourceAnnotations> annotations = new HashMap<>();
 
+  /** Keys of the provider's state in the store, written with each generation it applies. */
+  static final String COMMIT_STATE = "commit";
+  static final String MIRROR_STATE = "mirror";
+  static final String HELD_STATE = "held";
+
+  /** Names the repository and branch a recorded commit belongs to; another one makes it meaningless. */
+  static String mirrorKey(org.meshportal.gitsync.MirrorSpec spec) {
+    return org.meshportal.gitsync.RepoUrls.repoKey(spec.url()) + "#" + spec.branch();
+  }
+
   // status, read by other threads
   private volatile HeldDeletions held;
   private volatile String confirmedCommit;
@@ -193,6 +203,11 @@ final class GitProvider {
     }
     confirmedCommit = h.commit();
     return h.commit();
+  }
+
+  /** A confirmation made on another replica, for the commit it saw held. */
+  void confirmDeletions(String commit) {
+    confirmedCommit = commit;
   }
 
   // ---------------------------------------------------------------- processing
@@ -532,7 +547,10 @@ final class GitProvider {
       List<String> deletes = full || appliedRefs == null ? deletesOfAll(current) : deletesOfChange(current);
       guard(current.size(), deletes);
 
-      Map<String, String> state = Map.of("commit", change.toCommit());
+      Map<String, String> state = new HashMap<>();
+      state.put(COMMIT_STATE, change.toCommit());
+      state.put(MIRROR_STATE, mirrorKey(config.mirrorSpec()));
+      state.put(HELD_STATE, null); // whatever was held is decided by this commit
       if (full) {
         List<ObjectNode> all = new ArrayList<>();
         next.values().forEach(o -> all.addAll(o.entities()));
@@ -629,6 +647,7 @@ final class GitProvider {
       }
       held = new HeldDeletions(change.toCommit(), deletes.size(), current,
           deletes.subList(0, Math.min(SAMPLE, deletes.size())), clock.instant());
+      recordHeld(held);
       throw new DeletionsHeldException("Commit " + shortId(change.toCommit()) + " would delete " + deletes.size()
           + " of " + current + " entities, more than the allowed share of " + config.maxDeletionShare()
           + "; held until the next commit or POST .../confirm-deletions");
@@ -680,6 +699,17 @@ final class GitProvider {
       confirmedCommit = null;
       appliedRefs = engine.refsOfSource(source);
       entityCount = appliedRefs.size();
+    }
+  }
+
+  /** Writes the hold into the store once per held commit, so every replica shows it and a new leader keeps it. */
+  private void recordHeld(HeldDeletions h) {
+    boolean recorded = engine.sourceState(source, HELD_STATE).map(HeldDeletions::decode)
+        .map(stored -> stored.commit().equals(h.commit())).orElse(false);
+    if (!recorded) {
+      Map<String, String> state = new HashMap<>();
+      state.put(HELD_STATE, h.encode());
+      engine.applyProviderState(config.providerId(), state);
     }
   }
 

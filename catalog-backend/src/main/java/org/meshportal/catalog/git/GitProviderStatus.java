@@ -4,7 +4,9 @@ package org.meshportal.catalog.git;
  * What {@code GET /api/git-sync/providers/{id}} shows. Never holds a secret: the url is redacted
  * and error messages come from git-sync and the catalog, which leave credentials out.
  *
- * @param state {@code PENDING}, {@code OK}, {@code EMPTY}, {@code ERROR} (from the mirror) or {@code HELD}
+ * @param state {@code PENDING}, {@code OK}, {@code EMPTY}, {@code ERROR} (from the mirror), {@code HELD}, or
+ *     {@code STANDBY} on a replica that does not run Git sync (another replica leads; what it shows
+ *     comes from the shared store)
  * @param lastCommit the last commit applied to the catalog
  * @param fetchedCommit the branch head after the last successful fetch
  * @param lastFetchAt ISO-8601 start of the last fetch attempt

@@ -44,9 +44,12 @@ public final class HttpServer implements AutoCloseable {
   private final Json json = new Json();
   private final Javalin app;
   private final AtomicReference<Readiness> readiness = new AtomicReference<>(Readiness.STARTING);
+  /** Why a started server should get no traffic now (e.g. a replica catching up), or null. */
+  private final java.util.function.Supplier<String> notReady;
   private final List<String> routes = new CopyOnWriteArrayList<>();
 
   private HttpServer(Builder b) {
+    this.notReady = b.notReady;
     this.settings = b.settings;
     UserTokens tokens = new UserTokens(b.auth, b.clock, b.sharedKeys);
     Authenticator authenticator = new Authenticator(b.auth, tokens);
@@ -152,14 +155,15 @@ public final class HttpServer implements AutoCloseable {
 
   private void readiness(Context ctx) {
     Readiness state = readiness.get();
+    String message = state == Readiness.READY ? notReady.get() : state.message;
     Map<String, String> body = new LinkedHashMap<>();
-    if (state == Readiness.READY) {
+    if (message == null) {
       body.put("status", "ok");
     } else {
-      body.put("message", state.message);
+      body.put("message", message);
       body.put("status", "error");
     }
-    json.write(ctx, state == Readiness.READY ? 200 : 503, body);
+    json.write(ctx, message == null ? 200 : 503, body);
   }
 
   public static Builder builder(HttpSettings settings, AuthSettings auth) {
@@ -200,6 +204,7 @@ public final class HttpServer implements AutoCloseable {
 
   /** Assembles the server; catalog and search are mounted when an index is given. */
   public static final class Builder {
+    private java.util.function.Supplier<String> notReady = () -> null;
     private final HttpSettings settings;
     private final AuthSettings auth;
     private Clock clock = Clock.systemUTC();
@@ -253,6 +258,12 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Records every request and serves {@code GET /metrics}; without it there is no such route. */
+    /** A check the readiness probe asks once started: a reason to answer 503, or null. */
+    public Builder readinessCheck(java.util.function.Supplier<String> notReady) {
+      this.notReady = java.util.Objects.requireNonNull(notReady);
+      return this;
+    }
+
     public Builder metrics(RequestMetrics metrics) {
       this.metrics = metrics;
       return this;

@@ -77,6 +77,19 @@ public final class PortalMetrics implements RequestMetrics, AutoCloseable {
   }
 
   /** Per Git provider: durations of the last fetch and apply, entity count, whether the last sync failed. */
+  /**
+   * The replica's role and how current its catalog is: 1 while it leads (runs Git sync), the
+   * generation its index serves, and how many generations it knows of but has not applied.
+   */
+  public void bindReplica(Supplier<Boolean> leading, Supplier<Number> appliedGeneration, Supplier<Number> lag) {
+    Gauge.builder("portal.replica.leader", () -> leading.get() ? 1 : 0)
+        .description("1 while this replica holds the catalog lease and runs Git sync").register(registry);
+    Gauge.builder("portal.replica.applied.generation", () -> appliedGeneration.get().doubleValue())
+        .description("the catalog generation this replica's index serves").register(registry);
+    Gauge.builder("portal.replica.lag.generations", () -> lag.get().doubleValue())
+        .description("catalog generations committed by other replicas and not yet applied here").register(registry);
+  }
+
   public void bindGitProviders(List<String> ids, java.util.function.Function<String, GitProviderStatus> status) {
     for (String id : ids) {
       gauge("portal.git.last.fetch.seconds", "duration of the provider's last fetch", id, status,

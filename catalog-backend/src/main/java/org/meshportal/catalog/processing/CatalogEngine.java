@@ -24,6 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.meshportal.catalog.service.ProcessingError;
 import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.store.CatalogStore;
+import org.meshportal.catalog.store.ChangeBatch;
+import org.meshportal.catalog.store.StaleGenerationException;
+import org.meshportal.catalog.store.WriteFence;
 import org.meshportal.catalog.store.EntityRecord;
 import org.meshportal.catalog.store.ErrorRecord;
 import org.meshportal.catalog.store.LocationRecord;
@@ -43,6 +46,12 @@ import org.meshportal.model.errors.InputException;
  *
  * <p>Generations are serialized by one lock; memory holds refs, uids, hashes, edges and parents
  * only, bodies live in the store and the index.
+ *
+ * <p>Several processes may share one store. Each engine then follows the store's change log
+ * ({@link #catchUp}) and writes only from the generation it has applied: a write whose generation
+ * another process took first is refused by the store, and the engine catches up and decides again
+ * (registrations, deletes, refreshes), or gives the change back to its caller (Git providers,
+ * which run on the leader only and carry its lease term as a fence).
  */
 public final class CatalogEngine {
   public static final String CONFIG_SOURCE = "config";
@@ -56,6 +65,12 @@ public final class CatalogEngine {
   private final LocationReader reader;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantLock lock = new ReentrantLock();
+  /** How often a write refused as stale is decided again before the refusal reaches the caller. */
+  private static final int WRITE_ATTEMPTS = 5;
+  /** The store generation memory and index reflect; written under the lock. */
+  private volatile long generation = -1;
+  /** The fence of leader-only (Git provider) writes; null where the store has no other writers. */
+  private volatile java.util.function.Supplier<WriteFence> providerFence = () -> null;
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogEngine.class);
 
   // written under the lock only; concurrent maps so that reads need no lock
@@ -119,38 +134,27 @@ public final class CatalogEngine {
   }
 
   /**
-   * Loads the engine state from the store, rebuilds the index when its generation differs from
-   * the store's, then processes the static config locations.
+   * Loads the engine state from the store and brings the index to the store's generation (from the
+   * change log where it reaches back to the index's generation, else by a rebuild), then processes
+   * the static config locations.
    */
   public void start() {
     lock.lock();
     try {
-      entities.clear();
-      incoming.clear();
-      refsBySource.clear();
-      errorsBySource.clear();
-      statusByRef.clear();
-      long generation = store.generation();
-      boolean rebuild = index.storeGeneration() != generation;
-      List<JsonNode> bodies = new ArrayList<>();
-      store.forEachEntity(r -> {
-        putState(new EntityState(r.ref(), r.uid(), r.source(), r.hash(), r.file(), r.parents(),
-            EntityState.decodeEdges(r.edges()), r.orphan()), null);
-        if (rebuild) {
-          bodies.add(parse(r.body()));
+      long indexGeneration = index.storeGeneration();
+      long loaded = reload(false);
+      if (indexGeneration != loaded) {
+        Optional<ChangeBatch> changes =
+            indexGeneration >= 0 && indexGeneration < loaded ? store.changesSince(indexGeneration) : Optional.empty();
+        if (changes.isPresent()) {
+          LOG.info("Index generation {} is behind store generation {}: applying {} changed entities",
+              indexGeneration, loaded, changes.get().upserts().size() + changes.get().deletes().size());
+          applyChanges(changes.get());
+        } else {
+          LOG.info("Index generation {} differs from store generation {}: rebuilding the index", indexGeneration,
+              loaded);
+          reload(true);
         }
-      });
-      if (rebuild) {
-        LOG.info("Index generation {} differs from store generation {}: rebuilding the index ({} entities)",
-            index.storeGeneration(), generation, bodies.size());
-      }
-      for (ErrorRecord e : store.errors()) {
-        errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e);
-      }
-      errorsBySource.replaceAll((source, list) -> List.copyOf(list));
-      errorsBySource.values().forEach(this::indexStatus);
-      if (rebuild) {
-        index.replaceAll(bodies, generation);
       }
     } finally {
       lock.unlock();
@@ -158,19 +162,128 @@ public final class CatalogEngine {
     refreshSource(CONFIG_SOURCE);
   }
 
-  private void rebuildIndex() {
-    long generation = store.generation();
+  /**
+   * Replaces the memory state with one snapshot of the store, and the index too when
+   * {@code withIndex}; returns the snapshot's generation.
+   */
+  private long reload(boolean withIndex) {
+    entities.clear();
+    incoming.clear();
+    refsBySource.clear();
+    errorsBySource.clear();
+    statusByRef.clear();
     List<JsonNode> bodies = new ArrayList<>();
-    store.forEachEntity(r -> bodies.add(parse(r.body())));
-    index.replaceAll(bodies, generation);
+    long loaded = store.snapshot(withIndex, r -> {
+      putState(stateOf(r), null);
+      if (withIndex) {
+        bodies.add(parse(r.body()));
+      }
+    }, e -> errorsBySource.computeIfAbsent(e.source(), s -> new ArrayList<>()).add(e));
+    errorsBySource.replaceAll((source, list) -> List.copyOf(list));
+    errorsBySource.values().forEach(this::indexStatus);
+    if (withIndex) {
+      index.replaceAll(bodies, loaded);
+    }
+    generation = loaded;
+    return loaded;
+  }
+
+  private static EntityState stateOf(EntityRecord r) {
+    return new EntityState(r.ref(), r.uid(), r.source(), r.hash(), r.file(), r.parents(),
+        EntityState.decodeEdges(r.edges()), r.orphan());
+  }
+
+  private void rebuildIndex() {
+    reload(true);
+  }
+
+  // ---------------------------------------------------------------- other writers
+
+  /**
+   * Makes leader-only writes (those of Git providers) carry {@code fence}'s current value; the
+   * store refuses them once that lease term has ended. A null value means "not the leader".
+   */
+  public void fenceProviderWrites(java.util.function.Supplier<WriteFence> fence) {
+    this.providerFence = Objects.requireNonNull(fence, "fence");
+  }
+
+  /** The store generation this engine's memory and index reflect. */
+  public long appliedGeneration() {
+    return generation;
+  }
+
+  /**
+   * Applies what other processes committed to the store since this engine's generation: memory
+   * and index then reflect the store's newest generation. Cheap when nothing changed.
+   */
+  public void catchUp() {
+    lock.lock();
+    try {
+      catchUpLocked();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void catchUpLocked() {
+    if (!store.sharedByReplicas() || store.generation() == generation) {
+      return;
+    }
+    Optional<ChangeBatch> changes = store.changesSince(generation);
+    if (changes.isPresent()) {
+      applyChanges(changes.get());
+    } else {
+      LOG.info("The store's change log no longer reaches back to generation {}: reloading the catalog", generation);
+      reload(true);
+    }
+  }
+
+  private void applyChanges(ChangeBatch changes) {
+    List<EntityUpsert> upserts = new ArrayList<>(changes.upserts().size());
+    for (EntityRecord r : changes.upserts()) {
+      putState(stateOf(r), entities.get(r.ref()));
+      upserts.add(new EntityUpsert(parse(r.body()), r.body()));
+    }
+    for (String ref : changes.deletes()) {
+      EntityState prev = entities.get(ref);
+      if (prev != null) {
+        putState(null, prev);
+      }
+    }
+    changes.errors().forEach(this::replaceErrorsInMemory);
+    index.applyAfterStore(upserts, changes.deletes(), changes::generation);
+    generation = changes.generation();
+  }
+
+  /**
+   * Runs a write that reads its input again on each attempt: after catching up, and again after
+   * a refusal because another process wrote first.
+   */
+  private void write(Runnable attempt) {
+    lock.lock();
+    try {
+      for (int n = 1; ; n++) {
+        catchUpLocked();
+        try {
+          attempt.run();
+          return;
+        } catch (StaleGenerationException e) {
+          if (n == WRITE_ATTEMPTS) {
+            throw e;
+          }
+          LOG.debug("Another replica wrote first ({}); catching up and trying again", e.getMessage());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
   }
 
   // ---------------------------------------------------------------- sources
 
   /** Re-reads a source ({@code location:<id>} or {@code config}) and applies the result. */
   public void refreshSource(String source) {
-    lock.lock();
-    try {
+    write(() -> {
       if (source.equals(CONFIG_SOURCE)) {
         List<LocationReader.Root> roots = settings.configLocations().stream()
             .map(c -> new LocationReader.Root(c.type(), absoluteTarget(c.type(), c.target()), null))
@@ -182,9 +295,7 @@ public final class CatalogEngine {
           apply(source, readLocation(source, location.get()), true, List.of(), new StoreBatch(), false);
         }
       }
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**
@@ -233,26 +344,20 @@ public final class CatalogEngine {
 
   /** Registers (or replaces) a location row and processes it in the same generation. */
   void saveLocation(LocationRecord location) {
-    lock.lock();
-    try {
+    write(() -> {
       String source = sourceOf(location.id());
       SourceOutput out = readLocation(source, location);
       apply(source, out, true, List.of(), new StoreBatch().upsertLocation(location), false);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Unregisters a location and deletes everything it produced, whatever the orphan strategy. */
   void removeLocation(String id) {
-    lock.lock();
-    try {
+    write(() -> {
       String source = sourceOf(id);
       StoreBatch batch = new StoreBatch().deleteLocation(id).deleteSource(source);
       apply(source, SourceOutput.empty(), true, List.of(), batch, true);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**
@@ -296,6 +401,7 @@ public final class CatalogEngine {
     String source = "provider:" + providerId;
     lock.lock();
     try {
+      catchUpLocked();
       SourceOutput out = providerOutput(source, entities, errors);
       StoreBatch batch = new StoreBatch();
       state.forEach((k, v) -> batch.putSourceState(source, k, v));
@@ -315,6 +421,7 @@ public final class CatalogEngine {
     String source = "provider:" + providerId;
     lock.lock();
     try {
+      catchUpLocked();
       SourceOutput out = providerOutput(source, upserts, errors);
       Set<String> touched = new HashSet<>(touchedFiles);
       errors.forEach(e -> touched.add(e.location()));
@@ -326,6 +433,22 @@ public final class CatalogEngine {
       state.forEach((k, v) -> batch.putSourceState(source, k, v));
       List<String> deletes = deletedRefs.stream().map(r -> r.toLowerCase(java.util.Locale.ROOT)).toList();
       apply(source, out, false, deletes, batch, false);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Records provider state without changing its entities or errors (e.g. a commit held back). */
+  public void applyProviderState(String providerId, Map<String, String> state) {
+    String source = "provider:" + providerId;
+    lock.lock();
+    try {
+      catchUpLocked();
+      SourceOutput out = SourceOutput.empty();
+      out.errors().addAll(errorsBySource.getOrDefault(source, List.of()));
+      StoreBatch batch = new StoreBatch();
+      state.forEach((k, v) -> batch.putSourceState(source, k, v));
+      apply(source, out, false, List.of(), batch, false);
     } finally {
       lock.unlock();
     }
@@ -439,8 +562,7 @@ public final class CatalogEngine {
 
   /** Deletes the entity with this uid; unknown uids are ignored. */
   void deleteByUid(String uid) {
-    lock.lock();
-    try {
+    write(() -> {
       EntityState target = null;
       for (EntityState s : entities.values()) {
         if (s.uid().equals(uid)) {
@@ -454,9 +576,7 @@ public final class CatalogEngine {
       SourceOutput out = SourceOutput.empty();
       out.errors().addAll(errorsBySource.getOrDefault(target.source(), List.of()));
       apply(target.source(), out, false, List.of(target.ref()), new StoreBatch(), true);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   // ---------------------------------------------------------------- reads for services
@@ -670,7 +790,7 @@ public final class CatalogEngine {
       try {
         // the index builds its batch while the store commits and shows it only after the commit
         index.applyAfterStore(indexUpserts, deletes, () -> {
-          committed[0] = store.commit(batch);
+          committed[0] = store.commit(batch, generation, fenceFor(source));
           committed[1] = System.nanoTime();
           g.committed = true;
           return committed[0];
@@ -679,10 +799,12 @@ public final class CatalogEngine {
         if (!g.committed) {
           throw e;
         }
+        generation = committed[0];
         // the store has the generation; bring the index back in line with it rather than serve stale data
         LOG.error("Index update for generation {} failed, rebuilding the index from the store", committed[0], e);
         rebuildIndex();
       }
+      generation = committed[0];
       long t2 = System.nanoTime();
       LOG.info("Generation {} of {}: {} upserts, {} deletes, {} errors; stitch {} ms, store {} ms, store+index {} ms",
           committed[0], source, indexUpserts.size(), deletes.size(), finalErrors.size(), (t1 - t0) / 1_000_000,
@@ -692,6 +814,18 @@ public final class CatalogEngine {
         g.rollback();
       }
     }
+  }
+
+  private WriteFence fenceFor(String source) {
+    if (!source.startsWith("provider:") || !store.sharedByReplicas()) {
+      return null;
+    }
+    WriteFence fence = providerFence.get();
+    if (fence == null) {
+      throw new StaleGenerationException("This replica does not hold the catalog lease; Git providers are applied by "
+          + "the replica that does");
+    }
+    return fence;
   }
 
   private static void addIfAttached(Set<String> refs, ErrorRecord e) {
