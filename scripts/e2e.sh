@@ -4,14 +4,22 @@
 # definition, catalog graph, search and scaffolder pages. Screenshots go to OUT (argument 1).
 #
 #   bash scripts/e2e.sh [OUT_DIR]          (needs the jar: ./mvnw -q package -DskipTests)
+#
+# With REPLICAS=2 and DATABASE_URL=postgresql://user@host:port/db (an empty database), two
+# servers share that database and one demo folder, and the walks go through e2e/alternate.mjs,
+# which sends each request to the other replica.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT="$PWD"
 SHARED="$(cd "$ROOT/../shared" && pwd)"
 OUT="$(mkdir -p "${1:-$ROOT/e2e-out}" && cd "${1:-$ROOT/e2e-out}" && pwd)"
 WORK="$(mktemp -d)"
-SERVER_PID=""
-cleanup() { [[ -n "$SERVER_PID" ]] && kill "$SERVER_PID" 2>/dev/null; rm -rf "$WORK"; }
+SERVER_PIDS=()
+cleanup() {
+  for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
 source .ci/jdk.sh
 JAR="$ROOT/catalog-backend/target/catalog-backend.jar"
@@ -26,24 +34,51 @@ mkdir -p "$WORK/app" && tar -C "$WORK/app" -xJf "$SHARED/backstage-app/dist.tar.
 cp -r "$SHARED/backstage-app/e2e" "$WORK/stock-e2e"
 ln -s "$ROOT/e2e/node_modules" "$WORK/stock-e2e/node_modules"
 
-PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+REPLICAS="${REPLICAS:-1}"
+PORT="$(free_port)"
 URL="http://localhost:$PORT"
-cat >"$WORK/e2e-config.yaml" <<YAML
+
+# start_replica NAME PORT EXTRA_YAML: one server of the app, waits until it is ready
+start_replica() {
+  local name="$1" port="$2" extra="$3"
+  cat >"$WORK/e2e-$name.yaml" <<YAML
 app:
   baseUrl: $URL
   distDir: $WORK/app/dist
 backend:
   baseUrl: $URL
-  listen: { host: 127.0.0.1, port: $PORT }
-  dataDir: $WORK/data
+  listen: { host: 127.0.0.1, port: $port }
+  dataDir: $WORK/data-$name
+$extra
 YAML
-bin/portal --config "$WORK/e2e-config.yaml" --demo >"$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 240); do
-  curl -fsS -o /dev/null "$URL/.backstage/health/v1/readiness" && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$OUT/server.log" >&2; exit 1; }
-  sleep 0.5
-done
+  bin/portal --config "$WORK/e2e-$name.yaml" --demo --demo-dir "$WORK/demo" >"$OUT/server-$name.log" 2>&1 &
+  local pid=$!
+  SERVER_PIDS+=("$pid")
+  for _ in $(seq 1 240); do
+    curl -fsS -o /dev/null "http://127.0.0.1:$port/.backstage/health/v1/readiness" && return 0
+    kill -0 "$pid" 2>/dev/null || { tail -n 40 "$OUT/server-$name.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  echo "server $name did not become ready" >&2
+  exit 1
+}
+
+if [[ "$REPLICAS" == 1 ]]; then
+  start_replica server "$PORT" ""
+else
+  : "${DATABASE_URL:?REPLICAS=2 needs DATABASE_URL, an empty PostgreSQL database}"
+  DATABASE_YAML="  database: { client: pg, connection: '$DATABASE_URL' }"
+  UPSTREAMS=()
+  for i in $(seq 1 "$REPLICAS"); do
+    p="$(free_port)"
+    start_replica "replica-$i" "$p" "$DATABASE_YAML"
+    UPSTREAMS+=("http://127.0.0.1:$p")
+  done
+  node "$ROOT/e2e/alternate.mjs" "$PORT" "${UPSTREAMS[@]}" >"$OUT/alternate.log" 2>&1 &
+  SERVER_PIDS+=("$!")
+  for _ in $(seq 1 40); do curl -fsS -o /dev/null "$URL/.backstage/health/v1/readiness" && break; sleep 0.25; done
+fi
 
 status=0
 echo "== stock e2e walk (../shared/backstage-app/e2e/e2e.mjs)"
