@@ -33,6 +33,7 @@ import org.meshportal.catalog.store.CatalogStore;
 import org.meshportal.catalog.store.DatabaseSettings;
 import org.meshportal.catalog.store.H2CatalogStore;
 import org.meshportal.catalog.store.PostgresDatabase;
+import org.meshportal.catalog.auth.PendingSignIns;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
@@ -98,13 +99,17 @@ public final class Application implements AutoCloseable {
       DatabaseSettings database = settings.database();
       CatalogStore store;
       PublicKeyStore sharedKeys = null;
+      PendingSignIns pendingSignIns;
       TaskStore taskStore = null; // the scaffolder's own files under dataDir
       if (database == null) {
-        store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+        H2CatalogStore.Embedded embedded = H2CatalogStore.openEmbedded(dataDir.resolve("catalog"));
+        store = own(embedded.catalog());
+        pendingSignIns = embedded.pendingSignIns();
       } else {
         PostgresDatabase postgres = own(PostgresDatabase.open(database));
         store = postgres.catalogStore();
         sharedKeys = postgres.publicKeys();
+        pendingSignIns = postgres.pendingSignIns();
         taskStore = postgres.taskStore(dataDir.resolve("scaffolder"));
         // The catalog, scaffolder tasks and public signing keys are shared; Git sync state stays under
         // backend.dataDir and Git sync has no leader election, so replicas would each sync.
@@ -171,7 +176,8 @@ public final class Application implements AutoCloseable {
           .cors(settings.cors())
           .app(settings.app())
           .metrics(metrics)
-          .sharedSigningKeys(sharedKeys);
+          .sharedSigningKeys(sharedKeys)
+          .oidc(settings.oidc(), pendingSignIns);
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());

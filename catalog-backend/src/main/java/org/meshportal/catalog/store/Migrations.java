@@ -75,7 +75,13 @@ final class Migrations {
           "CREATE TABLE signing_keys (kid VARCHAR(64) PRIMARY KEY, public_jwk ${text} NOT NULL,"
               + " created_at BIGINT NOT NULL)"),
       // Warnings (e.g. a schema an API names that is not in the repository) are listed with the errors.
-      List.of("ALTER TABLE processing_errors ADD COLUMN level VARCHAR(16)"));
+      List.of("ALTER TABLE processing_errors ADD COLUMN level VARCHAR(16)"),
+      // OIDC sign-ins between /start and the provider's callback (PKCE verifier, ID-token nonce),
+      // so the callback may reach any replica or a restarted server; rows live ten minutes.
+      List.of(
+          "CREATE TABLE auth_pending_sign_ins (id VARCHAR(64) PRIMARY KEY, body ${text} NOT NULL,"
+              + " expires_at BIGINT NOT NULL)",
+          "CREATE INDEX auth_pending_sign_ins_expiry ON auth_pending_sign_ins (expires_at)"));
 
   private Migrations() {}
 
