@@ -126,12 +126,22 @@ public record AuthSettings(
    */
   public record JwksAccess(java.net.URI url, List<String> issuers, List<String> algorithms, List<String> audiences,
       String subjectPrefix, List<AccessRestriction> accessRestrictions) {
+    /** A remote key set must never select an HMAC check, so only these may be named. */
+    public static final List<String> ASYMMETRIC_ALGORITHMS = List.of("RS256", "RS384", "RS512", "PS256", "PS384",
+        "PS512", "ES256", "ES384", "ES512", "ES256K", "EdDSA", "Ed25519", "Ed448");
+
     public JwksAccess {
       Objects.requireNonNull(url, "backend.auth.externalAccess[].options.url");
       issuers = List.copyOf(issuers == null ? List.of() : issuers);
       algorithms = List.copyOf(algorithms == null ? List.of() : algorithms);
       audiences = List.copyOf(audiences == null ? List.of() : audiences);
       accessRestrictions = List.copyOf(accessRestrictions == null ? List.of() : accessRestrictions);
+      for (String alg : algorithms) {
+        if (!ASYMMETRIC_ALGORITHMS.contains(alg)) {
+          throw new IllegalArgumentException("backend.auth.externalAccess jwks algorithm must be an asymmetric JWS "
+              + "algorithm (" + String.join(", ", ASYMMETRIC_ALGORITHMS) + "), got '" + alg + "'");
+        }
+      }
       String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(java.util.Locale.ROOT);
       if (!scheme.equals("https") && !scheme.equals("http")) {
         throw new IllegalArgumentException("backend.auth.externalAccess jwks url must be an http(s) URL, got '" + url + "'");

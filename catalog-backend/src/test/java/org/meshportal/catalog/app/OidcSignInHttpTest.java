@@ -641,6 +641,28 @@ class OidcSignInHttpTest {
   }
 
   @Test
+  void a_guest_whose_user_is_in_the_catalog_owns_what_that_user_owns() throws Exception {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    Path config = config("server", port, base, "data", "");
+    Files.writeString(config, Files.readString(config).replace("auth:\n  providers:\n",
+        "auth:\n  providers:\n    guest: {userEntityRef: 'user:default/Jane', ownershipEntityRefs: ['group:default/team-b']}\n"));
+    start(config);
+    JsonNode identity = json(new Browser().get(base + "/api/auth/guest/refresh")).at("/backstageIdentity/identity");
+    assertEquals("user:default/jane", identity.path("userEntityRef").asText());
+    assertEquals("[\"user:default/jane\",\"group:default/team-a\",\"group:default/account-x\",\"group:default/org-root\"]",
+        identity.path("ownershipEntityRefs").toString());
+    // A guest the catalog does not know keeps the configured refs
+    Files.writeString(config, Files.readString(config).replace("user:default/Jane", "user:default/nobody"));
+    apps.forEach(Application::close);
+    apps.clear();
+    start(config);
+    identity = json(new Browser().get(base + "/api/auth/guest/refresh")).at("/backstageIdentity/identity");
+    assertEquals("user:default/nobody", identity.path("userEntityRef").asText());
+    assertEquals("[\"group:default/team-b\"]", identity.path("ownershipEntityRefs").toString());
+  }
+
+  @Test
   void without_oidc_configuration_the_routes_answer_404() throws Exception {
     Path config = Files.writeString(tmp.resolve("plain.yaml"), """
         backend:
