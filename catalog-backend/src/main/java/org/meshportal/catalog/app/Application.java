@@ -36,6 +36,7 @@ import org.meshportal.catalog.store.PostgresDatabase;
 import org.meshportal.catalog.store.PostgresNotifications;
 import org.meshportal.catalog.replicas.ChangeFollower;
 import org.meshportal.catalog.replicas.Leadership;
+import org.meshportal.catalog.auth.PendingSignIns;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.gitsync.GitCredentials;
@@ -103,13 +104,17 @@ public final class Application implements AutoCloseable {
       CatalogStore store;
       PostgresDatabase postgres = null;
       PublicKeyStore sharedKeys = null;
+      PendingSignIns pendingSignIns;
       TaskStore taskStore = null; // the scaffolder's own files under dataDir
       if (database == null) {
-        store = own(H2CatalogStore.open(dataDir.resolve("catalog")));
+        H2CatalogStore.Embedded embedded = H2CatalogStore.openEmbedded(dataDir.resolve("catalog"));
+        store = own(embedded.catalog());
+        pendingSignIns = embedded.pendingSignIns();
       } else {
         postgres = own(PostgresDatabase.open(database));
         store = postgres.catalogStore();
         sharedKeys = postgres.publicKeys();
+        pendingSignIns = postgres.pendingSignIns();
         taskStore = postgres.taskStore(dataDir.resolve("scaffolder"));
         LOG.info("catalog, Git sync state, scaffolder tasks and signing keys: PostgreSQL at {}; index, mirrors and "
             + "task workspaces (all rebuilt when lost) in {}", postgres.displayUrl(), dataDir);
@@ -201,7 +206,8 @@ public final class Application implements AutoCloseable {
           .app(settings.app())
           .metrics(metrics)
           .sharedSigningKeys(sharedKeys)
-          .readinessCheck(() -> catchingUp(follow));
+          .readinessCheck(() -> catchingUp(follow))
+          .oidc(settings.oidc(), pendingSignIns);
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());

@@ -3,6 +3,9 @@ package org.meshportal.catalog.app;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +14,8 @@ import org.meshportal.catalog.access.AccessPolicy;
 import org.meshportal.catalog.access.HostRule;
 import org.meshportal.catalog.auth.AccessRestriction;
 import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.OidcSettings;
+import org.meshportal.catalog.auth.SignInResolver;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.git.GitProviderConfig;
@@ -68,21 +73,35 @@ final class Settings {
 
   AuthSettings auth() {
     List<AuthSettings.StaticToken> tokens = new ArrayList<>();
+    List<AuthSettings.JwksAccess> jwks = new ArrayList<>();
     JsonNode access = config.at("backend.auth.externalAccess");
     for (int i = 0; i < access.size(); i++) {
       JsonNode entry = access.get(i);
       String key = "backend.auth.externalAccess[" + i + "]";
       String type = entry.path("type").asText("");
-      if (!type.equals("static")) {
-        throw new ConfigException(key + ".type: only 'static' is supported, got '" + type + "'");
-      }
+      JsonNode options = entry.path("options");
       try {
-        tokens.add(new AuthSettings.StaticToken(
-            required(entry.path("options").path("token"), key + ".options.token"),
-            required(entry.path("options").path("subject"), key + ".options.subject"),
-            accessRestrictions(entry.path("accessRestrictions"), key + ".accessRestrictions")));
+        switch (type) {
+          case "static" -> tokens.add(new AuthSettings.StaticToken(
+              required(options.path("token"), key + ".options.token"),
+              required(options.path("subject"), key + ".options.subject"),
+              accessRestrictions(entry.path("accessRestrictions"), key + ".accessRestrictions")));
+          case "jwks" -> jwks.add(new AuthSettings.JwksAccess(
+              uri(required(options.path("url"), key + ".options.url"), key + ".options.url"),
+              stringList(options.path("issuer")),
+              stringList(options.path("algorithm")),
+              stringList(options.path("audience")),
+              text(options.path("subjectPrefix")),
+              accessRestrictions(entry.path("accessRestrictions"), key + ".accessRestrictions")));
+          default -> throw new ConfigException("Unknown type '" + type + "' in backend.auth.externalAccess ("
+              + key + ".type), expected one of 'static', 'jwks'");
+        }
       } catch (IllegalArgumentException e) {
-        throw new ConfigException(e.getMessage());
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+      if (type.equals("static") && (options.has("url") || options.has("issuer"))
+          || type.equals("jwks") && (options.has("token") || options.has("subject"))) {
+        throw new ConfigException(key + ".options: keys of another type given for type '" + type + "'");
       }
     }
     // Backstage: the guest provider exists only when configured (an empty object turns it on).
@@ -106,7 +125,109 @@ final class Settings {
         tokens,
         config.bool("backend.auth.dangerouslyDisableDefaultAuthPolicy", false),
         null,
-        environment);
+        environment,
+        jwks);
+  }
+
+  /**
+   * {@code auth.providers.oidc.<environment>}; null when not configured.
+   *
+   * @throws ConfigException naming the key for missing or bad values, the removed {@code scope}
+   *     option (Backstage's wording) and unknown sign-in resolvers
+   */
+  OidcSettings oidc() {
+    JsonNode envs = config.at("auth.providers.oidc");
+    if (envs.isMissingNode() || envs.isEmpty()) {
+      return null;
+    }
+    Map<String, OidcSettings.Provider> providers = new LinkedHashMap<>();
+    String defaultCallback = baseUrl() + "/api/auth/oidc/handler/frame";
+    for (Iterator<String> names = envs.fieldNames(); names.hasNext(); ) {
+      String env = names.next();
+      JsonNode p = envs.path(env);
+      String key = "auth.providers.oidc." + env;
+      if (p.has("scope")) {
+        throw new ConfigException(key + ".scope: The oidc provider no longer supports the \"scope\" configuration "
+            + "option. Please use the \"additionalScopes\" option instead.");
+      }
+      List<OidcSettings.SignInResolverSettings> resolvers = new ArrayList<>();
+      JsonNode list = p.path("signIn").path("resolvers");
+      for (int i = 0; i < list.size(); i++) {
+        JsonNode r = list.get(i);
+        String rkey = key + ".signIn.resolvers[" + i + "]";
+        String name = required(r.path("resolver"), rkey + ".resolver");
+        if (!SignInResolver.NAMES.contains(name)) {
+          throw new ConfigException(rkey + ".resolver: Sign-in resolver '" + name + "' is not available (known: "
+              + String.join(", ", SignInResolver.NAMES) + ")");
+        }
+        resolvers.add(new OidcSettings.SignInResolverSettings(name,
+            r.has("allowedDomains") ? stringList(r.path("allowedDomains")) : null,
+            r.path("dangerouslyAllowSignInWithoutUserInCatalog").asBoolean(false)));
+      }
+      Map<String, String> startParams = new LinkedHashMap<>();
+      p.path("startUrlSearchParams").fields().forEachRemaining(e -> startParams.put(e.getKey(), e.getValue().asText()));
+      String prompt = config.string(key + ".prompt", "none");
+      try {
+        providers.put(env, new OidcSettings.Provider(
+            env,
+            uri(required(p.path("metadataUrl"), key + ".metadataUrl"), key + ".metadataUrl"),
+            required(p.path("clientId"), key + ".clientId"),
+            required(p.path("clientSecret"), key + ".clientSecret"),
+            uri(config.string(key + ".callbackUrl", defaultCallback), key + ".callbackUrl"),
+            text(p.path("tokenEndpointAuthMethod")),
+            text(p.path("tokenSignedResponseAlg")),
+            // Backstage: "auto" sends no prompt at all; the default is "none"
+            prompt.equals("auto") ? null : prompt,
+            stringList(p.path("additionalScopes")),
+            duration(p.path("timeout"), key + ".timeout"),
+            startParams,
+            duration(p.path("sessionDuration"), key + ".sessionDuration"),
+            resolvers));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(key + ": " + e.getMessage());
+      }
+    }
+    String appBaseUrl = config.string("app.baseUrl", baseUrl());
+    return new OidcSettings(providers, uri(appBaseUrl, "app.baseUrl"),
+        config.strings("auth.experimentalExtraAllowedOrigins"));
+  }
+
+  private static java.net.URI uri(String value, String key) {
+    try {
+      java.net.URI uri = new java.net.URI(value);
+      if (uri.getScheme() == null || uri.getHost() == null
+          || !(uri.getScheme().equalsIgnoreCase("http") || uri.getScheme().equalsIgnoreCase("https"))) {
+        throw new ConfigException(key + " must be an http(s) URL, got '" + value + "'");
+      }
+      return uri;
+    } catch (java.net.URISyntaxException e) {
+      throw new ConfigException(key + " must be an http(s) URL, got '" + value + "'");
+    }
+  }
+
+  /** A string or a list of strings; empty when absent. */
+  private static List<String> stringList(JsonNode node) {
+    List<String> out = new ArrayList<>();
+    if (node.isArray()) {
+      node.forEach(n -> out.add(n.asText()));
+    } else if (!node.isMissingNode() && !node.isNull()) {
+      out.add(node.asText());
+    }
+    return out;
+  }
+
+  /** A {@code {days, hours, minutes, seconds, milliseconds}} object; null when absent. */
+  private static java.time.Duration duration(JsonNode d, String key) {
+    if (d.isMissingNode()) {
+      return null;
+    }
+    long ms = d.path("milliseconds").asLong(0) + d.path("seconds").asLong(0) * 1000
+        + d.path("minutes").asLong(0) * 60_000 + d.path("hours").asLong(0) * 3_600_000
+        + d.path("days").asLong(0) * 86_400_000;
+    if (ms <= 0) {
+      throw new ConfigException(key + " must be positive");
+    }
+    return java.time.Duration.ofMillis(ms);
   }
 
   /** {@code accessRestrictions} of one external-access entry; every problem names its key. */

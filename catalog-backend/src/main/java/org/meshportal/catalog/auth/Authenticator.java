@@ -3,6 +3,7 @@ package org.meshportal.catalog.auth;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -18,11 +19,13 @@ public final class Authenticator {
 
   private final UserTokens userTokens;
   private final List<AuthSettings.StaticToken> staticTokens;
+  private final List<ExternalJwks> jwksTokens;
   private final boolean allowAnonymous;
 
   public Authenticator(AuthSettings settings, UserTokens userTokens) {
     this.userTokens = userTokens;
     this.staticTokens = settings.staticTokens();
+    this.jwksTokens = settings.jwksTokens().stream().map(ExternalJwks::new).toList();
     this.allowAnonymous = settings.dangerouslyDisableDefaultAuthPolicy();
   }
 
@@ -46,6 +49,15 @@ public final class Authenticator {
     for (AuthSettings.StaticToken candidate : staticTokens) {
       if (MessageDigest.isEqual(presented, candidate.token().getBytes(StandardCharsets.UTF_8))) {
         return new Principal.Service(candidate.subject(), candidate.accessRestrictions());
+      }
+    }
+    // Backstage's order: a Backstage user token first, then the external-access entries in config order.
+    if (!jwksTokens.isEmpty() && !UserTokens.looksLikeUserToken(token)) {
+      for (ExternalJwks entry : jwksTokens) {
+        Optional<Principal.Service> service = entry.verify(token);
+        if (service.isPresent()) {
+          return service.get();
+        }
       }
     }
     return userTokens.verify(token);

@@ -176,6 +176,18 @@ public final class UserTokens {
     return new Verified(new Principal.User(subject, ownership), expiry.toInstant());
   }
 
+  /** Whether the token's header says it is a Backstage user token (nothing is verified). */
+  static boolean looksLikeUserToken(String token) {
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      return false;
+    }
+    try {
+      return USER_TOKEN_TYPE.equals(SignedJWT.parse(token).getHeader().getType());
+    } catch (ParseException e) {
+      return false;
+    }
+  }
+
   /** The public JWKS ({@code /api/auth/.well-known/jwks.json}). */
   public Map<String, Object> jwks() {
     return new JWKSet(keys.publicKeys()).toJSONObject(true);

@@ -58,6 +58,23 @@ sealed interface ConfigSchema {
       "host", STR, "apiBaseUrl", STR, "token", STR, "username", STR,
       "password", STR, "appPassword", STR, "webhookSecret", STR);
 
+  /** Durations written as Backstage's HumanDuration object. */
+  ConfigSchema LONG_DURATION = obj(
+      "milliseconds", INT, "seconds", INT, "minutes", INT, "hours", INT, "days", INT);
+
+  /**
+   * {@code auth.providers.oidc.<environment>}. {@code scope} is accepted here only so that start-up
+   * can refuse it with Backstage's own message (it was replaced by {@code additionalScopes}).
+   */
+  ConfigSchema OIDC_PROVIDER = obj(
+      "metadataUrl", STR, "clientId", STR, "clientSecret", STR, "callbackUrl", STR,
+      "tokenEndpointAuthMethod", STR, "tokenSignedResponseAlg", STR, "prompt", STR,
+      "additionalScopes", new StringOrList(), "scope", new StringOrList(),
+      "timeout", LONG_DURATION, "startUrlSearchParams", new MapOf(STR), "sessionDuration", LONG_DURATION,
+      "signIn", obj("resolvers", new ListOf(obj(
+          "resolver", STR, "allowedDomains", new ListOf(STR),
+          "dangerouslyAllowSignInWithoutUserInCatalog", BOOL))));
+
   /** The root of the tree. */
   ConfigSchema ROOT = obj(
       "app", obj("baseUrl", STR, "distDir", STR),
@@ -75,7 +92,10 @@ sealed interface ConfigSchema {
               "dangerouslyDisableDefaultAuthPolicy", BOOL,
               "externalAccess", new ListOf(obj(
                   "type", STR,
-                  "options", obj("token", STR, "subject", STR),
+                  // static: token, subject; jwks: url, issuer, algorithm, audience, subjectPrefix
+                  "options", obj("token", STR, "subject", STR,
+                      "url", STR, "issuer", new StringOrList(), "algorithm", new StringOrList(),
+                      "audience", new StringOrList(), "subjectPrefix", STR),
                   "accessRestrictions", new ListOf(obj(
                       "plugin", STR, "permission", new StringOrList(),
                       "permissionAttribute", obj("action", new StringOrList())))))),
@@ -85,9 +105,12 @@ sealed interface ConfigSchema {
           "writing", obj("directories", new StringOrList())),
       "auth", obj(
           "environment", STR,
-          "providers", obj("guest", obj(
-              "userEntityRef", STR, "ownershipEntityRefs", new ListOf(STR),
-              "dangerouslyAllowOutsideDevelopment", BOOL))),
+          "experimentalExtraAllowedOrigins", new StringOrList(),
+          "providers", obj(
+              "guest", obj(
+                  "userEntityRef", STR, "ownershipEntityRefs", new ListOf(STR),
+                  "dangerouslyAllowOutsideDevelopment", BOOL),
+              "oidc", new MapOf(OIDC_PROVIDER))),
       "permission", obj("enabled", BOOL),
       "integrations", obj(
           "github", new ListOf(FORGE_INTEGRATION), "gitlab", new ListOf(FORGE_INTEGRATION),

@@ -18,7 +18,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import org.meshportal.catalog.auth.AuthSettings;
 import org.meshportal.catalog.auth.Authenticator;
+import org.meshportal.catalog.auth.CatalogUsers;
 import org.meshportal.catalog.auth.GuestSignIn;
+import org.meshportal.catalog.auth.OidcSettings;
+import org.meshportal.catalog.auth.OidcSignIn;
+import org.meshportal.catalog.auth.PendingSignIns;
 import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.catalog.auth.UserTokens;
@@ -58,7 +62,15 @@ public final class HttpServer implements AutoCloseable {
       plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json, settings.maxRefsPerRequest()));
       plugins.add(new SearchPlugin(b.index, b.search, json));
     }
-    plugins.add(new AuthPlugin(tokens, new GuestSignIn(b.auth, tokens), json));
+    CatalogUsers users = b.index == null ? null : new CatalogUsers(b.index);
+    OidcSignIn oidc = null;
+    if (b.oidc != null && !b.oidc.environments().isEmpty()) {
+      if (b.pendingSignIns == null || users == null) {
+        throw new IllegalStateException("OIDC sign-in needs the catalog and a pending sign-in store");
+      }
+      oidc = new OidcSignIn(b.oidc, b.pendingSignIns, users, tokens, b.clock);
+    }
+    plugins.add(new AuthPlugin(tokens, new GuestSignIn(b.auth, tokens, users), oidc, json, b.clock));
     plugins.add(new PermissionPlugin(json));
     plugins.addAll(b.extraPlugins);
 
@@ -216,6 +228,8 @@ public final class HttpServer implements AutoCloseable {
     private AppSettings app;
     private RequestMetrics metrics;
     private PublicKeyStore sharedKeys;
+    private OidcSettings oidc;
+    private PendingSignIns pendingSignIns;
     private final List<Plugin> extraPlugins = new ArrayList<>();
 
     private Builder(HttpSettings settings, AuthSettings auth) {
@@ -254,6 +268,18 @@ public final class HttpServer implements AutoCloseable {
      */
     public Builder sharedSigningKeys(PublicKeyStore keys) {
       this.sharedKeys = keys;
+      return this;
+    }
+
+    /**
+     * Sign-in through an OIDC provider ({@code /api/auth/oidc/*}); needs {@link #catalog} for the
+     * sign-in resolvers. Without it those routes answer 404.
+     *
+     * @param pending where sign-ins wait between start and callback (the database)
+     */
+    public Builder oidc(OidcSettings oidc, PendingSignIns pending) {
+      this.oidc = oidc;
+      this.pendingSignIns = pending;
       return this;
     }
 

@@ -87,7 +87,13 @@ final class Migrations {
           "UPDATE store_generation SET log_floor = generation",
           "CREATE TABLE catalog_lease (name VARCHAR(64) PRIMARY KEY, holder VARCHAR(256), epoch BIGINT NOT NULL,"
               + " expires_at TIMESTAMP WITH TIME ZONE)",
-          "INSERT INTO catalog_lease (name, holder, epoch, expires_at) VALUES ('catalog', NULL, 0, NULL)"));
+          "INSERT INTO catalog_lease (name, holder, epoch, expires_at) VALUES ('catalog', NULL, 0, NULL)"),
+      // OIDC sign-ins between /start and the provider's callback (PKCE verifier, ID-token nonce),
+      // so the callback may reach any replica or a restarted server; rows live ten minutes.
+      List.of(
+          "CREATE TABLE auth_pending_sign_ins (id VARCHAR(64) PRIMARY KEY, body ${text} NOT NULL,"
+              + " expires_at BIGINT NOT NULL)",
+          "CREATE INDEX auth_pending_sign_ins_expiry ON auth_pending_sign_ins (expires_at)"));
 
   private Migrations() {}
 

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.meshportal.catalog.auth.PendingSignIns;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.templates.TaskStore;
 
@@ -72,6 +73,11 @@ public final class PostgresDatabase implements AutoCloseable {
   /** The public signing keys of every replica. */
   public PublicKeyStore publicKeys() {
     return keys;
+  }
+
+  /** OIDC sign-ins between start and callback, shared by every replica. */
+  public PendingSignIns pendingSignIns() {
+    return new JdbcPendingSignIns(dataSource);
   }
 
   /** The scaffolder task store, migrated; workspaces under {@code dataDir}. */
