@@ -9,9 +9,17 @@ import java.nio.file.Path;
 import java.util.List;
 import org.meshportal.catalog.app.Application;
 import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.TestPostgres;
 
-/** The real application on a free port, with an HTTP client and helpers for Git provider tests. */
+/**
+ * The real application on a free port, with an HTTP client and helpers for Git provider tests.
+ * With {@value #STORE_ENV}{@code =pg} the catalog (and the Git sync state in it) lives in a fresh
+ * PostgreSQL database per server ({@link TestPostgres}), so the same tests run on both stores.
+ */
 final class GitServer extends LoopbackHttp implements AutoCloseable {
+  static final String STORE_ENV = "MESHPORTAL_TEST_STORE";
+  /** One database per data folder: a test that restarts the server on its folder finds its catalog again. */
+  private static final java.util.Map<Path, TestPostgres.Database> DATABASES = new java.util.concurrent.ConcurrentHashMap<>();
   final Application app;
 
   private GitServer(Application app) {
@@ -21,6 +29,11 @@ final class GitServer extends LoopbackHttp implements AutoCloseable {
 
   /** A server whose data lives in {@code dir}/data; files and {@code file:} repositories below {@code dir} are readable. */
   static GitServer start(Path dir, String providersYaml) throws IOException {
+    TestPostgres.Database db = "pg".equals(System.getenv(STORE_ENV)) ? DATABASES.computeIfAbsent(dir, d -> {
+      TestPostgres.Database created = TestPostgres.newDatabase("git");
+      Runtime.getRuntime().addShutdownHook(new Thread(created::drop));
+      return created;
+    }) : null;
     Path config = dir.resolve("app-config.yaml");
     Files.writeString(config, """
         backend:
@@ -31,6 +44,7 @@ final class GitServer extends LoopbackHttp implements AutoCloseable {
           reading:
             directories: ['%s']
         """.formatted(dir.resolve("data").toString().replace("\\", "/"), dir.toString().replace("\\", "/"))
+        + (db == null ? "" : "  database: {client: pg, connection: '" + db.url() + "'}\n")
         + providersYaml);
     return new GitServer(Application.start(List.of(config), false, k -> null));
   }
