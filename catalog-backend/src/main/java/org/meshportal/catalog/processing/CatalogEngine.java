@@ -48,10 +48,10 @@ import org.meshportal.model.errors.InputException;
  * only, bodies live in the store and the index.
  *
  * <p>Several processes may share one store. Each engine then follows the store's change log
- * ({@link #catchUp}) and writes only from the generation it has applied: a write whose generation
- * another process took first is refused by the store, and the engine catches up and decides again
- * (registrations, deletes, refreshes), or gives the change back to its caller (Git providers,
- * which run on the leader only and carry its lease term as a fence).
+ * ({@link #catchUp}); a write takes the store's write session (the processes take turns), catches
+ * up, decides and commits, so every write is applied once on the newest state. Git providers run
+ * on the leader only and carry its lease term as a fence: a leader that lost its lease cannot
+ * commit.
  */
 public final class CatalogEngine {
   public static final String CONFIG_SOURCE = "config";
@@ -65,8 +65,8 @@ public final class CatalogEngine {
   private final LocationReader reader;
   private final ObjectMapper json = new ObjectMapper();
   private final ReentrantLock lock = new ReentrantLock();
-  /** How often a write refused as stale is decided again before the refusal reaches the caller. */
-  private static final int WRITE_ATTEMPTS = 5;
+  /** The store write session of the write in progress; used under the lock only. */
+  private CatalogStore.WriteSession session;
   /** The store generation memory and index reflect; written under the lock. */
   private volatile long generation = -1;
   /** The fence of leader-only (Git provider) writes; null where the store has no other writers. */
@@ -256,25 +256,18 @@ public final class CatalogEngine {
   }
 
   /**
-   * Runs a write that reads its input again on each attempt: after catching up, and again after
-   * a refusal because another process wrote first.
+   * Runs a write: under this engine's lock and the store's write session (which holds off the
+   * writers of other processes), after catching up with what they committed, so the write
+   * decides on the newest state and its commit cannot be stale.
    */
-  private void write(Runnable attempt) {
+  private void write(Runnable body) {
     lock.lock();
-    try {
-      for (int n = 1; ; n++) {
-        catchUpLocked();
-        try {
-          attempt.run();
-          return;
-        } catch (StaleGenerationException e) {
-          if (n == WRITE_ATTEMPTS) {
-            throw e;
-          }
-          LOG.debug("Another replica wrote first ({}); catching up and trying again", e.getMessage());
-        }
-      }
+    try (CatalogStore.WriteSession s = store.beginWrite()) {
+      session = s;
+      catchUpLocked();
+      body.run();
     } finally {
+      session = null;
       lock.unlock();
     }
   }
@@ -399,16 +392,12 @@ public final class CatalogEngine {
   public void applyProviderSnapshot(
       String providerId, List<? extends JsonNode> entities, List<ProcessingError> errors, Map<String, String> state) {
     String source = "provider:" + providerId;
-    lock.lock();
-    try {
-      catchUpLocked();
+    write(() -> {
       SourceOutput out = providerOutput(source, entities, errors);
       StoreBatch batch = new StoreBatch();
       state.forEach((k, v) -> batch.putSourceState(source, k, v));
       apply(source, out, true, List.of(), batch, false);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /**
@@ -419,9 +408,7 @@ public final class CatalogEngine {
       String providerId, List<? extends JsonNode> upserts, Collection<String> deletedRefs, Set<String> touchedFiles,
       List<ProcessingError> errors, Map<String, String> state) {
     String source = "provider:" + providerId;
-    lock.lock();
-    try {
-      catchUpLocked();
+    write(() -> {
       SourceOutput out = providerOutput(source, upserts, errors);
       Set<String> touched = new HashSet<>(touchedFiles);
       errors.forEach(e -> touched.add(e.location()));
@@ -433,25 +420,19 @@ public final class CatalogEngine {
       state.forEach((k, v) -> batch.putSourceState(source, k, v));
       List<String> deletes = deletedRefs.stream().map(r -> r.toLowerCase(java.util.Locale.ROOT)).toList();
       apply(source, out, false, deletes, batch, false);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Records provider state without changing its entities or errors (e.g. a commit held back). */
   public void applyProviderState(String providerId, Map<String, String> state) {
     String source = "provider:" + providerId;
-    lock.lock();
-    try {
-      catchUpLocked();
+    write(() -> {
       SourceOutput out = SourceOutput.empty();
       out.errors().addAll(errorsBySource.getOrDefault(source, List.of()));
       StoreBatch batch = new StoreBatch();
       state.forEach((k, v) -> batch.putSourceState(source, k, v));
       apply(source, out, false, List.of(), batch, false);
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Canonical refs of every entity {@code source} currently owns (a copy). */
@@ -790,7 +771,9 @@ public final class CatalogEngine {
       try {
         // the index builds its batch while the store commits and shows it only after the commit
         index.applyAfterStore(indexUpserts, deletes, () -> {
-          committed[0] = store.commit(batch, generation, fenceFor(source));
+          WriteFence fence = fenceFor(source);
+          committed[0] = session != null ? session.commit(batch, generation, fence)
+              : store.commit(batch, generation, fence);
           committed[1] = System.nanoTime();
           g.committed = true;
           return committed[0];

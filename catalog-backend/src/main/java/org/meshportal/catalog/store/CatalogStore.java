@@ -56,6 +56,33 @@ public interface CatalogStore extends AutoCloseable {
   long commit(StoreBatch batch, long expectedGeneration, WriteFence fence);
 
   /**
+   * Starts a write that excludes the writers of every other process sharing the store until it
+   * is closed: what the writer reads after this (its catch-up) stays the newest state until its
+   * one commit through the session. A store only this process writes needs no more than the
+   * caller's own lock.
+   */
+  default WriteSession beginWrite() {
+    return new WriteSession() {
+      @Override
+      public long commit(StoreBatch batch, long expectedGeneration, WriteFence fence) {
+        return CatalogStore.this.commit(batch, expectedGeneration, fence);
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  /** One exclusive write: at most one {@link #commit}; closing without committing writes nothing. */
+  interface WriteSession extends AutoCloseable {
+    /** Like {@link CatalogStore#commit(StoreBatch, long, WriteFence)}. */
+    long commit(StoreBatch batch, long expectedGeneration, WriteFence fence);
+
+    @Override
+    void close();
+  }
+
+  /**
    * Reads every entity (with its body when {@code withBodies}, else with an empty body) and every
    * processing error as of one generation, which it returns.
    */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -168,26 +169,104 @@ final class JdbcCatalogStore implements CatalogStore {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(false);
       try {
-        if (fence != null) {
-          checkFence(c, fence);
-        }
-        // The generation row is updated first: its row lock orders concurrent writers of every
-        // process, and the expected-generation check refuses a writer whose view is stale.
-        long generation = bumpGeneration(c, expectedGeneration);
-        write(c, batch);
-        if (dialect.keepsChangeLog()) {
-          logChanges(c, generation, batch);
-        }
-        c.commit();
-        return generation;
+        return commitOn(c, batch, expectedGeneration, fence);
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
+      } finally {
+        c.setAutoCommit(true);
       }
     } catch (SQLException e) {
       throw new StoreException("Could not commit a catalog generation", e);
     } finally {
       writeLock.unlock();
+    }
+  }
+
+  private long commitOn(Connection c, StoreBatch batch, long expectedGeneration, WriteFence fence) throws SQLException {
+    if (fence != null) {
+      checkFence(c, fence);
+    }
+    // The generation row is updated first: its row lock orders concurrent writers of every
+    // process, and the expected-generation check refuses a writer whose view is stale.
+    long generation = bumpGeneration(c, expectedGeneration);
+    write(c, batch);
+    if (dialect.keepsChangeLog()) {
+      logChanges(c, generation, batch);
+    }
+    c.commit();
+    return generation;
+  }
+
+  /** How long a write waits for another process's write before it gives up. */
+  private static final String WRITE_WAIT = "60s";
+  /**
+   * How long a write may hold the others off without talking to the database (reading its
+   * input); past it the database ends the write, so a stalled process cannot block the rest.
+   */
+  private static final String WRITE_IDLE_LIMIT = "300s";
+
+  @Override
+  public WriteSession beginWrite() {
+    if (!dialect.keepsChangeLog()) {
+      return CatalogStore.super.beginWrite();
+    }
+    Connection c;
+    try {
+      c = dataSource.getConnection();
+    } catch (SQLException e) {
+      throw new StoreException("Could not start a catalog write", e);
+    }
+    try {
+      c.setAutoCommit(false);
+      try (Statement st = c.createStatement()) {
+        st.execute("SET LOCAL lock_timeout = '" + WRITE_WAIT + "'");
+        st.execute("SET LOCAL idle_in_transaction_session_timeout = '" + WRITE_IDLE_LIMIT + "'");
+        // The generation row, locked until this write commits or ends: writers of all replicas
+        // take turns, each from the newest generation.
+        st.execute("SELECT generation FROM store_generation WHERE id = 1 FOR UPDATE");
+      }
+    } catch (SQLException e) {
+      closeQuietly(c);
+      throw new StoreException("Could not start a catalog write (another replica's write did not end within "
+          + WRITE_WAIT + ")", e);
+    }
+    return new WriteSession() {
+      private boolean done;
+
+      @Override
+      public long commit(StoreBatch batch, long expectedGeneration, WriteFence fence) {
+        if (done) {
+          throw new IllegalStateException("a write session commits once");
+        }
+        done = true;
+        try {
+          return commitOn(c, batch, expectedGeneration, fence);
+        } catch (SQLException e) {
+          throw new StoreException("Could not commit a catalog generation", e);
+        }
+      }
+
+      @Override
+      public void close() {
+        closeQuietly(c);
+      }
+    };
+  }
+
+  /** Rolls back whatever is open and returns the connection to the pool. */
+  private static void closeQuietly(Connection c) {
+    try {
+      try {
+        if (!c.getAutoCommit()) {
+          c.rollback();
+          c.setAutoCommit(true);
+        }
+      } finally {
+        c.close();
+      }
+    } catch (SQLException e) {
+      // a broken connection: the pool discards it, and the database ends its transaction
     }
   }
 

@@ -243,6 +243,59 @@ class CatalogReplicasTest {
   }
 
   @Test
+  void writes_racing_on_two_replicas_are_each_applied_once() throws Exception {
+    LoopbackHttp a = inProcess("a");
+    LoopbackHttp b = inProcess("b");
+    for (LoopbackHttp r : List.of(a, b)) {
+      LoopbackHttp.await(() -> r.entity("component", "default", "svc-3"), "the provider's entities on every replica");
+    }
+    double before = metric(a, "portal_replica_applied_generation");
+    int perReplica = 8;
+    List<java.util.concurrent.CompletableFuture<LoopbackHttp.Response>> writes = new ArrayList<>();
+    for (int i = 0; i < perReplica; i++) {
+      for (LoopbackHttp r : List.of(a, b)) {
+        String name = "raced-" + (r == a ? "a" : "b") + "-" + i;
+        Path file = Files.writeString(tmp.resolve("registered/" + name + ".yaml"), component(name, "raced"));
+        writes.add(java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> r.post("/api/catalog/locations", "{\"type\":\"file\",\"target\":\"" + file + "\"}")));
+      }
+    }
+    for (var w : writes) {
+      assertEquals(201, w.get().status(), w.get().body());
+    }
+    for (LoopbackHttp r : List.of(a, b)) {
+      LoopbackHttp.awaitTrue(() -> catalog(r).keySet().stream().filter(ref -> ref.contains("/raced-")).count()
+          == 2L * perReplica, "every registration on every replica");
+    }
+    LoopbackHttp.awaitTrue(() -> catalog(a).equals(catalog(b)), "the same catalog on both replicas");
+    LoopbackHttp.awaitTrue(() -> metric(b, "portal_replica_applied_generation") == before + 2 * perReplica,
+        "the follower caught up");
+    assertEquals(before + 2 * perReplica, metric(a, "portal_replica_applied_generation"),
+        "one generation per registration: none lost, none applied twice");
+    assertEquals(2 * perReplica, a.get("/api/catalog/locations").json().size());
+  }
+
+  @Test
+  void a_replica_started_again_on_its_old_data_folder_serves_what_changed_while_it_was_down() throws Exception {
+    LoopbackHttp a = inProcess("a");
+    Application b = Application.start(List.of(config("b", 0)), false, key -> null);
+    LoopbackHttp bHttp = new LoopbackHttp("http://127.0.0.1:" + b.port());
+    LoopbackHttp.await(() -> bHttp.entity("component", "default", "svc-3"), "b serves the catalog");
+    b.close();
+
+    String head = append("catalog-info.yaml", component("while-b-was-down", "late"), "one more");
+    assertEquals(202, a.githubPush(repoUrl(), head, SECRET).status());
+    LoopbackHttp.await(() -> a.entity("component", "default", "while-b-was-down"), "a applied the commit");
+
+    Application again = Application.start(List.of(config("b", 0)), false, key -> null);
+    running.add(again);
+    LoopbackHttp bAgain = new LoopbackHttp("http://127.0.0.1:" + again.port());
+    assertNotNull(bAgain.entity("component", "default", "while-b-was-down"), "caught up before it was ready");
+    assertEquals(metric(a, "portal_replica_applied_generation"), metric(bAgain, "portal_replica_applied_generation"));
+    assertEquals(catalog(a), catalog(bAgain));
+  }
+
+  @Test
   void a_leader_killed_with_sigkill_mid_sync_is_replaced_and_every_commit_is_applied_once() throws Exception {
     Child first = child("first");
     LoopbackHttp.awaitTrue(() -> leads(first.http()), "the first replica leads");

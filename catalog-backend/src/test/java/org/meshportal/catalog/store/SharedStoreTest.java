@@ -101,6 +101,38 @@ class SharedStoreTest {
   }
 
   @Test
+  void writers_of_two_processes_take_turns_each_from_the_newest_generation() throws Exception {
+    CatalogStore a = one.catalogStore();
+    CatalogStore b = two.catalogStore();
+    long start = a.generation();
+    java.util.concurrent.CompletableFuture<Long> second;
+    try (CatalogStore.WriteSession first = a.beginWrite()) {
+      second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+        try (CatalogStore.WriteSession s = b.beginWrite()) {
+          long seen = b.generation(); // read once the turn came: the first writer's commit is in
+          return s.commit(new StoreBatch().upsertEntity(entity(2, "s")), seen, null);
+        }
+      });
+      LoopbackHttp.awaitTrue(() -> waitingLocks() > 0, "the second writer waits for the first");
+      assertFalse(second.isDone());
+      assertEquals(start + 1, first.commit(new StoreBatch().upsertEntity(entity(1, "s")), start, null));
+    }
+    assertEquals(start + 2, second.get(), "the second writer committed after the first, from its generation");
+    assertEquals(2, a.changesSince(start).orElseThrow().upserts().size());
+  }
+
+  private long waitingLocks() {
+    try (Connection c = DriverManager.getConnection(db.jdbcUrl(), db.user(), db.password());
+        Statement st = c.createStatement();
+        java.sql.ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE NOT l.granted AND a.datname = current_database()")) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
   void one_holder_at_a_time_and_a_lost_term_cannot_commit() {
     CatalogLease first = one.catalogLease("first", Duration.ofMillis(300));
     CatalogLease second = two.catalogLease("second", Duration.ofSeconds(30));
