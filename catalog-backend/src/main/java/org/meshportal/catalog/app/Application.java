@@ -170,7 +170,12 @@ public final class Application implements AutoCloseable {
       metrics.bindCatalog(index::size, store::generation);
       metrics.bindGitProviders(gitProviders.stream().map(GitProviderConfig::id).toList(), git::status);
       metrics.bindTasks(List.of("open", "processing", "completed", "failed", "cancelled"), scaffolder::countByStatus);
-      if (permissionSettings.enabled()) {
+      if (permissionSettings.enabled() && permissionSettings.policiesCsv() == null
+          && permissionSettings.superUsers().isEmpty() && permissionSettings.adminUsers().isEmpty()) {
+        // Said loudly: with no policy nothing is allowed to any user (Backstage's default deny).
+        LOG.warn("permission.enabled is true without permission.rbac.policies-csv-file or admin users: every user "
+            + "request that needs a permission is denied");
+      } else if (permissionSettings.enabled()) {
         LOG.info("permission.enabled: every route obeys the RBAC policy ({}, {}); decisions are cached for {} ms",
             permissionSettings.policiesCsv() == null ? "no policies CSV file" : "policies CSV file",
             permissionSettings.conditionalPolicies() == null ? "no conditional policies" : "conditional policies file",
