@@ -37,9 +37,10 @@ conditions:
 YAML
 
 start() { # NAME PORT GUEST_REF GUEST_OWNERSHIP EXTRA_YAML -> pid on stdout
+  # both servers name the main one as their base URL: tokens carry it as their issuer
   cat >"$WORK/$1.yaml" <<YAML
 backend:
-  baseUrl: http://localhost:$2
+  baseUrl: http://localhost:$PORT
   listen: { host: 127.0.0.1, port: $2 }
   dataDir: $WORK/$1-data
 auth:
@@ -80,13 +81,13 @@ kill "$MPID"; wait "$MPID" 2>/dev/null || true
 base="http://127.0.0.1:$PORT"
 total() { curl -fsS -H "authorization: Bearer $1" "$base/api/catalog/entities/by-query?limit=1&filter=kind=component" \
   | python3 -c 'import json,sys; print(json.load(sys.stdin)["totalItems"])'; }
-until [[ "$(total "$ADMIN")" -gt 0 ]]; do sleep 0.5; done
+until [[ "$(total "$ADMIN")" -gt 0 ]]; do kill -0 "$PID" || exit 1; sleep 0.5; done
 for who in owner admin; do
   tok="$OWNER"; [[ $who == admin ]] && tok="$ADMIN"
-  echo "== $who: components visible $(total "$tok"), search 'payments' results $(curl -fsS -H "authorization: Bearer $tok" \
-    "$base/api/search/query?term=payments&pageLimit=0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["numberOfResults"])')"
+  echo "== $who: components visible $(total "$tok"), search "service" results $(curl -fsS -H "authorization: Bearer $tok" \
+    "$base/api/search/query?term=service&pageLimit=0" | python3 -c 'import json,sys; print(json.load(sys.stdin)["numberOfResults"])')"
 done
-for round in 1 2; do
+for round in 1 2 3; do
   for who in admin owner; do
     tok="$OWNER"; [[ $who == admin ]] && tok="$ADMIN"
     java -XX:+UseSerialGC -Xmx512m -jar "$LOADBENCH" "$base" --data "$WORK/catalog" --token "$tok" --pid "$PID" \
