@@ -50,4 +50,45 @@ echo "== stock e2e walk (../shared/backstage-app/e2e/e2e.mjs)"
 (cd "$WORK/stock-e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/stock" node e2e.mjs) || status=1
 echo "== portal checks (e2e/portal.mjs)"
 (cd "$ROOT/e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/portal" node portal.mjs) || status=1
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+
+echo "== permissions walk (e2e/permissions.mjs): the demo with an owner-only read policy"
+cat >"$WORK/rbac-policy.csv" <<CSV
+p, role:default/team, catalog-entity, read, allow
+g, group:default/team-orders, role:default/team
+CSV
+cat >"$WORK/rbac-conditional-policies.yaml" <<YAML
+result: CONDITIONAL
+roleEntityRef: role:default/team
+pluginId: catalog
+resourceType: catalog-entity
+permissionMapping: [read]
+conditions: { rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: { claims: [\$ownerRefs] } }
+YAML
+cat >"$WORK/e2e-permissions.yaml" <<YAML
+app:
+  baseUrl: $URL
+  distDir: $WORK/app/dist
+backend:
+  baseUrl: $URL
+  listen: { host: 127.0.0.1, port: $PORT }
+  dataDir: $WORK/data-permissions
+auth:
+  providers:
+    guest:
+      ownershipEntityRefs: [user:default/guest, group:default/team-orders]
+permission:
+  enabled: true
+  rbac:
+    policies-csv-file: $WORK/rbac-policy.csv
+    conditionalPoliciesFile: $WORK/rbac-conditional-policies.yaml
+YAML
+bin/portal --config "$WORK/e2e-permissions.yaml" --demo >"$OUT/server-permissions.log" 2>&1 &
+SERVER_PID=$!
+for _ in $(seq 1 240); do
+  curl -fsS -o /dev/null "$URL/.backstage/health/v1/readiness" && break
+  kill -0 "$SERVER_PID" 2>/dev/null || { tail -n 40 "$OUT/server-permissions.log" >&2; exit 1; }
+  sleep 0.5
+done
+(cd "$ROOT/e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/permissions" node permissions.mjs) || status=1
 exit $status

@@ -75,7 +75,7 @@ public final class HttpServer implements AutoCloseable {
       specs.put(plugin.id(), OpenApiSpecs.json(plugin.id(), json));
     }
     Cors cors = b.cors == null ? null : new Cors(b.cors);
-    AppBundle bundle = b.app == null ? null : new AppBundle(b.app, settings.backendBaseUrl(), json);
+    AppBundle bundle = b.app == null ? null : new AppBundle(b.app, settings.backendBaseUrl(), json, permissions.enabled());
 
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
