@@ -52,7 +52,7 @@ backend:
   dataDir: $WORK/data-$name
 $extra
 YAML
-  bin/portal --config "$WORK/e2e-$name.yaml" --demo --demo-dir "$WORK/demo" >"$OUT/server-$name.log" 2>&1 &
+  bin/portal --config "$WORK/e2e-$name.yaml" --demo --demo-dir "${DEMO_DIR:-$WORK/demo}" >"$OUT/server-$name.log" 2>&1 &
   local pid=$!
   SERVER_PIDS+=("$pid")
   for _ in $(seq 1 240); do
@@ -85,4 +85,32 @@ echo "== stock e2e walk (../shared/backstage-app/e2e/e2e.mjs)"
 (cd "$WORK/stock-e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/stock" node e2e.mjs) || status=1
 echo "== portal checks (e2e/portal.mjs)"
 (cd "$ROOT/e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/portal" node portal.mjs) || status=1
+for pid in "${SERVER_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+for pid in "${SERVER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+SERVER_PIDS=()
+[[ "$REPLICAS" == 1 ]] || exit $status # the permissions walk runs on one server
+
+echo "== permissions walk (e2e/permissions.mjs): the demo with an owner-only read policy"
+cat >"$WORK/rbac-policy.csv" <<CSV
+p, role:default/team, catalog-entity, read, allow
+g, group:default/team-orders, role:default/team
+CSV
+cat >"$WORK/rbac-conditional-policies.yaml" <<YAML
+result: CONDITIONAL
+roleEntityRef: role:default/team
+pluginId: catalog
+resourceType: catalog-entity
+permissionMapping: [read]
+conditions: { rule: IS_ENTITY_OWNER, resourceType: catalog-entity, params: { claims: [\$ownerRefs] } }
+YAML
+DEMO_DIR="$WORK/demo-permissions" start_replica permissions "$PORT" "auth:
+  providers:
+    guest:
+      ownershipEntityRefs: [user:default/guest, group:default/team-orders]
+permission:
+  enabled: true
+  rbac:
+    policies-csv-file: $WORK/rbac-policy.csv
+    conditionalPoliciesFile: $WORK/rbac-conditional-policies.yaml"
+(cd "$ROOT/e2e" && FRONTEND_URL="$URL" OUT_DIR="$OUT/permissions" node permissions.mjs) || status=1
 exit $status

@@ -13,7 +13,7 @@ SIZES="${1:-10000 50000 100000}"
 SECS="${2:-10}"
 ADMIN="${DATABASE_ADMIN_URL:-postgresql://postgres@127.0.0.1:5432/postgres}"
 OPTS="${OPTS:--XX:+UseSerialGC -Xmx512m}"
-THIS_JAR="$PWD/catalog-backend/target/catalog-backend.jar"
+THIS_JAR="${THIS_JAR:-$PWD/catalog-backend/target/catalog-backend.jar}"
 row() { # LABEL N JAR [pg]
   local label="$1" n="$2" jar="$3" pg="${4:-}"
   if [[ -n "$pg" ]]; then

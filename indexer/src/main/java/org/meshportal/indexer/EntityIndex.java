@@ -70,6 +70,16 @@ public interface EntityIndex extends AutoCloseable {
   /** The result may be shared with other callers asking the same question: read it, do not modify it. */
   SearchResult search(SearchRequest request);
 
+  /**
+   * A read view of this index that sees only the entities matching {@code visible} (a caller's
+   * {@code catalog.entity.read} conditions): the restriction is applied inside the index, before
+   * counting, paging, faceting and ranking, so totals, cursors, facet counts and search counts are
+   * those of the visible part. Cursors it returns carry only the request's own filter. Lookups by
+   * ref or uid answer empty for a hidden entity, {@link #byRefs} gives null in its slot. The view
+   * is read-only: its write methods throw {@link UnsupportedOperationException}.
+   */
+  EntityIndex visibleOnly(EntityPredicate visible);
+
   @Override
   void close();
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -68,7 +69,7 @@ public final class ScaffolderService implements AutoCloseable {
     all.addAll(b.extraActions);
     this.actions = new ActionRegistry(all);
     this.store = b.taskStore != null ? b.taskStore : new FileTaskStore(dataDir, json, b.clock);
-    this.runner = new TaskRunner(actions, renderer, schemas, json);
+    this.runner = new TaskRunner(actions, renderer, schemas, json, b.actionPermission);
     this.specs = new TaskSpecs(catalog, schemas, json);
     this.dryRuns = new DryRuns(specs, runner, json, dataDir, b.clock, b.maxWorkspaceFiles, b.maxWorkspaceBytes);
     this.execution = new TaskExecution(store, runner, executor, json, b.maxWorkspaceFiles, b.maxWorkspaceBytes,
@@ -95,6 +96,13 @@ public final class ScaffolderService implements AutoCloseable {
     private Duration heartbeat = Duration.ofSeconds(5);
     private Duration takeover = Duration.ofSeconds(20);
     private final List<TemplateAction> extraActions = new ArrayList<>();
+    private ActionPermission actionPermission = ActionPermission.ALL;
+
+    /** Checked before every step runs; a refusal fails the step. Default: every action allowed. */
+    public Builder actionPermission(ActionPermission p) {
+      this.actionPermission = Objects.requireNonNull(p, "actionPermission");
+      return this;
+    }
 
     public Builder dataDir(Path dir) {
       this.dataDir = dir;
@@ -203,10 +211,18 @@ public final class ScaffolderService implements AutoCloseable {
   // ------------------------------------------------------------------ GET /v2/templates/.../parameter-schema
 
   public ObjectNode parameterSchema(String namespace, String kind, String name) {
+    return parameterSchema(namespace, kind, name, UnaryOperator.identity());
+  }
+
+  /**
+   * @param view the template as the caller may see it (e.g. parameter pages it may not read
+   *     removed); it may throw to refuse the template
+   */
+  public ObjectNode parameterSchema(String namespace, String kind, String name, UnaryOperator<JsonNode> view) {
     if (!"template".equalsIgnoreCase(kind)) {
       throw new InputException("Invalid kind, only 'Template' kind is supported");
     }
-    JsonNode template = specs.loadTemplate(new EntityRef("template", namespace, name));
+    JsonNode template = view.apply(specs.loadTemplate(new EntityRef("template", namespace, name)));
     JsonNode spec = template.path("spec");
     ObjectNode out = json.createObjectNode();
     JsonNode meta = template.path("metadata");
@@ -254,13 +270,22 @@ public final class ScaffolderService implements AutoCloseable {
 
   /** Validates and queues a task; returns {@code {"id": taskId}}. */
   public ObjectNode createTask(String templateRef, JsonNode values, JsonNode secrets, Caller caller) {
+    return createTask(templateRef, values, secrets, caller, UnaryOperator.identity());
+  }
+
+  /**
+   * @param view the template as the caller may use it (parameter pages and steps it may not read
+   *     removed); it may throw to refuse the template
+   */
+  public ObjectNode createTask(String templateRef, JsonNode values, JsonNode secrets, Caller caller,
+      UnaryOperator<JsonNode> view) {
     EntityRef ref;
     try {
       ref = EntityRef.parse(Objects.requireNonNull(templateRef, "templateRef"), "template", null);
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new InputException("Invalid templateRef: " + e.getMessage());
     }
-    JsonNode template = specs.loadTemplate(ref);
+    JsonNode template = view.apply(specs.loadTemplate(ref));
     ObjectNode valuesObj = values instanceof ObjectNode o ? o : json.createObjectNode();
     ObjectNode secretsObj = secrets instanceof ObjectNode o ? o.deepCopy() : json.createObjectNode();
     JsonNode secretsSchema = template.path("spec").path("secrets").path("schema");

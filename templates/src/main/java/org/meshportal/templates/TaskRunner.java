@@ -53,7 +53,15 @@ final class TaskRunner {
   private final SchemaValidation schemas;
   private final ObjectMapper json;
 
+  private final ActionPermission actionPermission;
+
   TaskRunner(ActionRegistry actions, TemplateRenderer renderer, SchemaValidation schemas, ObjectMapper json) {
+    this(actions, renderer, schemas, json, ActionPermission.ALL);
+  }
+
+  TaskRunner(ActionRegistry actions, TemplateRenderer renderer, SchemaValidation schemas, ObjectMapper json,
+      ActionPermission actionPermission) {
+    this.actionPermission = actionPermission;
     this.actions = actions;
     this.renderer = renderer;
     this.schemas = schemas;
@@ -116,6 +124,12 @@ final class TaskRunner {
             List<String> texts = new ArrayList<>();
             errors.forEach(err -> texts.add(err.path("stack").asText()));
             throw new InputException("Invalid input passed to action " + action.id() + ", " + String.join(", ", texts));
+          }
+          String user = spec.path("user").path("ref").asText(null);
+          if (!actionPermission.allows(user, action.id(), input)) {
+            // Backstage's wording, without the input: rendered input may hold secrets
+            throw new org.meshportal.model.errors.NotAllowedException(
+                "Unauthorized action: " + action.id() + ". The action is not allowed.");
           }
           if (target.dryRun() && !action.supportsDryRun()) {
             skippedForDryRun = true;

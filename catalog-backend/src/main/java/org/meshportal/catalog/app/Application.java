@@ -11,6 +11,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
 import org.meshportal.catalog.access.AccessPolicy;
+import org.meshportal.catalog.audit.AuditLog;
+import org.meshportal.catalog.permission.PermissionSettings;
+import org.meshportal.catalog.permission.Permissions;
+import org.meshportal.catalog.permission.ScaffolderPermissions;
 import org.meshportal.catalog.config.AppConfig;
 import org.meshportal.catalog.metrics.PortalMetrics;
 import org.meshportal.catalog.config.ConfigException;
@@ -163,6 +167,13 @@ public final class Application implements AutoCloseable {
       }
       entities.analyzeWith(git.repositoryScanner(), locations);
 
+      PermissionSettings permissionSettings = settings.permission();
+      Permissions permissions;
+      try {
+        permissions = Permissions.create(permissionSettings, index, java.time.Clock.systemUTC());
+      } catch (IllegalStateException e) {
+        throw new ConfigException("permission.rbac: " + e.getMessage());
+      }
       Integrations integrations = settings.integrations();
       ExecutorService taskWorkers = Executors.newVirtualThreadPerTaskExecutor();
       own(taskWorkers::shutdownNow);
@@ -173,7 +184,8 @@ public final class Application implements AutoCloseable {
           .files(new CatalogTemplateFiles(access))
           .publisher(new GitSyncPublisher(publishing, integrations, access))
           .maxWait(settings.scaffolderMaxWait())
-          .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover());
+          .replicas(settings.scaffolderTaskHeartbeat(), settings.scaffolderTaskTakeover())
+          .actionPermission(new ScaffolderPermissions(permissions).actionPermission());
       ForgeActions.all(publishing, new ForgeHosts(integrations, settings.forgeEndpoints()), access)
           .forEach(scaffolderBuilder::addAction);
       if (taskStore != null) {
@@ -192,13 +204,20 @@ public final class Application implements AutoCloseable {
       metrics.bindReplica(() -> lead == null || lead.leading(), engine::appliedGeneration,
           () -> follow == null ? 0 : follow.lag());
       metrics.bindTasks(List.of("open", "processing", "completed", "failed", "cancelled"), scaffolder::countByStatus);
-      if (settings.permissionEnabled()) {
-        // Said loudly: an operator who turns permissions on expects a policy; there is none yet.
-        LOG.warn("permission.enabled is true, but this server has no permission framework yet: every authenticated "
-            + "user is allowed everything (only backend.auth.externalAccess accessRestrictions limit service tokens)");
+      if (permissionSettings.enabled() && permissionSettings.policiesCsv() == null
+          && permissionSettings.superUsers().isEmpty() && permissionSettings.adminUsers().isEmpty()) {
+        // Said loudly: with no policy nothing is allowed to any user (Backstage's default deny).
+        LOG.warn("permission.enabled is true without permission.rbac.policies-csv-file or admin users: every user "
+            + "request that needs a permission is denied");
+      } else if (permissionSettings.enabled()) {
+        LOG.info("permission.enabled: every route obeys the RBAC policy ({}, {}); decisions are cached for {} ms",
+            permissionSettings.policiesCsv() == null ? "no policies CSV file" : "policies CSV file",
+            permissionSettings.conditionalPolicies() == null ? "no conditional policies" : "conditional policies file",
+            permissionSettings.decisionCacheTtl().toMillis());
       } else {
         LOG.info("permission.enabled is off: every authenticated user is allowed everything");
       }
+      AuditLog audit = own(AuditLog.toFile(settings.auditFile(), java.time.Clock.systemUTC()));
       HttpServer.Builder httpBuilder = HttpServer.builder(settings.http(), settings.auth())
           .catalog(index, entities, locations)
           .search(settings.search())
@@ -207,7 +226,9 @@ public final class Application implements AutoCloseable {
           .metrics(metrics)
           .sharedSigningKeys(sharedKeys)
           .readinessCheck(() -> catchingUp(follow))
-          .oidc(settings.oidc(), pendingSignIns);
+          .oidc(settings.oidc(), pendingSignIns)
+          .permissions(permissions)
+          .audit(audit);
       ScaffolderHttp.mount(httpBuilder, scaffolder);
       GitSyncHttp.mount(httpBuilder, git);
       this.http = own(httpBuilder.build());

@@ -23,6 +23,7 @@ import org.meshportal.catalog.http.AppSettings;
 import org.meshportal.catalog.http.CorsSettings;
 import org.meshportal.catalog.http.HttpSettings;
 import org.meshportal.catalog.http.SearchSettings;
+import org.meshportal.catalog.permission.PermissionSettings;
 import org.meshportal.catalog.processing.ConfigLocation;
 import org.meshportal.catalog.processing.OrphanStrategy;
 import org.meshportal.catalog.processing.ProcessingSettings;
@@ -281,9 +282,47 @@ final class Settings {
     return out;
   }
 
-  /** {@code permission.enabled}: accepted, but there is no permission policy yet. */
-  boolean permissionEnabled() {
-    return config.bool("permission.enabled", false);
+  /** {@code permission.*}: the switch, the RBAC policy files, admins and the decision cache. */
+  PermissionSettings permission() {
+    boolean enabled = config.bool("permission.enabled", false);
+    String precedence = config.string("permission.rbac.policyDecisionPrecedence", "conditional");
+    if (!precedence.equals("conditional") && !precedence.equals("basic")) {
+      throw new ConfigException("permission.rbac.policyDecisionPrecedence must be conditional or basic, got '"
+          + precedence + "'");
+    }
+    JsonNode ttl = config.at("permission.decisionCacheTtl");
+    java.time.Duration cacheTtl = ttl.isMissingNode() ? null : java.time.Duration.ofMillis(
+        ttl.path("milliseconds").asLong(0) + ttl.path("seconds").asLong(0) * 1000
+            + ttl.path("minutes").asLong(0) * 60_000 + ttl.path("hours").asLong(0) * 3_600_000);
+    JsonNode depth = config.at("permission.rbac.maxDepth");
+    try {
+      return new PermissionSettings(enabled,
+          config.string("permission.rbac.policies-csv-file").map(Path::of).orElse(null),
+          config.string("permission.rbac.conditionalPoliciesFile").map(Path::of).orElse(null),
+          config.bool("permission.rbac.policyFileReload", true),
+          names("permission.rbac.admin.users"),
+          names("permission.rbac.admin.superUsers"),
+          depth.isMissingNode() ? null : depth.asInt(),
+          precedence.equals("basic"),
+          cacheTtl);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(e.getMessage());
+    }
+  }
+
+  private List<String> names(String key) {
+    List<String> out = new ArrayList<>();
+    JsonNode list = config.at(key);
+    for (int i = 0; i < list.size(); i++) {
+      out.add(required(list.get(i).path("name"), key + "[" + i + "].name"));
+    }
+    return out;
+  }
+
+  /** {@code backend.auditor.file}: where audit lines go; default {@code <dataDir>/audit/audit.log}. */
+  Path auditFile() {
+    return config.string("backend.auditor.file").map(Path::of)
+        .orElseGet(() -> dataDir().resolve("audit").resolve("audit.log"));
   }
 
   CorsSettings cors() {

@@ -102,7 +102,8 @@ sealed interface ConfigSchema {
           "reading", obj(
               "allow", new ListOf(obj("host", STR, "paths", new StringOrList())),
               "directories", new StringOrList()),
-          "writing", obj("directories", new StringOrList())),
+          "writing", obj("directories", new StringOrList()),
+          "auditor", obj("file", STR)),
       "auth", obj(
           "environment", STR,
           "experimentalExtraAllowedOrigins", new StringOrList(),
@@ -111,7 +112,16 @@ sealed interface ConfigSchema {
                   "userEntityRef", STR, "ownershipEntityRefs", new ListOf(STR),
                   "dangerouslyAllowOutsideDevelopment", BOOL),
               "oidc", new MapOf(OIDC_PROVIDER))),
-      "permission", obj("enabled", BOOL),
+      "permission", obj(
+          "enabled", BOOL,
+          "decisionCacheTtl", DURATION,
+          "rbac", obj(
+              "policies-csv-file", STR,
+              "conditionalPoliciesFile", STR,
+              "policyFileReload", BOOL,
+              "maxDepth", INT,
+              "policyDecisionPrecedence", STR,
+              "admin", obj("users", new ListOf(obj("name", STR)), "superUsers", new ListOf(obj("name", STR))))),
       "integrations", obj(
           "github", new ListOf(FORGE_INTEGRATION), "gitlab", new ListOf(FORGE_INTEGRATION),
           "gitea", new ListOf(INTEGRATION), "bitbucketCloud", new ListOf(INTEGRATION),

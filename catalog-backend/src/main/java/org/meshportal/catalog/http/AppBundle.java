@@ -40,7 +40,11 @@ final class AppBundle {
   private final Path root;
   private final byte[] indexHtml;
 
-  AppBundle(AppSettings settings, String backendBaseUrl, Json json) {
+  /**
+   * @param permissionEnabled tells the frontend to ask {@code /api/permission/authorize} (it
+   *     treats everything as allowed otherwise); when false the page's config is unchanged
+   */
+  AppBundle(AppSettings settings, String backendBaseUrl, Json json, boolean permissionEnabled) {
     try {
       this.root = settings.distDirectory().toRealPath();
       String raw = Files.readString(root.resolve("index.html"), StandardCharsets.UTF_8);
@@ -48,6 +52,9 @@ final class AppBundle {
       ObjectNode data = runtime.putObject("data");
       data.putObject("app").put("baseUrl", settings.appBaseUrl());
       data.putObject("backend").put("baseUrl", backendBaseUrl);
+      if (permissionEnabled) {
+        data.putObject("permission").put("enabled", true);
+      }
       List<ObjectNode> config = List.of(runtime);
       // \u003c keeps a "</script>" inside a value from closing the tag
       String tag = "<script type=\"backstage.io/config\">"

@@ -9,7 +9,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.meshportal.catalog.audit.AuditEvent;
 import org.meshportal.catalog.auth.AuthSettings;
+import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.OidcSignIn;
 import org.meshportal.catalog.auth.SetCookie;
@@ -59,8 +61,11 @@ final class AuthPlugin implements Plugin {
   }
 
   private void refresh(Context ctx) {
+    Audits.mark(ctx, AuditEvent.of("auth", "sign-in", "medium").with("provider", "guest"));
     GuestSignIn.Session session = guestSignIn.signIn();
     AuthSettings.GuestSettings guest = session.guest();
+    // the audit line names who signed in (the route itself is open)
+    ctx.attribute(HttpServer.PRINCIPAL, new Principal.User(guest.userEntityRef(), guest.ownershipEntityRefs()));
     UserTokens.IssuedToken token = session.token();
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("type", "user");

@@ -69,6 +69,7 @@ final class ErrorMapping {
       LOG.debug("Request {} {} answered {} {}", ctx.method(), ctx.path(), status, name);
     }
     ctx.attribute(RENDERED, Boolean.TRUE);
+    ctx.attribute(Audits.ERROR, new ErrorInfo(name, message == null ? "" : message));
     json.write(ctx, status, new ErrorBody(
         new ErrorInfo(name, message == null ? "" : message),
         new RequestInfo(ctx.method().name(), pluginRelativeUrl(ctx.path(), ctx.queryString())),

@@ -26,6 +26,9 @@ import org.meshportal.catalog.auth.PendingSignIns;
 import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.PublicKeyStore;
 import org.meshportal.catalog.auth.UserTokens;
+import org.meshportal.catalog.audit.AuditLog;
+import org.meshportal.catalog.permission.PermissionSettings;
+import org.meshportal.catalog.permission.Permissions;
 import org.meshportal.catalog.service.EntityService;
 import org.meshportal.catalog.service.LocationService;
 import org.meshportal.indexer.EntityIndex;
@@ -57,10 +60,13 @@ public final class HttpServer implements AutoCloseable {
     this.settings = b.settings;
     UserTokens tokens = new UserTokens(b.auth, b.clock, b.sharedKeys);
     Authenticator authenticator = new Authenticator(b.auth, tokens);
+    Permissions permissions = b.permissions != null
+        ? b.permissions
+        : Permissions.create(PermissionSettings.disabled(), b.index, b.clock);
     List<Plugin> plugins = new ArrayList<>();
     if (b.index != null) {
-      plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json, settings.maxRefsPerRequest()));
-      plugins.add(new SearchPlugin(b.index, b.search, json));
+      plugins.add(new CatalogPlugin(b.index, b.entities, b.locations, json, settings.maxRefsPerRequest(), permissions));
+      plugins.add(new SearchPlugin(b.index, b.search, json, permissions));
     }
     CatalogUsers users = b.index == null ? null : new CatalogUsers(b.index);
     OidcSignIn oidc = null;
@@ -71,8 +77,12 @@ public final class HttpServer implements AutoCloseable {
       oidc = new OidcSignIn(b.oidc, b.pendingSignIns, users, tokens, b.clock);
     }
     plugins.add(new AuthPlugin(tokens, new GuestSignIn(b.auth, tokens, users), oidc, json, b.clock));
-    plugins.add(new PermissionPlugin(json));
+    plugins.add(new PermissionPlugin(json, permissions));
     plugins.addAll(b.extraPlugins);
+    for (java.util.function.Function<Permissions, Plugin> factory : b.pluginFactories) {
+      plugins.add(factory.apply(permissions));
+    }
+    AuditLog audit = b.audit;
 
     Set<String> openRoutes = Collections.synchronizedSet(new HashSet<>());
     Map<String, byte[]> specs = new LinkedHashMap<>();
@@ -80,7 +90,7 @@ public final class HttpServer implements AutoCloseable {
       specs.put(plugin.id(), OpenApiSpecs.json(plugin.id(), json));
     }
     Cors cors = b.cors == null ? null : new Cors(b.cors);
-    AppBundle bundle = b.app == null ? null : new AppBundle(b.app, settings.backendBaseUrl(), json);
+    AppBundle bundle = b.app == null ? null : new AppBundle(b.app, settings.backendBaseUrl(), json, permissions.enabled());
 
     this.app = Javalin.create(config -> {
       config.showJavalinBanner = false;
@@ -126,6 +136,9 @@ public final class HttpServer implements AutoCloseable {
           }
           authenticate(ctx, authenticator, openRoutes);
         });
+        if (audit != null) {
+          routing.after("/api/*", ctx -> Audits.write(ctx, audit));
+        }
         routing.get(LIVENESS, ctx -> json.write(ctx, 200, Map.of("status", "ok")));
         routing.get(READINESS, this::readiness);
         if (b.metrics != null) {
@@ -231,6 +244,9 @@ public final class HttpServer implements AutoCloseable {
     private OidcSettings oidc;
     private PendingSignIns pendingSignIns;
     private final List<Plugin> extraPlugins = new ArrayList<>();
+    private final List<java.util.function.Function<Permissions, Plugin>> pluginFactories = new ArrayList<>();
+    private Permissions permissions;
+    private AuditLog audit;
 
     private Builder(HttpSettings settings, AuthSettings auth) {
       this.settings = Objects.requireNonNull(settings, "settings");
@@ -301,9 +317,30 @@ public final class HttpServer implements AutoCloseable {
       return this;
     }
 
-    /** Hook for further plugin routers (the scaffolder). */
+    /** Hook for further plugin routers (Git sync). */
     Builder plugin(Plugin plugin) {
       extraPlugins.add(plugin);
+      return this;
+    }
+
+    /** Hook for further plugin routers that check permissions (the scaffolder). */
+    Builder plugin(java.util.function.Function<Permissions, Plugin> factory) {
+      pluginFactories.add(factory);
+      return this;
+    }
+
+    /**
+     * The permission policy every route obeys; without it every caller is allowed everything
+     * ({@code permission.enabled} off).
+     */
+    public Builder permissions(Permissions permissions) {
+      this.permissions = permissions;
+      return this;
+    }
+
+    /** Where audit events are written; without it none are. */
+    public Builder audit(AuditLog audit) {
+      this.audit = audit;
       return this;
     }
 

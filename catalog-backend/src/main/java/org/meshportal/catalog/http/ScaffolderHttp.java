@@ -19,6 +19,6 @@ public final class ScaffolderHttp {
     if (longPollWait.isNegative()) {
       throw new IllegalArgumentException("longPollWait must not be negative: " + longPollWait);
     }
-    return builder.plugin(new ScaffolderPlugin(scaffolder, longPollWait, new Json()));
+    return builder.plugin(permissions -> new ScaffolderPlugin(scaffolder, longPollWait, new Json(), permissions));
   }
 }

@@ -13,7 +13,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.meshportal.catalog.audit.AuditEvent;
 import org.meshportal.catalog.auth.Principal;
+import org.meshportal.catalog.permission.Permission;
+import org.meshportal.catalog.permission.Permissions;
+import org.meshportal.catalog.permission.ScaffolderPermissions;
+import org.meshportal.templates.Task;
+import org.meshportal.templates.TaskPage;
 import org.meshportal.model.errors.InputException;
 import org.meshportal.templates.Caller;
 import org.meshportal.templates.EventCursor;
@@ -36,8 +42,10 @@ final class ScaffolderPlugin implements Plugin {
   private final ScaffolderService scaffolder;
   private final Duration longPollWait;
   private final Json json;
+  private final ScaffolderPermissions access;
 
-  ScaffolderPlugin(ScaffolderService scaffolder, Duration longPollWait, Json json) {
+  ScaffolderPlugin(ScaffolderService scaffolder, Duration longPollWait, Json json, Permissions permissions) {
+    this.access = new ScaffolderPermissions(permissions);
     this.scaffolder = Objects.requireNonNull(scaffolder, "scaffolder");
     this.longPollWait = Objects.requireNonNull(longPollWait, "longPollWait");
     this.json = json;
@@ -51,17 +59,30 @@ final class ScaffolderPlugin implements Plugin {
   @Override
   public void addRoutes(PluginRoutes r) {
     r.get("/v2/templates/{namespace}/{kind}/{name}/parameter-schema", ctx -> json.write(ctx, 200,
-            scaffolder.parameterSchema(ctx.pathParam("namespace"), ctx.pathParam("kind"), ctx.pathParam("name"))))
+            scaffolder.parameterSchema(ctx.pathParam("namespace"), ctx.pathParam("kind"), ctx.pathParam("name"),
+                access.templateView(principal(ctx)))))
         .get("/v2/actions", ctx -> json.write(ctx, 200, scaffolder.listActions()))
         .post("/v2/tasks", this::createTask)
         .get("/v2/tasks", this::listTasks)
-        .get("/v2/tasks/{taskId}", ctx -> json.write(ctx, 200, scaffolder.getTask(ctx.pathParam("taskId"))))
-        .post("/v2/tasks/{taskId}/cancel", ctx -> json.write(ctx, 200, scaffolder.cancel(ctx.pathParam("taskId"))))
-        .post("/v2/tasks/{taskId}/retry", ctx -> json.write(ctx, 201,
-            scaffolder.retry(ctx.pathParam("taskId"), field(json.body(ctx), "secrets"))))
+        .get("/v2/tasks/{taskId}", ctx -> {
+          Task task = readableTask(ctx, "get", Permission.SCAFFOLDER_TASK_READ);
+          json.write(ctx, 200, task);
+        })
+        .post("/v2/tasks/{taskId}/cancel", ctx -> {
+          Task task = readableTask(ctx, "cancel", Permission.SCAFFOLDER_TASK_CANCEL);
+          access.requireTask(principal(ctx), Permission.SCAFFOLDER_TASK_READ, task.createdBy());
+          json.write(ctx, 200, scaffolder.cancel(task.id()));
+        })
+        .post("/v2/tasks/{taskId}/retry", ctx -> {
+          Task task = readableTask(ctx, "retry", Permission.SCAFFOLDER_TASK_READ);
+          access.permissions().require(principal(ctx), Permission.SCAFFOLDER_TASK_CREATE);
+          json.write(ctx, 201, scaffolder.retry(task.id(), field(json.body(ctx), "secrets")));
+        })
         .get("/v2/tasks/{taskId}/eventstream", this::eventStream)
-        .get("/v2/tasks/{taskId}/events", ctx -> json.write(ctx, 200,
-            scaffolder.awaitEvents(ctx.pathParam("taskId"), after(ctx), longPollWait)))
+        .get("/v2/tasks/{taskId}/events", ctx -> {
+          Task task = readableTask(ctx, "events", Permission.SCAFFOLDER_TASK_READ);
+          json.write(ctx, 200, scaffolder.awaitEvents(task.id(), after(ctx), longPollWait));
+        })
         .post("/v2/dry-run", this::dryRun)
         .get("/v2/templating-extensions", ctx -> json.write(ctx, 200, scaffolder.templatingExtensions()));
   }
@@ -72,8 +93,33 @@ final class ScaffolderPlugin implements Plugin {
     if (templateRef == null || !templateRef.isTextual()) {
       throw new InputException("Malformed request body, templateRef must be a string");
     }
-    json.write(ctx, 201, scaffolder.createTask(templateRef.textValue(), field(body, "values"),
-        field(body, "secrets"), caller(ctx)));
+    // meta names the template only: values may be personal and secrets never leave the task
+    AuditEvent event = AuditEvent.of("scaffolder", "task", "medium").with("actionType", "create")
+        .with("templateRef", templateRef.textValue());
+    Audits.mark(ctx, event);
+    access.permissions().require(principal(ctx), Permission.SCAFFOLDER_TASK_CREATE);
+    JsonNode created = scaffolder.createTask(templateRef.textValue(), field(body, "values"),
+        field(body, "secrets"), caller(ctx), access.templateView(principal(ctx)));
+    event.with("taskId", created.path("id").asText());
+    json.write(ctx, 201, created);
+  }
+
+  private static Principal principal(Context ctx) {
+    return ctx.attribute(HttpServer.PRINCIPAL);
+  }
+
+  /**
+   * Loads the task of the path (404 when there is none), audits the action on it and requires
+   * that the caller created it or holds {@code permission} for it (403).
+   */
+  private Task readableTask(Context ctx, String actionType, Permission permission) {
+    String taskId = ctx.pathParam("taskId");
+    boolean changes = actionType.equals("cancel") || actionType.equals("retry");
+    Audits.mark(ctx, AuditEvent.of("scaffolder", "task", changes ? "medium" : "low").with("actionType", actionType)
+        .with("taskId", taskId));
+    Task task = scaffolder.getTask(taskId);
+    access.requireTask(principal(ctx), permission, task.createdBy());
+    return task;
   }
 
   private void listTasks(Context ctx) {
@@ -81,10 +127,15 @@ final class ScaffolderPlugin implements Plugin {
     TaskQuery query = new TaskQuery(params.get("createdBy"), params.get("status"),
         CatalogParams.optionalInt(params, "limit", 0), CatalogParams.optionalInt(params, "offset", 0),
         params.get("order"));
-    json.write(ctx, 200, scaffolder.listTasks(query));
+    Audits.mark(ctx, AuditEvent.of("scaffolder", "task", "low").with("actionType", "list"));
+    TaskQuery visible = access.visibleTasks(principal(ctx), query);
+    json.write(ctx, 200, visible == null ? new TaskPage(List.of(), 0) : scaffolder.listTasks(visible));
   }
 
   private void dryRun(Context ctx) {
+    Audits.mark(ctx, AuditEvent.of("scaffolder", "task", "medium").with("actionType", "dry-run"));
+    access.permissions().require(principal(ctx), Permission.SCAFFOLDER_TASK_CREATE);
+    access.permissions().require(principal(ctx), Permission.SCAFFOLDER_TEMPLATE_DRY_RUN);
     JsonNode body = json.body(ctx);
     json.write(ctx, 200, scaffolder.dryRun(field(body, "template"), field(body, "values"), field(body, "secrets"),
         field(body, "directoryContents"), caller(ctx)));
@@ -95,8 +146,8 @@ final class ScaffolderPlugin implements Plugin {
    * else. The response ends only after a final completion event, or when the client goes away.
    */
   private void eventStream(Context ctx) throws IOException {
-    String taskId = ctx.pathParam("taskId");
-    EventCursor cursor = scaffolder.subscribe(taskId, after(ctx)); // a missing task answers 404 here
+    String taskId = readableTask(ctx, "stream", Permission.SCAFFOLDER_TASK_READ).id(); // a missing task: 404
+    EventCursor cursor = scaffolder.subscribe(taskId, after(ctx));
     HttpServletResponse res = ctx.res();
     res.setStatus(200);
     res.setContentType("text/event-stream");

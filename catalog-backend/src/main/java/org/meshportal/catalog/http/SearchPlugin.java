@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.meshportal.catalog.auth.Principal;
+import org.meshportal.catalog.permission.Permissions;
 import org.meshportal.indexer.EntityIndex;
 import org.meshportal.indexer.SearchRequest;
 import org.meshportal.indexer.SearchResult;
@@ -16,9 +18,11 @@ final class SearchPlugin implements Plugin {
   private final SearchSettings settings;
   private final Json json;
   private final RenderedBodies<SearchResult> rendered;
+  private final Permissions permissions;
 
-  SearchPlugin(EntityIndex index, SearchSettings settings, Json json) {
+  SearchPlugin(EntityIndex index, SearchSettings settings, Json json, Permissions permissions) {
     this.index = index;
+    this.permissions = permissions;
     this.settings = settings;
     this.json = json;
     SearchRequest.Highlight highlight = SearchParams.highlight(settings);
@@ -37,7 +41,9 @@ final class SearchPlugin implements Plugin {
 
   private void query(Context ctx) {
     SearchRequest request = SearchParams.parse(ctx.queryParamMap(), settings);
-    SearchResult result = index.search(request);
+    // catalog.entity.read is applied inside the index: counts, pages and ranks are the caller's own
+    Principal principal = ctx.attribute(HttpServer.PRINCIPAL);
+    SearchResult result = permissions.readable(principal).search(request);
     String query = ctx.queryString();
     json.writeBytes(ctx, 200, rendered.body(query == null ? "" : query, result));
   }

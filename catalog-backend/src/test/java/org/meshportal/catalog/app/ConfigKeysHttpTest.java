@@ -243,7 +243,7 @@ class ConfigKeysHttpTest {
   }
 
   @Test
-  void permission_enabled_is_accepted_and_said_to_be_a_no_op_at_start() throws IOException {
+  void permission_enabled_without_a_policy_denies_and_says_so_at_start() throws IOException {
     try (StderrCapture stderr = new StderrCapture()) {
       LoopbackHttp http = start("""
           permission:
@@ -252,13 +252,14 @@ class ConfigKeysHttpTest {
             providers:
               guest: {}
           """);
-      assertTrue(stderr.text().contains("WARN org.meshportal.catalog.app.Application - permission.enabled is true, but this "
-          + "server has no permission framework yet"), stderr.text());
-      // and indeed: a user is allowed what the permission framework would have to decide
+      assertTrue(stderr.text().contains("WARN org.meshportal.catalog.app.Application - permission.enabled is true without "
+          + "permission.rbac.policies-csv-file or admin users"), stderr.text());
+      // and indeed: no line allows anything, so a user is denied (a restricted-token-free default deny)
       String token = http.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
       LoopbackHttp.Response r = http.post("/api/permission/authorize", AUTHORIZE, "Authorization", "Bearer " + token);
       assertEquals(200, r.status(), r.body());
-      assertEquals("ALLOW", r.json().at("/items/1/result").asText());
+      assertEquals("DENY", r.json().at("/items/1/result").asText());
+      assertEquals("DENY", r.json().at("/items/3/result").asText());
     }
   }
 }

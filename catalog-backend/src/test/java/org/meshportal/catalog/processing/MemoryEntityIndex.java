@@ -105,5 +105,10 @@ final class MemoryEntityIndex implements EntityIndex {
   }
 
   @Override
+  public EntityIndex visibleOnly(EntityPredicate visible) {
+    throw new UnsupportedOperationException();
+  }
+
+  @Override
   public void close() {}
 }

@@ -92,6 +92,17 @@ public class LoopbackHttp {
         .header("Content-Type", "application/json"));
   }
 
+  /** As {@link #send(String, String, String)} with extra headers (name/value pairs), e.g. Authorization. */
+  public Response send(String method, String path, String body, String... headers) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+        .header("Content-Type", "application/json");
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return send(b);
+  }
+
   /** Polls (bounded, 60 s) until {@code condition} holds. */
   public static void awaitTrue(BooleanSupplier condition, String what) {
     await(() -> condition.getAsBoolean() ? Boolean.TRUE : null, what);

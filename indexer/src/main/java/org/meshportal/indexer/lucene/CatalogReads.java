@@ -45,11 +45,41 @@ final class CatalogReads {
   private final IndexSearcher searcher;
   private final ReaderTables tables;
   private final ObjectMapper json;
+  /** The documents the caller may see (a permission filter), or null for all of them. */
+  private final FixedBitSet visible;
 
   CatalogReads(IndexSearcher searcher, ReaderTables tables, ObjectMapper json) {
+    this(searcher, tables, json, (FixedBitSet) null);
+  }
+
+  private CatalogReads(IndexSearcher searcher, ReaderTables tables, ObjectMapper json, FixedBitSet visible) {
     this.searcher = searcher;
     this.tables = tables;
     this.json = json;
+    this.visible = visible;
+  }
+
+  private record VisibleKey(EntityPredicate visible) {}
+
+  /**
+   * Reads restricted to the documents matching {@code visible}. The matching set is computed once
+   * per reader generation and predicate (one bit per document) and intersected with every match
+   * before anything is counted, sorted or paged.
+   */
+  static CatalogReads visibleOnly(IndexSearcher searcher, ReaderTables tables, ObjectMapper json,
+      EntityPredicate visible) throws IOException {
+    VisibleKey key = new VisibleKey(visible);
+    FixedBitSet bits = tables.results().get(key);
+    if (bits == null) {
+      bits = new CatalogReads(searcher, tables, json).match(visible);
+      tables.results().put(key, bits, bits.length() / 8);
+    }
+    return new CatalogReads(searcher, tables, json, bits);
+  }
+
+  /** How many live documents this reader may see. */
+  int visibleCount() {
+    return visible == null ? searcher.getIndexReader().numDocs() : visible.cardinality();
   }
 
   IndexSearcher searcher() {
@@ -65,7 +95,7 @@ final class CatalogReads {
   /** The stored JSON of the live document whose keyword {@code field} equals {@code value}. */
   byte[] byKey(String field, String value) throws IOException {
     int doc = docByKey(field, value);
-    return doc < 0 ? null : storedJson(doc);
+    return doc < 0 || (visible != null && !visible.get(doc)) ? null : storedJson(doc);
   }
 
   private int docByKey(String field, String value) throws IOException {
@@ -137,7 +167,7 @@ final class CatalogReads {
   }
 
   List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) throws IOException {
-    FixedBitSet allowed = filter == null || filter instanceof EntityPredicate.MatchAll ? null : match(filter);
+    FixedBitSet allowed = filter == null || filter instanceof EntityPredicate.MatchAll ? visible : match(filter);
     int[] docs = new int[refs.size()];
     int found = 0;
     KeyLookup lookup = new KeyLookup(IndexFields.REF);
@@ -165,8 +195,16 @@ final class CatalogReads {
 
   // ---- matching -----------------------------------------------------------------------------
 
-  /** The live documents matching {@code filter}, as global doc ids. */
+  /** The live, visible documents matching {@code filter}, as global doc ids. */
   FixedBitSet match(EntityPredicate filter) throws IOException {
+    FixedBitSet bits = matchAll(filter);
+    if (visible != null) {
+      bits.and(visible);
+    }
+    return bits;
+  }
+
+  private FixedBitSet matchAll(EntityPredicate filter) throws IOException {
     int maxDoc = searcher.getIndexReader().maxDoc();
     FixedBitSet bits = new FixedBitSet(Math.max(1, maxDoc));
     Query query = PredicateQueries.of(filter == null ? new EntityPredicate.MatchAll() : filter);

@@ -65,8 +65,15 @@ final class CatalogSearch {
   private final ObjectMapper json;
   private final Analyzer analyzer;
   private final SearchQueryParts parts;
+  /** The caller's visibility (permission filter), applied before counting and ranking; null: none. */
+  private final Query visible;
 
   CatalogSearch(IndexSearcher searcher, ObjectMapper json, SearchQueryParts parts) {
+    this(searcher, json, parts, null);
+  }
+
+  CatalogSearch(IndexSearcher searcher, ObjectMapper json, SearchQueryParts parts, Query visible) {
+    this.visible = visible;
     this.searcher = searcher;
     this.json = json;
     this.parts = parts;
@@ -142,6 +149,9 @@ final class CatalogSearch {
       List<BytesRef> values = filter.getValue().stream()
           .map(v -> new BytesRef(v.toLowerCase(Locale.ROOT))).toList();
       query.add(new TermInSetQuery(IndexFields.SEARCH_FILTER_PREFIX + filter.getKey(), values), Occur.FILTER);
+    }
+    if (visible != null) {
+      query.add(visible, Occur.FILTER);
     }
     return query.build();
   }

@@ -314,24 +314,34 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   @Override
   public Optional<byte[]> byRef(String canonicalRef) {
-    return read(s -> Optional.ofNullable(s.byKey(IndexFields.REF, canonicalRef.toLowerCase(Locale.ROOT))));
+    return byRef(canonicalRef, null);
+  }
+
+  private Optional<byte[]> byRef(String canonicalRef, EntityPredicate visible) {
+    return read(visible, s -> Optional.ofNullable(s.byKey(IndexFields.REF, canonicalRef.toLowerCase(Locale.ROOT))));
   }
 
   @Override
   public Optional<byte[]> byUid(String uid) {
-    return read(s -> Optional.ofNullable(s.byKey(IndexFields.UID, uid)));
+    return byUid(uid, null);
+  }
+
+  private Optional<byte[]> byUid(String uid, EntityPredicate visible) {
+    return read(visible, s -> Optional.ofNullable(s.byKey(IndexFields.UID, uid)));
   }
 
   // Reads that the frontend repeats go through the generation's result cache. Keys name the
-  // projection by its field list (FieldProjection has no value equality); hits are copied so a
-  // caller may change the list it gets.
+  // projection by its field list (FieldProjection has no value equality) and the caller's
+  // visibility (null: everything); hits are copied so a caller may change the list it gets.
   private record ListKey(EntityPredicate filter, List<OrderField> order, Integer limit, Integer offset, String after,
-      List<String> fields) {}
+      List<String> fields, EntityPredicate visible) {}
 
   private record QueryKey(EntityPredicate filter, List<OrderField> order, FullTextFilter fullText, int limit, int offset,
-      boolean countTotal, String cursor, List<String> fields) {}
+      boolean countTotal, String cursor, List<String> fields, EntityPredicate visible) {}
 
-  private record FacetsKey(EntityPredicate filter, List<String> facets) {}
+  private record FacetsKey(EntityPredicate filter, List<String> facets, EntityPredicate visible) {}
+
+  private record SearchKey(SearchRequest request, EntityPredicate visible) {}
 
   /**
    * Not cached: a batch is a handful of term lookups, and batches seldom repeat exactly, so cached
@@ -339,14 +349,23 @@ public final class LuceneEntityIndex implements EntityIndex {
    */
   @Override
   public List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) {
-    return read(s -> s.byRefs(refs, filter, fields));
+    return byRefs(refs, filter, fields, null);
+  }
+
+  private List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields,
+      EntityPredicate visible) {
+    return read(visible, s -> s.byRefs(refs, filter, fields));
   }
 
   @Override
   public ListResult list(ListRequest request) {
+    return list(request, null);
+  }
+
+  private ListResult list(ListRequest request, EntityPredicate visible) {
     ListKey key = new ListKey(request.filter(), request.order(), request.limit(), request.offset(), request.after(),
-        fieldsOf(request.fields()));
-    return read(s -> {
+        fieldsOf(request.fields()), visible);
+    return read(visible, s -> {
       ListResult hit = s.results().get(key);
       if (hit == null) {
         hit = s.list(request);
@@ -358,9 +377,13 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   @Override
   public QueryResult query(QueryRequest request) {
+    return query(request, null);
+  }
+
+  private QueryResult query(QueryRequest request, EntityPredicate visible) {
     QueryKey key = new QueryKey(request.filter(), request.orderFields(), request.fullText(), request.limit(),
-        request.offset(), request.countTotal(), request.cursor(), fieldsOf(request.fields()));
-    return read(s -> {
+        request.offset(), request.countTotal(), request.cursor(), fieldsOf(request.fields()), visible);
+    return read(visible, s -> {
       QueryResult hit = s.results().get(key);
       if (hit == null) {
         hit = s.query(request);
@@ -372,8 +395,12 @@ public final class LuceneEntityIndex implements EntityIndex {
 
   @Override
   public Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets) {
-    FacetsKey key = new FacetsKey(filter, List.copyOf(facets));
-    return read(s -> {
+    return facets(filter, facets, null);
+  }
+
+  private Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets, EntityPredicate visible) {
+    FacetsKey key = new FacetsKey(filter, List.copyOf(facets), visible);
+    return read(visible, s -> {
       Map<String, List<FacetCount>> hit = s.results().get(key);
       if (hit == null) {
         hit = s.facets(filter, facets);
@@ -403,14 +430,105 @@ public final class LuceneEntityIndex implements EntityIndex {
    */
   @Override
   public SearchResult search(SearchRequest request) {
-    return read(s -> {
-      SearchResult hit = s.results().get(request); // a record: equal requests are one key
+    return search(request, null);
+  }
+
+  private SearchResult search(SearchRequest request, EntityPredicate visible) {
+    Object key = visible == null ? request : new SearchKey(request, visible); // records: equal requests are one key
+    return read(visible, s -> {
+      SearchResult hit = s.results().get(key);
       if (hit == null) {
-        hit = new CatalogSearch(s.searcher(), json, searchParts).search(request);
-        s.results().put(request, hit, SEARCH_HIT_BYTES * hit.results().size());
+        hit = new CatalogSearch(s.searcher(), json, searchParts, visible == null ? null : PredicateQueries.of(visible))
+            .search(request);
+        s.results().put(key, hit, SEARCH_HIT_BYTES * hit.results().size());
       }
       return hit;
     });
+  }
+
+  @Override
+  public EntityIndex visibleOnly(EntityPredicate visible) {
+    if (visible == null || visible instanceof EntityPredicate.MatchAll) {
+      return new Visible(null);
+    }
+    return new Visible(visible);
+  }
+
+  /** The read view of {@link #visibleOnly}; every read passes its predicate down to {@link CatalogReads}. */
+  private final class Visible implements EntityIndex {
+    private final EntityPredicate visible;
+
+    Visible(EntityPredicate visible) {
+      this.visible = visible;
+    }
+
+    @Override
+    public void apply(Collection<? extends JsonNode> upserts, Collection<String> deletedRefs, long storeGeneration) {
+      throw new UnsupportedOperationException("a visibility view is read-only");
+    }
+
+    @Override
+    public void replaceAll(Collection<? extends JsonNode> entities, long storeGeneration) {
+      throw new UnsupportedOperationException("a visibility view is read-only");
+    }
+
+    @Override
+    public long storeGeneration() {
+      return LuceneEntityIndex.this.storeGeneration();
+    }
+
+    @Override
+    public int size() {
+      return visible == null ? LuceneEntityIndex.this.size() : read(visible, s -> s.visibleCount());
+    }
+
+    @Override
+    public Optional<byte[]> byRef(String canonicalRef) {
+      return LuceneEntityIndex.this.byRef(canonicalRef, visible);
+    }
+
+    @Override
+    public Optional<byte[]> byUid(String uid) {
+      return LuceneEntityIndex.this.byUid(uid, visible);
+    }
+
+    @Override
+    public List<byte[]> byRefs(List<String> refs, EntityPredicate filter, FieldProjection fields) {
+      return LuceneEntityIndex.this.byRefs(refs, filter, fields, visible);
+    }
+
+    @Override
+    public ListResult list(ListRequest request) {
+      return LuceneEntityIndex.this.list(request, visible);
+    }
+
+    @Override
+    public QueryResult query(QueryRequest request) {
+      return LuceneEntityIndex.this.query(request, visible);
+    }
+
+    @Override
+    public Map<String, List<FacetCount>> facets(EntityPredicate filter, List<String> facets) {
+      return LuceneEntityIndex.this.facets(filter, facets, visible);
+    }
+
+    @Override
+    public SearchResult search(SearchRequest request) {
+      return LuceneEntityIndex.this.search(request, visible);
+    }
+
+    @Override
+    public EntityIndex visibleOnly(EntityPredicate more) {
+      if (more == null || more instanceof EntityPredicate.MatchAll) {
+        return this;
+      }
+      return new Visible(visible == null ? more : new EntityPredicate.All(List.of(visible, more)));
+    }
+
+    @Override
+    public void close() {
+      // the view owns nothing; the index is closed by its owner
+    }
   }
 
   private interface Read<T> {
@@ -418,6 +536,11 @@ public final class LuceneEntityIndex implements EntityIndex {
   }
 
   private <T> T read(Read<T> body) {
+    return read(null, body);
+  }
+
+  /** @param visible the caller's visibility, or null for everything */
+  private <T> T read(EntityPredicate visible, Read<T> body) {
     ensureOpen();
     SearcherManager manager = searchers;
     IndexSearcher searcher;
@@ -427,7 +550,10 @@ public final class LuceneEntityIndex implements EntityIndex {
       throw new UncheckedIOException(e);
     }
     try {
-      return body.run(new CatalogReads(searcher, tablesFor(searcher), json));
+      ReaderTables tables = tablesFor(searcher);
+      return body.run(visible == null
+          ? new CatalogReads(searcher, tables, json)
+          : CatalogReads.visibleOnly(searcher, tables, json, visible));
     } catch (IOException e) {
       throw new UncheckedIOException("Reading the entity index failed: " + e.getMessage(), e);
     } finally {
