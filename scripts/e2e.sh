@@ -106,7 +106,10 @@ YAML
 DEMO_DIR="$WORK/demo-permissions" start_replica permissions "$PORT" "auth:
   providers:
     guest:
-      ownershipEntityRefs: [user:default/guest, group:default/team-orders]
+      # a user the demo catalog does not have: the guest then gets exactly these refs (a guest that
+      # is in the catalog gets its groups from there, as in Backstage)
+      userEntityRef: user:default/orders-viewer
+      ownershipEntityRefs: [user:default/orders-viewer, group:default/team-orders]
 permission:
   enabled: true
   rbac:
