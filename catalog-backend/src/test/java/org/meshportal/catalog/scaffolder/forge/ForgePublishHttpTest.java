@@ -50,6 +50,8 @@ class ForgePublishHttpTest {
   private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
   private Application app;
   private LoopbackHttp http;
+  /** The event stream of the last task {@link #runTask} ran. */
+  private String taskLog = "";
 
   /** One request the fake API received. */
   private static final String USER_TOKEN = "user-oauth-token-7f3";
@@ -84,13 +86,27 @@ class ForgePublishHttpTest {
         // allowedHosts as Backstage's own templates write it (react-ssr-template: [github.com])
         template("gh-create", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
             + "description: the web\nrepoVisibility: internal\ndefaultBranch: main\nallowedHosts: ['" + gh + "']\n"),
+        // Backstage's repository options: an admin team, collaborators (one GitHub refuses), topics, protection
+        template("gh-settings", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=configured'\n"
+            + "defaultBranch: main\naccess: acme/admins\ntopics: [Web, api]\n"
+            + "collaborators:\n  - {user: 'user:default/jdoe', access: push}\n  - {team: devs, access: pull}\n"
+            + "  - {team: ghost, access: admin}\n"
+            + "requiredApprovingReviewCount: 2\nrequireCodeOwnerReviews: true\nrequiredStatusCheckContexts: [ci]\n"
+            + "protectEnforceAdmins: false\nrequiredCommitSigning: true\n"
+            + "bypassPullRequestAllowances: {teams: [release]}\n"),
+        template("gh-unprotected", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=plain'\n"
+            + "protectDefaultBranch: false\n"),
+        template("gh-unknown-team", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=orphan'\n"
+            + "access: acme/nobody\n"),
+        template("gl-mr-delete", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
+            + "branchName: del-branch\ntitle: Remove it\ndescription: removes the descriptor\ncommitAction: delete\n"),
         template("gh-not-allowed-host", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
             + "allowedHosts: [github.com]\n"),
         template("gh-taken", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=taken'\n"),
         template("gh-pr", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=existing'\n"
             + "branchName: feature\ntitle: Add web\ndescription: adds it\ntargetPath: web\n"),
         template("gl-create", "publish:gitlab", "repoUrl: '" + gl + "?owner=acme&repo=lab'\n"
-            + "repoVisibility: public\ndefaultBranch: main\n"),
+            + "repoVisibility: public\ndefaultBranch: main\ntopics: [web]\n"),
         template("gl-mr", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
             + "branchName: mr-branch\ntitle: Add lab\ndescription: adds lab\nremoveSourceBranch: true\n"),
         template("gh-user", "publish:github", "repoUrl: '" + gh + "?owner=jdoe&repo=mine'\n"),
@@ -171,6 +187,16 @@ class ForgePublishHttpTest {
             out.put("name", name).put("clone_url", gh + "/acme/" + name + ".git").put("html_url", gh + "/acme/" + name);
           }
         }
+        case "GET /gh/orgs/acme/teams/admins" -> out.put("slug", "admins");
+        case "PUT /gh/orgs/acme/teams/admins/repos/acme/configured", "PUT /gh/orgs/acme/teams/devs/repos/acme/configured",
+            "PUT /gh/repos/acme/configured/collaborators/jdoe" -> status = 204;
+        case "PUT /gh/repos/acme/configured/topics" -> out.set("names", body.path("names"));
+        case "PUT /gh/repos/acme/web/branches/main/protection", "PUT /gh/repos/acme/configured/branches/main/protection",
+            "POST /gh/repos/acme/configured/branches/main/protection/required_signatures" -> out.put("url", "x");
+        case "POST /gl/api/v4/projects/100/repository/commits" -> {
+          status = 201;
+          out.put("id", "d".repeat(40));
+        }
         case "GET /gh/users/jdoe" -> out.put("login", "jdoe").put("type", "User");
         case "POST /gh/user/repos" -> {
           GitCli.git(Files.createDirectories(served.resolveSibling("jdoe")), "init", "-q", "--bare", "mine.git");
@@ -245,7 +271,13 @@ class ForgePublishHttpTest {
     assertEquals(githubGit.baseUrl() + "/acme/web/blob/main", out.path("repoContentsUrl").asText());
     assertEquals(head, out.path("commitHash").asText());
 
-    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos"), calls());
+    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos",
+        "PUT /gh/repos/acme/web/branches/main/protection"), calls(), "the default branch is protected, as in Backstage");
+    JsonNode protection = requests.get(2).body();
+    assertEquals(1, protection.at("/required_pull_request_reviews/required_approving_review_count").asInt(), protection.toString());
+    assertTrue(protection.at("/required_status_checks/strict").asBoolean());
+    assertTrue(protection.path("enforce_admins").asBoolean());
+    assertTrue(protection.path("restrictions").isNull());
     Recorded create = requests.get(1);
     assertEquals("web", create.body().path("name").asText());
     assertEquals("the web", create.body().path("description").asText());
@@ -258,11 +290,68 @@ class ForgePublishHttpTest {
   void publish_github_for_a_user_creates_the_repository_under_the_token_user() throws Exception {
     JsonNode done = runTask("gh-user");
     assertEquals("completed", status(done), done.toString());
-    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos"), calls());
+    // GitHub refuses the protection (here: 404): logged and skipped, as Backstage does
+    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos", "PUT /gh/repos/jdoe/mine/branches/master/protection"),
+        calls());
     assertEquals("mine", requests.get(1).body().path("name").asText());
     assertFalse(requests.get(1).body().has("visibility"), "the user route takes private, not visibility");
     assertEquals(GitCli.git(served.resolveSibling("jdoe"), "--git-dir", "mine.git", "rev-parse", "refs/heads/master").trim(),
         done.at("/output/commitHash").asText(), "Backstage's default branch is master");
+  }
+
+  @Test
+  void publish_github_sets_access_collaborators_topics_and_branch_protection() throws Exception {
+    JsonNode done = runTask("gh-settings");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals("kind: Component", git("--git-dir", "configured.git", "show", "main:catalog-info.yaml"));
+    assertEquals(List.of("GET /gh/users/acme", "GET /gh/orgs/acme/teams/admins", "POST /gh/orgs/acme/repos",
+        "PUT /gh/orgs/acme/teams/admins/repos/acme/configured", "PUT /gh/repos/acme/configured/collaborators/jdoe",
+        "PUT /gh/orgs/acme/teams/devs/repos/acme/configured", "PUT /gh/orgs/acme/teams/ghost/repos/acme/configured",
+        "PUT /gh/repos/acme/configured/topics", "PUT /gh/repos/acme/configured/branches/main/protection",
+        "POST /gh/repos/acme/configured/branches/main/protection/required_signatures"), calls());
+    assertEquals("admin", requests.get(3).body().path("permission").asText());
+    assertEquals("push", requests.get(4).body().path("permission").asText(), "user:default/jdoe is the user jdoe");
+    assertEquals("pull", requests.get(5).body().path("permission").asText());
+    assertEquals("[\"web\",\"api\"]", requests.get(7).body().path("names").toString(), "topics are lowercased");
+    JsonNode protection = requests.get(8).body();
+    assertEquals(2, protection.at("/required_pull_request_reviews/required_approving_review_count").asInt(), protection.toString());
+    assertTrue(protection.at("/required_pull_request_reviews/require_code_owner_reviews").asBoolean());
+    assertEquals("[\"release\"]", protection.at("/required_pull_request_reviews/bypass_pull_request_allowances/teams").toString());
+    assertEquals("[\"ci\"]", protection.at("/required_status_checks/contexts").toString());
+    assertFalse(protection.path("enforce_admins").asBoolean());
+    assertTrue(requests.stream().allMatch(Recorded::bearer));
+    // the team GitHub does not know is skipped with a line in the log, as in Backstage
+    assertTrue(taskLog.contains("Skipping admin access for ghost"), taskLog);
+  }
+
+  @Test
+  void publish_github_without_protection_and_with_an_unknown_access_team() throws Exception {
+    JsonNode done = runTask("gh-unprotected");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos"), calls());
+    requests.clear();
+
+    JsonNode refused = runTask("gh-unknown-team");
+    assertEquals("failed", status(refused), refused.toString());
+    assertEquals("InputError", refused.at("/error/name").asText(), refused.toString());
+    assertTrue(refused.at("/error/message").asText().contains("acme/nobody"), refused.toString());
+    assertEquals(List.of("GET /gh/users/acme", "GET /gh/orgs/acme/teams/nobody"), calls(), "no repository is created");
+    assertFalse(Files.exists(served.resolve("orphan.git")));
+  }
+
+  @Test
+  void publish_gitlab_merge_request_with_commit_action_delete_deletes_through_the_commits_api() throws Exception {
+    JsonNode done = runTask("gl-mr-delete");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gl/api/v4/projects/acme%2Fexisting", "POST /gl/api/v4/projects/100/repository/commits",
+        "POST /gl/api/v4/projects/100/merge_requests"), calls());
+    JsonNode commit = requests.get(1).body();
+    assertEquals("del-branch", commit.path("branch").asText(), commit.toString());
+    assertEquals("main", commit.path("start_branch").asText());
+    assertEquals("[{\"action\":\"delete\",\"file_path\":\"catalog-info.yaml\"}]", commit.path("actions").toString());
+    assertEquals("d".repeat(40), done.at("/output/commitHash").asText(), done.toString());
+    assertEquals("del-branch", requests.get(2).body().path("source_branch").asText());
+    assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("del-branch"), "nothing was pushed");
   }
 
   @Test
@@ -308,6 +397,7 @@ class ForgePublishHttpTest {
 
     assertEquals(List.of("GET /gl/api/v4/namespaces?search=acme", "POST /gl/api/v4/projects"), calls());
     JsonNode create = requests.get(1).body();
+    assertEquals("[\"web\"]", create.path("topics").toString());
     assertEquals(42, create.path("namespace_id").asInt(), "the namespace whose full path is the owner");
     assertEquals("lab", create.path("name").asText());
     assertEquals("public", create.path("visibility").asText());
@@ -403,10 +493,21 @@ class ForgePublishHttpTest {
     assertFalse(Files.exists(served.resolve("web.git")));
     assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("b\n"));
 
+    // The repository options and commitAction delete are accepted and still send nothing in a dry run
+    ObjectNode ghInput = (ObjectNode) steps.get(0).get("input");
+    ghInput.putArray("topics").add("web");
+    ghInput.put("requiredApprovingReviewCount", 2).put("protectDefaultBranch", true);
+    ghInput.putArray("collaborators").addObject().put("team", "devs").put("access", "push");
+    ((ObjectNode) steps.get(1).get("input")).put("commitAction", "delete");
+    LoopbackHttp.Response options = http.post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(200, options.status(), options.body());
+    assertEquals(List.of(), calls());
+
     // An option Backstage has and we do not is refused, not dropped, even in a dry run.
-    ((ObjectNode) steps.get(0).get("input")).putArray("topics").add("web");
+    ghInput.putObject("secrets").put("TOKEN", "x");
     LoopbackHttp.Response extra = http.post("/api/scaffolder/v2/dry-run", body.toString());
-    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("topics"),
+    assertEquals(400, extra.status(), extra.body());
+    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("secrets"),
         extra.body());
     assertEquals(List.of(), calls());
   }
@@ -468,6 +569,7 @@ class ForgePublishHttpTest {
             URI.create("http://127.0.0.1:" + app.port() + "/api/scaffolder/v2/tasks/" + id + "/eventstream"))
         .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertFalse(r.body().contains(TOKEN), "the token never reaches the task's events");
+    taskLog = r.body();
     String[] lines = r.body().split("\n");
     for (int i = 0; i < lines.length - 1; i++) {
       if (lines[i].equals("event: completion") && lines[i + 1].startsWith("data: ")) {
