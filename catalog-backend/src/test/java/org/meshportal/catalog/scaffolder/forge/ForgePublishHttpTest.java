@@ -512,6 +512,143 @@ class ForgePublishHttpTest {
     assertEquals(List.of(), calls());
   }
 
+  /**
+   * The steps of the nine templates of backstage/software-templates, in their shapes (our own
+   * templates: action ids, input names and expressions as they use them), answered by the dry-run
+   * route, which refuses an unknown action (404) or an input its schema does not take (400) before
+   * any step runs. Seven are accepted; the two whose fetch action is not built in (fetch:cookiecutter,
+   * fetch:rails: Backstage modules of their own that run the tools) are refused. pull-request's
+   * fetch:plain of a remote GitHub tree fails when it runs: template files are read from the
+   * template's own folder only.
+   */
+  @Test
+  void the_shapes_of_backstages_nine_templates_are_accepted_up_front_or_refused_naming_the_action() throws Exception {
+    String register = """
+        - id: register
+          action: catalog:register
+          input: {repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: /catalog-info.yaml}
+        """;
+    String github = """
+        - id: publish
+          action: publish:github
+          input:
+            allowedHosts: %s
+            description: This is ${{ parameters.name }}
+            repoUrl: ${{ parameters.repoUrl }}
+        """;
+    String fetch = """
+        - id: fetch
+          action: fetch:template
+          input:
+            url: ./skeleton
+            %s
+            values:
+              name: ${{ parameters.name }}
+              destination: ${{ parameters.repoUrl | parseRepoUrl }}
+              owner: ${{ parameters.owner }}
+              http_port: 8080
+        """;
+    Map<String, String> shapes = new java.util.LinkedHashMap<>();
+    shapes.put("clean-architecture-app", fetch.formatted("") + github.formatted("['github.com', 'dev.azure.com']") + register);
+    shapes.put("create-react-app", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("docs-template", fetch.formatted("") + github.formatted("[github.com]") + register);
+    shapes.put("react-ssr-template", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("springboot-grpc-template", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("gitlab-merge-request", fetch.formatted("targetPath: ${{ parameters.targetPath }}") + """
+        - id: publish
+          action: publish:gitlab:merge-request
+          input:
+            repoUrl: ${{ parameters.repoUrl }}
+            title: Creating catalog-info.yaml ${{ parameters.name }}
+            branchName: ${{ parameters.branchName }}
+            description: |
+              # New project: ${{ parameters.name }}
+              ${{ parameters.description if parameters.description }}
+            targetPath: ${{ parameters.targetPath if parameters.targetPath else '.' }}
+            token: ${{ secrets.USER_OAUTH_TOKEN }}
+            commitAction: create
+            removeSourceBranch: true
+            assignee: ${{ parameters.assignee }}
+        """);
+    shapes.put("pull-request", fetch.formatted("") + """
+        - id: fetch-docs
+          action: fetch:plain
+          input: {targetPath: ./community, url: 'https://github.com/acme/community/tree/main/sessions'}
+        - id: publish
+          action: publish:github:pull-request
+          input:
+            repoUrl: ${{ parameters.repoUrl }}
+            title: "Create new project: ${{ parameters.name }}"
+            branchName: create-${{ parameters.name }}
+            description: |
+              # New project: ${{ parameters.name }}
+              ${{ parameters.description if parameters.description }}
+            targetPath: ${{ parameters.targetPath if parameters.targetPath else parameters.name }}
+        """);
+    shapes.put("docs-template-cookiecutter", """
+        - id: fetch
+          action: fetch:cookiecutter
+          input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}
+        """ + github.formatted("[github.com]") + register);
+    shapes.put("rails-demo", """
+        - id: fetch-base
+          action: fetch:rails
+          input: {url: ./template, values: {name: '${{ parameters.name }}', railsArguments: {minimal: true}}}
+        - name: Write Catalog information
+          action: catalog:write
+          input:
+            entity:
+              apiVersion: backstage.io/v1alpha1
+              kind: Component
+              metadata:
+                name: ${{ parameters.name }}
+                annotations: {github.com/project-slug: '${{ parameters.repoUrl | projectSlug }}'}
+              spec: {type: service, lifecycle: production, owner: '${{ parameters.owner }}'}
+            filePath: catalog-info.yaml
+        - id: publish
+          if: ${{ parameters.dryRun !== true }}
+          action: publish:github
+          input: {allowedHosts: [github.com], description: 'This is ${{ parameters.name }}', repoUrl: '${{ parameters.repoUrl }}'}
+        - name: Results
+          if: ${{ parameters.dryRun }}
+          action: debug:log
+          input: {listWorkspace: true}
+        """);
+    Map<String, Integer> answered = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> shape : shapes.entrySet()) {
+      String yaml = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: " + shape.getKey()
+          + "}\nspec:\n  type: service\n  steps:\n" + shape.getValue().indent(4)
+          + "  output:\n    links: [{title: Repository, url: '${{ steps.publish.output.remoteUrl }}'}]\n";
+      ObjectNode body = LoopbackHttp.JSON.createObjectNode();
+      body.set("template", org.meshportal.model.YamlDocuments.parse(yaml.getBytes(StandardCharsets.UTF_8),
+          org.meshportal.model.YamlDocuments.Limits.ofMaxBytes(1 << 20)).documents().get(0).entity());
+      body.putObject("values").put("name", "web").put("owner", "group:default/team")
+          .put("repoUrl", "github.com?owner=acme&repo=web").put("branchName", "b").put("targetPath", "web")
+          .put("assignee", "jdoe").put("dryRun", true);
+      body.putObject("secrets").put("USER_OAUTH_TOKEN", "user-token-9c2e");
+      body.putArray("directoryContents").addObject().put("path", "skeleton/catalog-info.yaml")
+          .put("base64Content", Base64.getEncoder().encodeToString("name: ${{ values.name }}\n".getBytes(StandardCharsets.UTF_8)));
+      LoopbackHttp.Response r = http.post("/api/scaffolder/v2/dry-run", body.toString());
+      answered.put(shape.getKey(), r.status());
+      if (r.status() == 200 && shape.getKey().equals("pull-request")) {
+        // fetch:plain of a remote tree: this server reads template files only from the template's own folder
+        assertTrue(r.body().contains("\"stepId\":\"fetch-docs\",\"status\":\"failed\""), r.body());
+      } else if (r.status() == 200) {
+        assertFalse(r.body().contains("\"status\":\"failed\""), shape.getKey() + ": " + r.body());
+      } else {
+        assertEquals("NotFoundError", r.json().at("/error/name").asText(), r.body());
+        assertTrue(r.json().at("/error/message").asText().startsWith("Template action with ID 'fetch:"), r.body());
+      }
+    }
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    shapes.keySet().forEach(k -> expected.put(k, k.equals("docs-template-cookiecutter") || k.equals("rails-demo") ? 404 : 200));
+    assertEquals(expected, answered);
+    assertEquals(List.of(), calls(), "dry runs call no forge");
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private List<String> calls() {
