@@ -135,7 +135,7 @@ final class MeshDeriver {
     }
     apisDerived = exports.size();
     accountDeriver.instances(accounts, boundGroups, exports, providers);
-    tally();
+    tally(exports.values());
     Map<String, List<String>> files = new TreeMap<>();
     sources.forEach((ref, set) -> {
       if (entities.containsKey(ref)) {
@@ -146,7 +146,7 @@ final class MeshDeriver {
     return new MeshResult(List.copyOf(entities.values()), List.copyOf(relations), List.copyOf(problems),
         java.util.Collections.unmodifiableMap(new TreeMap<>(index.counts)),
         java.util.Collections.unmodifiableMap(skipped), java.util.Collections.unmodifiableMap(files),
-        List.copyOf(adoptions));
+        List.copyOf(adoptions), List.copyOf(descriptors));
   }
 
   final Set<MeshDoc> used = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
@@ -154,29 +154,79 @@ final class MeshDeriver {
   final Map<String, String> outcomes = new TreeMap<>();
 
   /**
-   * Accounts for every document: one that fed no entity and has no problem of its own is counted as
-   * skipped (kinds the mapping does not use, and mapped ones that led nowhere, e.g. a schema no export names).
+   * Accounts for every document: one that fed no entity and has no problem of its own gets a warning
+   * saying why it maps to nothing (kinds the mapping does not use, and mapped ones that led nowhere,
+   * e.g. a schema no export names), and is counted in the skipped counts. Backstage descriptors are
+   * the catalog's: they are listed apart, for the caller to report when no catalog location reads them.
    */
-  private void tally() {
+  private void tally(java.util.Collection<Export> exports) {
     Set<String> reported = new java.util.HashSet<>();
     problems.forEach(p -> reported.add(p.file() + "#" + p.document()));
+    Set<String> exportedGroups = new java.util.HashSet<>();
+    for (Export e : exports) {
+      e.resources().forEach(r -> {
+        if (r.group() != null) {
+          exportedGroups.add(r.group());
+        }
+      });
+      e.schemas().forEach(s -> exportedGroups.add(s.group()));
+    }
+    List<MeshProblem> unmapped = new ArrayList<>();
     for (MeshDoc d : index.all) {
       String at = d.file() + "#" + d.index();
       if (used.contains(d)) {
         outcomes.put(at, "entity");
       } else if (reported.contains(at)) {
         outcomes.put(at, "problem");
+      } else if (MeshIndex.isBackstage(d)) {
+        outcomes.put(at, "descriptor");
+        descriptors.add(warning(d, "Backstage " + describe(d) + " is in the kcp tree, where the Platform Mesh"
+            + " mapping only adopts a System, the Domain platform-mesh or the Group platform-owners from it;"
+            + " no catalog location reads this file, so it is not an entity"));
       } else {
-        outcomes.put(at, "skipped");
+        outcomes.put(at, "unmapped");
         skipped.merge(d.countKey(), 1, Integer::sum);
+        unmapped.add(warning(d, describe(d) + " " + whyUnmapped(d, exportedGroups)));
       }
     }
+    problems.addAll(unmapped);
     // documents that never became documents (unreadable, or without apiVersion/kind) have their own problem
     problems.forEach(p -> {
       if (p.document() >= 0) {
         outcomes.putIfAbsent(p.file() + "#" + p.document(), "problem");
       }
     });
+  }
+
+  /** Backstage descriptors in the kcp tree that fed no derived entity (see {@link MeshResult#descriptors()}). */
+  final List<MeshProblem> descriptors = new ArrayList<>();
+
+  /** {@code <apiVersion> <Kind> '<name>'}, the way every unmapped-document warning starts. */
+  private static String describe(MeshDoc d) {
+    return d.apiVersion() + " " + d.kind() + (d.name() != null ? " '" + d.name() + "'" : " without metadata.name");
+  }
+
+  /** Why a document that fed no entity maps to nothing; stable wording, one sentence per case. */
+  private static String whyUnmapped(MeshDoc d, Set<String> exportedGroups) {
+    String ws = d.workspace();
+    return switch (d.group() + "/" + d.kind()) {
+      case "apis.kcp.io/APIResourceSchema" ->
+          "is not named by any APIExport in workspace " + ws + ", so it is part of no API";
+      case "apiextensions.k8s.io/CustomResourceDefinition" ->
+          "serves no resource of an APIExport or PublishedResource in workspace " + ws + ", so it is part of no API";
+      case "syncagent.kcp.io/PublishedResource" ->
+          "matches no APIExport in workspace " + ws + " (by projected group, schema or CRD), so it is part of no API";
+      case "ui.platform-mesh.io/ContentConfiguration" ->
+          "names no APIExport of workspace " + ws + " in its label ui.platform-mesh.io/content-for";
+      case "tenancy.kcp.io/Workspace" ->
+          "is not a provider workspace (spec.type.name: provider); other workspaces are mapped through their Accounts";
+      default -> MeshIndex.isMapped(d.group() + "/" + d.kind())
+          ? "in workspace " + ws + " feeds no entity of the Platform Mesh mapping"
+          : exportedGroups.contains(d.group())
+              ? "is not part of the Platform Mesh mapping: instances of " + d.group()
+                  + " become Resources only in a workspace whose own Account binds that API"
+              : "is not part of the Platform Mesh mapping";
+    };
   }
 
   /** Consumer groups per API ref, as the bindings gave them; kept by the reader for {@link #rederiveApis}. */
@@ -260,7 +310,7 @@ final class MeshDeriver {
     previousConsumers.forEach(consumers::putIfAbsent);
     return new MeshResult(List.copyOf(patched), previous.relations(), previous.problems(),
         previous.documentCounts(), previous.skippedCounts(), java.util.Collections.unmodifiableMap(files),
-        previous.adoptions());
+        previous.adoptions(), previous.descriptors());
   }
 
   /** Position of the entity with this ref in a result's entities, which are sorted by ref; -1 when absent. */

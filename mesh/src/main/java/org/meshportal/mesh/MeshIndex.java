@@ -30,7 +30,7 @@ final class MeshIndex {
   final Map<String, String> firstFile = new TreeMap<>();
   final Map<String, Integer> counts = new TreeMap<>();
   final List<MeshProblem> problems = new ArrayList<>();
-  /** Every document read, in file order: each must end in an entity, a problem or the skipped counts. */
+  /** Every document read, in file order: each must end in an entity, a problem of its own or a warning why it maps to nothing. */
   final List<MeshDoc> all = new ArrayList<>();
 
   MeshIndex(List<ParsedFile> files) {
@@ -47,9 +47,13 @@ final class MeshIndex {
     }
   }
 
+  static boolean isBackstage(MeshDoc doc) {
+    return doc.group().equals("backstage.io") || doc.group().endsWith(".backstage.io");
+  }
+
   private void sort(MeshDoc doc) {
     String group = doc.group();
-    if (group.equals("backstage.io") || group.endsWith(".backstage.io")) {
+    if (isBackstage(doc)) {
       backstage.add(doc);
       return;
     }

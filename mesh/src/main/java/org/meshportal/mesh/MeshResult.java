@@ -11,9 +11,13 @@ import java.util.Map;
  * @param relations extra relation edges, both directions, sorted
  * @param problems errors and warnings per file and document
  * @param documentCounts documents read per {@code apiVersion|kind}, including skipped ones
- * @param skippedCounts the part of {@code documentCounts} that mapped to nothing
+ * @param skippedCounts the part of {@code documentCounts} that mapped to nothing (each also has a warning in
+ *     {@code problems} saying why)
  * @param sourceFiles canonical entity ref to the repository files it was derived from
  * @param adoptions hand-written entities used in place of derived ones
+ * @param descriptors one warning per Backstage descriptor document in the kcp tree (the mapping only adopts
+ *     from them): the caller reports those of files it does not also read as catalog files, where they
+ *     become entities or errors of their own
  */
 public record MeshResult(
     List<ObjectNode> entities,
@@ -22,7 +26,8 @@ public record MeshResult(
     Map<String, Integer> documentCounts,
     Map<String, Integer> skippedCounts,
     Map<String, List<String>> sourceFiles,
-    List<MeshAdoption> adoptions) {
+    List<MeshAdoption> adoptions,
+    List<MeshProblem> descriptors) {
 
   public List<MeshProblem> errors() {
     return problems.stream().filter(MeshProblem::isError).toList();

@@ -136,7 +136,10 @@ class MeshShapesTest {
             + "apiVersion: apis.kcp.io/v1alpha1\nkind: APIBinding\nmetadata: {name: gone}\n"
             + "spec: {reference: {workspace: {path: 'root:providers:gone', exportName: gone.example.io}}}\n");
     List<MeshProblem> p = r.problems().stream().filter(x -> x.file().equals("kcp/root/orgs/acme/bindings.yaml")).toList();
-    assertEquals(1, p.size(), r.problems().toString());
+    assertEquals(2, p.size(), r.problems().toString());
+    assertEquals("WARNING kcp/root/orgs/acme/bindings.yaml#0: v1 ConfigMap 'x' is not part of the Platform Mesh mapping",
+        p.get(0).toString());
+    p = p.subList(1, 2);
     assertEquals(1, p.get(0).document());
     assertTrue(p.get(0).message().contains("'gone.example.io' in root:providers:gone"), p.toString());
     assertTrue(r.relations().isEmpty(), r.relations().toString());
@@ -210,7 +213,8 @@ class MeshShapesTest {
     var team = r.entities().stream().filter(e -> GeneratedRepoReadTest.ref(e).equals("group:platform-mesh/acme.team-a"))
         .findFirst().orElseThrow();
     assertEquals("{{ .data.team }}", team.path("metadata").path("title").asText(), team.toString());
-    List<MeshProblem> unquoted = r.problems().stream().filter(p -> p.file().equals("kcp/root/orgs/acme/unquoted.yaml")).toList();
+    List<MeshProblem> unquoted = r.problems().stream().filter(p -> p.file().equals("kcp/root/orgs/acme/unquoted.yaml")
+        && !p.message().endsWith("is not part of the Platform Mesh mapping")).toList();
     assertEquals(1, unquoted.size(), r.problems().toString());
     assertEquals(1, unquoted.get(0).document(), unquoted.toString());
     assertTrue(unquoted.get(0).message().startsWith("unquoted Go-template placeholders at .spec.displayName, .spec.data.tags[0]"),
@@ -232,14 +236,28 @@ class MeshShapesTest {
     MeshResult r = reader.read(MeshFiles.of(onDisk), null, List.of());
 
     assertEquals(org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES, reader.lastOutcomes, r.problems().toString());
-    long skipped = org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.values().stream().filter("skipped"::equals).count();
+    long skipped = org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.values().stream().filter("unmapped"::equals).count();
     assertEquals(skipped, r.skippedCounts().values().stream().mapToInt(Integer::intValue).sum(), r.skippedCounts().toString());
-    // every problem document has a problem naming its file and index
+    // every problem or unmapped document has a problem naming its file and index; unmapped ones exactly one warning
     org.meshportal.testfixtures.MeshShapesRepo.OUTCOMES.forEach((at, outcome) -> {
+      List<MeshProblem> about = r.problems().stream().filter(p -> at.equals(p.file() + "#" + p.document())).toList();
       if (outcome.equals("problem")) {
-        assertTrue(r.problems().stream().anyMatch(p -> at.equals(p.file() + "#" + p.document())), at + " " + r.problems());
+        assertFalse(about.isEmpty(), at + " " + r.problems());
+      }
+      if (outcome.equals("unmapped")) {
+        assertEquals(1, about.size(), at + " " + about);
+        assertFalse(about.get(0).isError(), about.toString());
       }
     });
+    assertEquals(List.of(
+        "WARNING kcp/root/orgs/acme/bindings.yaml#0: v1 ConfigMap 'settings' is not part of the Platform Mesh mapping",
+        "WARNING kcp/root/orgs/acme/broken.yaml#0: rbac.authorization.k8s.io/v1 ClusterRole 'bind-pg' is not part of the"
+            + " Platform Mesh mapping",
+        "WARNING kcp/root/providers/compute/schemas.yaml#2: apis.kcp.io/v1alpha1 APIResourceSchema"
+            + " 'v1.orphans.compute.example.io' is not named by any APIExport in workspace root:providers:compute, so it is"
+            + " part of no API"),
+        r.problems().stream().filter(p -> p.message().contains("Platform Mesh mapping") || p.message().contains("part of no API"))
+            .map(MeshProblem::toString).toList());
     List<String> refs = r.entities().stream().map(GeneratedRepoReadTest::ref).toList();
     assertEquals(List.of("api:platform-mesh/compute_compute.example.io", "api:platform-mesh/pg_pg.example.io",
         "domain:platform-mesh/platform-mesh", "group:platform-mesh/acme", "group:platform-mesh/acme.team-a",

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * {@link MeshRepoGenerator}, whose output must stay byte-identical per seed.
  *
  * <p>{@link #OUTCOMES} says what each document ({@code file#index}) must become: {@code entity}
- * (it feeds a derived entity), {@code problem} (reported) or {@code skipped} (counted, nothing to map).
+ * (it feeds a derived entity), {@code problem} (reported) or {@code unmapped} (nothing to map: a warning says why).
  */
 public final class MeshShapesRepo {
   private MeshShapesRepo() {}
@@ -69,7 +69,7 @@ public final class MeshShapesRepo {
         + "---\n" + schema("Orphan", "orphans"));
     o.put("kcp/root/providers/compute/schemas.yaml#0", "entity");
     o.put("kcp/root/providers/compute/schemas.yaml#1", "entity");
-    o.put("kcp/root/providers/compute/schemas.yaml#2", "skipped"); // no export names it
+    o.put("kcp/root/providers/compute/schemas.yaml#2", "unmapped"); // no export names it
     f.put("kcp/root/providers/compute/providermetadata.yaml", """
         apiVersion: ui.platform-mesh.io/v1alpha1
         kind: ProviderMetadata
@@ -148,7 +148,7 @@ public final class MeshShapesRepo {
         metadata: {name: nameless}
         spec: {reference: {workspace: {path: 'root:providers:pg'}}}
         """);
-    o.put("kcp/root/orgs/acme/bindings.yaml#0", "skipped");
+    o.put("kcp/root/orgs/acme/bindings.yaml#0", "unmapped");
     o.put("kcp/root/orgs/acme/bindings.yaml#1", "problem"); // the export is not in the repository
     o.put("kcp/root/orgs/acme/bindings.yaml#2", "problem"); // no exportName
     f.put("kcp/root/orgs/acme/account-team-b.yaml", """
@@ -171,7 +171,7 @@ public final class MeshShapesRepo {
         ---
         just: a map
         """);
-    o.put("kcp/root/orgs/acme/broken.yaml#0", "skipped");
+    o.put("kcp/root/orgs/acme/broken.yaml#0", "unmapped");
     o.put("kcp/root/orgs/acme/broken.yaml#1", "problem"); // duplicate key
     o.put("kcp/root/orgs/acme/broken.yaml#2", "problem"); // no apiVersion or kind
     FILES = Collections.unmodifiableMap(f);

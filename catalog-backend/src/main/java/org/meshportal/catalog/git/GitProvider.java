@@ -70,6 +70,9 @@ final class GitProvider {
   /** Last derived mesh entities (with relations) by ref, to tell which changed without serializing them. */
   private Map<String, ObjectNode> meshEntities = Map.of();
   private Map<String, List<ProcessingError>> meshErrors = Map.of();
+  /** The last derivation's errors without descriptor warnings, and its descriptor warnings (see {@link Pass#reportDescriptors}). */
+  private Map<String, List<ProcessingError>> meshOwnErrors = Map.of();
+  private List<MeshProblem> meshDescriptors = List.of();
   /**
    * What the last mesh read gave, to skip per-entity work on what a patched read hands back
    * unchanged (the same instances): the ref of each entity instance, the relations list and the
@@ -277,6 +280,8 @@ final class GitProvider {
     Set<String> nextMeshPaths = Set.of();
     Map<String, ObjectNode> nextMeshEntities = Map.of();
     Map<String, List<ProcessingError>> nextMeshErrors = Map.of();
+    Map<String, List<ProcessingError>> nextMeshOwnErrors = Map.of();
+    List<MeshProblem> nextMeshDescriptors = List.of();
     Map<ObjectNode, String> nextMeshRefs;
     List<String> nextMeshPathList;
     List<MeshRelation> nextMeshRelations;
@@ -407,7 +412,9 @@ final class GitProvider {
       if (!full && !meshAffected()) {
         nextMeshPaths = meshPaths;
         nextMeshEntities = meshEntities;
-        nextMeshErrors = meshErrors;
+        nextMeshOwnErrors = meshOwnErrors;
+        nextMeshDescriptors = meshDescriptors;
+        reportDescriptors();
         return;
       }
       meshDerived = true;
@@ -481,10 +488,35 @@ final class GitProvider {
             p.isError() ? ProcessingError.ERROR : ProcessingError.WARNING, about));
       }
       nextMeshEntities = derived;
-      nextMeshErrors = errors;
+      nextMeshOwnErrors = errors;
+      nextMeshDescriptors = result.descriptors();
+      reportDescriptors();
       nextMeshRefs = refs;
       nextMeshRelations = result.relations();
       nextMeshEdges = edges;
+    }
+
+    /**
+     * The mesh errors of this change: the derivation's own, plus a warning for each Backstage
+     * descriptor in the kcp tree whose file no catalog location reads (a file that is read yields
+     * entities or errors of its own). Worked out on every change, as catalog files come and go
+     * without the mesh being derived again.
+     */
+    private void reportDescriptors() {
+      if (nextMeshDescriptors.isEmpty()) {
+        nextMeshErrors = nextMeshOwnErrors;
+        return;
+      }
+      Map<String, List<ProcessingError>> errors = new HashMap<>();
+      nextMeshOwnErrors.forEach((location, list) -> errors.put(location, new ArrayList<>(list)));
+      for (MeshProblem p : nextMeshDescriptors) {
+        if (!next.containsKey(p.file())) {
+          String location = location(p.file());
+          errors.computeIfAbsent(location, l -> new ArrayList<>()).add(new ProcessingError(source, location,
+              p.document(), null, "InputError", p.message(), ProcessingError.WARNING, null));
+        }
+      }
+      nextMeshErrors = errors;
     }
 
     /** The output's entities the mesh reader may adopt, taken once per output. */
@@ -574,6 +606,11 @@ final class GitProvider {
       if (meshDerived) {
         touched.addAll(meshErrors.keySet());
         touched.addAll(nextMeshErrors.keySet());
+      } else if (nextMeshErrors != meshErrors) {
+        // descriptor warnings change with the catalog files that read them
+        Set<String> all = new HashSet<>(meshErrors.keySet());
+        all.addAll(nextMeshErrors.keySet());
+        all.stream().filter(l -> !java.util.Objects.equals(meshErrors.get(l), nextMeshErrors.get(l))).forEach(touched::add);
       }
       List<ProcessingError> errors = new ArrayList<>();
       for (CatalogFileReader.Output o : next.values()) {
@@ -688,6 +725,8 @@ final class GitProvider {
       meshPaths = nextMeshPaths;
       meshEntities = nextMeshEntities;
       meshErrors = nextMeshErrors;
+      meshOwnErrors = nextMeshOwnErrors;
+      meshDescriptors = nextMeshDescriptors;
       if (meshDerived) {
         meshPathList = nextMeshPathList;
         meshRefs = nextMeshRefs;

@@ -44,6 +44,11 @@ public final class ForgeActions {
       return git.publishNew(cloneUrl, credentials(cloneUrl, userCredentials), branch, source, msg);
     }
 
+    /** For a change made through a forge's API instead of a push: the same write rule. */
+    void checkWrite(String cloneUrl) {
+      access.checkPush(cloneUrl);
+    }
+
     GitPublishing.Pushed onBranch(String cloneUrl, String base, String branch, Path overlay,
         GitPublishing.CommitMessage msg, GitCredentials userCredentials) {
       access.checkPush(cloneUrl);
@@ -76,7 +81,7 @@ public final class ForgeActions {
       this.pusher = pusher;
     }
     // Inputs are closed (additionalProperties: false): a Backstage option we do not implement
-    // (topics, branch protection, a per-step token) fails the task instead of being dropped.
+    // (secrets, repository variables, merge settings) fails the task instead of being dropped.
 
     @Override public String id() { return id; }
     @Override public String description() { return description; }
@@ -193,7 +198,8 @@ public final class ForgeActions {
             "repoVisibility":{"type":"string","enum":["private","internal","public"]},
             "defaultBranch":{"type":"string","description":"Defaults to master, as in Backstage"},
             "gitCommitMessage":{"type":"string"},
-            %s}}""".formatted(COMMIT_PROPS), """
+            %s,
+            %s}}""".formatted(COMMIT_PROPS, GitHubRepoSettings.PROPERTIES), """
           {"type":"object","properties":{
             "remoteUrl":{"type":"string","examples":["https://github.com/acme/web.git"]},
             "repoContentsUrl":{"type":"string","examples":["https://github.com/acme/web/blob/master"]},
@@ -209,6 +215,7 @@ public final class ForgeActions {
         throw new InputException(id + ": a GitHub owner has no '/': " + t.owner());
       }
       Path source = source(ctx);
+      GitHubRepoSettings.check(id, in);
       ForgeApi api = api(HostKind.GITHUB, t, in);
       String visibility = text(in, "repoVisibility", "private");
       ObjectNode body = obj().put("name", t.repo()).put("private", !visibility.equals("public"));
@@ -217,6 +224,7 @@ public final class ForgeActions {
       }
       // GitHub creates an organization's repository and a user's own at different routes.
       boolean org = "Organization".equals(api.get("/users/" + seg(t.owner())).path("type").asText());
+      GitHubRepoSettings.checkAccessTeam(api, t.owner(), in);
       ctx.log("Creating GitHub repository " + t.owner() + "/" + t.repo());
       JsonNode repo;
       if (org) {
@@ -226,9 +234,11 @@ public final class ForgeActions {
         repo = api.post("/user/repos", body);
       }
       String cloneUrl = required(repo, "clone_url", "GitHub");
+      GitHubRepoSettings.apply(api, ctx, t.owner(), t.repo());
       String branch = text(in, "defaultBranch", "master");
       GitPublishing.Pushed pushed = pusher.createNew(cloneUrl, branch, source, commit(in, "gitCommitMessage",
           "initial commit"), userCredentials(in, HostKind.GITHUB));
+      GitHubRepoSettings.protect(api, ctx, t.owner(), t.repo(), pushed.branch());
       out(ctx, "remoteUrl", cloneUrl);
       out(ctx, "repoContentsUrl", required(repo, "html_url", "GitHub") + "/blob/" + pushed.branch());
       out(ctx, "commitHash", pushed.commitHash());
@@ -293,7 +303,9 @@ public final class ForgeActions {
             "defaultBranch":{"type":"string","description":"Defaults to master, as in Backstage"},
             "gitCommitMessage":{"type":"string"},
             "settings":{"type":"object","properties":{"description":{"type":"string"},
-              "visibility":{"type":"string","enum":["private","internal","public"]}}},
+              "visibility":{"type":"string","enum":["private","internal","public"]},
+              "topics":{"type":"array","items":{"type":"string"}}}},
+            "topics":{"type":"array","items":{"type":"string"},"description":"Topics of the new project"},
             %s}}""".formatted(COMMIT_PROPS), """
           {"type":"object","properties":{
             "remoteUrl":{"type":"string","examples":["https://gitlab.com/acme/web"]},
@@ -324,6 +336,11 @@ public final class ForgeActions {
       if (settings.hasNonNull("description")) {
         body.put("description", settings.get("description").asText());
       }
+      // Backstage lets settings.topics win over the top-level topics, as for the other settings
+      JsonNode topics = settings.path("topics").isArray() ? settings.get("topics") : in.path("topics");
+      if (topics.isArray()) {
+        body.set("topics", topics);
+      }
       ctx.log("Creating GitLab project " + t.owner() + "/" + t.repo());
       JsonNode project = api.post("/projects", body);
       String cloneUrl = required(project, "http_url_to_repo", "GitLab");
@@ -349,7 +366,7 @@ public final class ForgeActions {
             "description":{"type":"string"},
             "draft":{"type":"boolean"},
             "removeSourceBranch":{"type":"boolean"},
-            "commitAction":{"type":"string","enum":["create","update","auto"],"description":"Files are added or overwritten whichever is given; delete is not supported"},
+            "commitAction":{"type":"string","enum":["create","update","auto","delete"],"description":"create, update and auto add or overwrite the files; delete removes the files the workspace names"},
             "assignee":{"type":"string","description":"GitLab user name the merge request is assigned to"},
             "targetPath":{"type":"string","description":"Repository sub-directory the files go to"},
             "commitMessage":{"type":"string"},
@@ -373,9 +390,17 @@ public final class ForgeActions {
       long projectId = project.path("id").asLong();
       String target = text(in, "targetBranchName", required(project, "default_branch", "GitLab"));
       String branch = text(in, "branchName", null);
-      ctx.log("Pushing branch " + branch + " of " + t.owner() + "/" + t.repo());
-      GitPublishing.Pushed pushed = pusher.onBranch(required(project, "http_url_to_repo", "GitLab"), target, branch,
-          overlay, commit(in, "commitMessage", text(in, "title", "update")), userCredentials(in, HostKind.GITLAB));
+      String commitHash;
+      GitPublishing.CommitMessage message = commit(in, "commitMessage", text(in, "title", "update"));
+      if ("delete".equals(text(in, "commitAction", null))) {
+        pusher.checkWrite(required(project, "http_url_to_repo", "GitLab"));
+        ctx.log("Deleting the workspace's files on branch " + branch + " of " + t.owner() + "/" + t.repo());
+        commitHash = GitLabCommits.deleteOnBranch(api, projectId, target, branch, overlay, message);
+      } else {
+        ctx.log("Pushing branch " + branch + " of " + t.owner() + "/" + t.repo());
+        commitHash = pusher.onBranch(required(project, "http_url_to_repo", "GitLab"), target, branch,
+            overlay, message, userCredentials(in, HostKind.GITLAB)).commitHash();
+      }
       String title = text(in, "title", null);
       ObjectNode body = obj().put("source_branch", branch).put("target_branch", target)
           .put("title", in.path("draft").asBoolean(false) ? "Draft: " + title : title)
@@ -395,7 +420,7 @@ public final class ForgeActions {
       ctx.output("projectid", JsonNodeFactory.instance.numberNode(projectId));
       out(ctx, "projectPath", project.path("path_with_namespace").asText(t.owner() + "/" + t.repo()));
       out(ctx, "targetBranchName", target);
-      out(ctx, "commitHash", Objects.requireNonNull(pushed.commitHash()));
+      out(ctx, "commitHash", Objects.requireNonNull(commitHash));
     }
   }
 }

@@ -44,6 +44,10 @@ final class ForgeApi {
     return send("POST", path, body);
   }
 
+  JsonNode put(String path, JsonNode body) throws IOException, InterruptedException {
+    return send("PUT", path, body);
+  }
+
   private JsonNode send(String method, String path, JsonNode body) throws IOException, InterruptedException {
     HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(TIMEOUT)
         .header("Accept", "application/json");

@@ -50,6 +50,8 @@ class ForgePublishHttpTest {
   private final List<Recorded> requests = Collections.synchronizedList(new ArrayList<>());
   private Application app;
   private LoopbackHttp http;
+  /** The event stream of the last task {@link #runTask} ran. */
+  private String taskLog = "";
 
   /** One request the fake API received. */
   private static final String USER_TOKEN = "user-oauth-token-7f3";
@@ -84,13 +86,27 @@ class ForgePublishHttpTest {
         // allowedHosts as Backstage's own templates write it (react-ssr-template: [github.com])
         template("gh-create", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
             + "description: the web\nrepoVisibility: internal\ndefaultBranch: main\nallowedHosts: ['" + gh + "']\n"),
+        // Backstage's repository options: an admin team, collaborators (one GitHub refuses), topics, protection
+        template("gh-settings", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=configured'\n"
+            + "defaultBranch: main\naccess: acme/admins\ntopics: [Web, api]\n"
+            + "collaborators:\n  - {user: 'user:default/jdoe', access: push}\n  - {team: devs, access: pull}\n"
+            + "  - {team: ghost, access: admin}\n"
+            + "requiredApprovingReviewCount: 2\nrequireCodeOwnerReviews: true\nrequiredStatusCheckContexts: [ci]\n"
+            + "protectEnforceAdmins: false\nrequiredCommitSigning: true\n"
+            + "bypassPullRequestAllowances: {teams: [release]}\n"),
+        template("gh-unprotected", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=plain'\n"
+            + "protectDefaultBranch: false\n"),
+        template("gh-unknown-team", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=orphan'\n"
+            + "access: acme/nobody\n"),
+        template("gl-mr-delete", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
+            + "branchName: del-branch\ntitle: Remove it\ndescription: removes the descriptor\ncommitAction: delete\n"),
         template("gh-not-allowed-host", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=web'\n"
             + "allowedHosts: [github.com]\n"),
         template("gh-taken", "publish:github", "repoUrl: '" + gh + "?owner=acme&repo=taken'\n"),
         template("gh-pr", "publish:github:pull-request", "repoUrl: '" + gh + "?owner=acme&repo=existing'\n"
             + "branchName: feature\ntitle: Add web\ndescription: adds it\ntargetPath: web\n"),
         template("gl-create", "publish:gitlab", "repoUrl: '" + gl + "?owner=acme&repo=lab'\n"
-            + "repoVisibility: public\ndefaultBranch: main\n"),
+            + "repoVisibility: public\ndefaultBranch: main\ntopics: [web]\n"),
         template("gl-mr", "publish:gitlab:merge-request", "repoUrl: '" + gl + "?owner=acme&repo=existing'\n"
             + "branchName: mr-branch\ntitle: Add lab\ndescription: adds lab\nremoveSourceBranch: true\n"),
         template("gh-user", "publish:github", "repoUrl: '" + gh + "?owner=jdoe&repo=mine'\n"),
@@ -171,6 +187,16 @@ class ForgePublishHttpTest {
             out.put("name", name).put("clone_url", gh + "/acme/" + name + ".git").put("html_url", gh + "/acme/" + name);
           }
         }
+        case "GET /gh/orgs/acme/teams/admins" -> out.put("slug", "admins");
+        case "PUT /gh/orgs/acme/teams/admins/repos/acme/configured", "PUT /gh/orgs/acme/teams/devs/repos/acme/configured",
+            "PUT /gh/repos/acme/configured/collaborators/jdoe" -> status = 204;
+        case "PUT /gh/repos/acme/configured/topics" -> out.set("names", body.path("names"));
+        case "PUT /gh/repos/acme/web/branches/main/protection", "PUT /gh/repos/acme/configured/branches/main/protection",
+            "POST /gh/repos/acme/configured/branches/main/protection/required_signatures" -> out.put("url", "x");
+        case "POST /gl/api/v4/projects/100/repository/commits" -> {
+          status = 201;
+          out.put("id", "d".repeat(40));
+        }
         case "GET /gh/users/jdoe" -> out.put("login", "jdoe").put("type", "User");
         case "POST /gh/user/repos" -> {
           GitCli.git(Files.createDirectories(served.resolveSibling("jdoe")), "init", "-q", "--bare", "mine.git");
@@ -245,7 +271,13 @@ class ForgePublishHttpTest {
     assertEquals(githubGit.baseUrl() + "/acme/web/blob/main", out.path("repoContentsUrl").asText());
     assertEquals(head, out.path("commitHash").asText());
 
-    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos"), calls());
+    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos",
+        "PUT /gh/repos/acme/web/branches/main/protection"), calls(), "the default branch is protected, as in Backstage");
+    JsonNode protection = requests.get(2).body();
+    assertEquals(1, protection.at("/required_pull_request_reviews/required_approving_review_count").asInt(), protection.toString());
+    assertTrue(protection.at("/required_status_checks/strict").asBoolean());
+    assertTrue(protection.path("enforce_admins").asBoolean());
+    assertTrue(protection.path("restrictions").isNull());
     Recorded create = requests.get(1);
     assertEquals("web", create.body().path("name").asText());
     assertEquals("the web", create.body().path("description").asText());
@@ -258,11 +290,68 @@ class ForgePublishHttpTest {
   void publish_github_for_a_user_creates_the_repository_under_the_token_user() throws Exception {
     JsonNode done = runTask("gh-user");
     assertEquals("completed", status(done), done.toString());
-    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos"), calls());
+    // GitHub refuses the protection (here: 404): logged and skipped, as Backstage does
+    assertEquals(List.of("GET /gh/users/jdoe", "POST /gh/user/repos", "PUT /gh/repos/jdoe/mine/branches/master/protection"),
+        calls());
     assertEquals("mine", requests.get(1).body().path("name").asText());
     assertFalse(requests.get(1).body().has("visibility"), "the user route takes private, not visibility");
     assertEquals(GitCli.git(served.resolveSibling("jdoe"), "--git-dir", "mine.git", "rev-parse", "refs/heads/master").trim(),
         done.at("/output/commitHash").asText(), "Backstage's default branch is master");
+  }
+
+  @Test
+  void publish_github_sets_access_collaborators_topics_and_branch_protection() throws Exception {
+    JsonNode done = runTask("gh-settings");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals("kind: Component", git("--git-dir", "configured.git", "show", "main:catalog-info.yaml"));
+    assertEquals(List.of("GET /gh/users/acme", "GET /gh/orgs/acme/teams/admins", "POST /gh/orgs/acme/repos",
+        "PUT /gh/orgs/acme/teams/admins/repos/acme/configured", "PUT /gh/repos/acme/configured/collaborators/jdoe",
+        "PUT /gh/orgs/acme/teams/devs/repos/acme/configured", "PUT /gh/orgs/acme/teams/ghost/repos/acme/configured",
+        "PUT /gh/repos/acme/configured/topics", "PUT /gh/repos/acme/configured/branches/main/protection",
+        "POST /gh/repos/acme/configured/branches/main/protection/required_signatures"), calls());
+    assertEquals("admin", requests.get(3).body().path("permission").asText());
+    assertEquals("push", requests.get(4).body().path("permission").asText(), "user:default/jdoe is the user jdoe");
+    assertEquals("pull", requests.get(5).body().path("permission").asText());
+    assertEquals("[\"web\",\"api\"]", requests.get(7).body().path("names").toString(), "topics are lowercased");
+    JsonNode protection = requests.get(8).body();
+    assertEquals(2, protection.at("/required_pull_request_reviews/required_approving_review_count").asInt(), protection.toString());
+    assertTrue(protection.at("/required_pull_request_reviews/require_code_owner_reviews").asBoolean());
+    assertEquals("[\"release\"]", protection.at("/required_pull_request_reviews/bypass_pull_request_allowances/teams").toString());
+    assertEquals("[\"ci\"]", protection.at("/required_status_checks/contexts").toString());
+    assertFalse(protection.path("enforce_admins").asBoolean());
+    assertTrue(requests.stream().allMatch(Recorded::bearer));
+    // the team GitHub does not know is skipped with a line in the log, as in Backstage
+    assertTrue(taskLog.contains("Skipping admin access for ghost"), taskLog);
+  }
+
+  @Test
+  void publish_github_without_protection_and_with_an_unknown_access_team() throws Exception {
+    JsonNode done = runTask("gh-unprotected");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gh/users/acme", "POST /gh/orgs/acme/repos"), calls());
+    requests.clear();
+
+    JsonNode refused = runTask("gh-unknown-team");
+    assertEquals("failed", status(refused), refused.toString());
+    assertEquals("InputError", refused.at("/error/name").asText(), refused.toString());
+    assertTrue(refused.at("/error/message").asText().contains("acme/nobody"), refused.toString());
+    assertEquals(List.of("GET /gh/users/acme", "GET /gh/orgs/acme/teams/nobody"), calls(), "no repository is created");
+    assertFalse(Files.exists(served.resolve("orphan.git")));
+  }
+
+  @Test
+  void publish_gitlab_merge_request_with_commit_action_delete_deletes_through_the_commits_api() throws Exception {
+    JsonNode done = runTask("gl-mr-delete");
+    assertEquals("completed", status(done), done.toString());
+    assertEquals(List.of("GET /gl/api/v4/projects/acme%2Fexisting", "POST /gl/api/v4/projects/100/repository/commits",
+        "POST /gl/api/v4/projects/100/merge_requests"), calls());
+    JsonNode commit = requests.get(1).body();
+    assertEquals("del-branch", commit.path("branch").asText(), commit.toString());
+    assertEquals("main", commit.path("start_branch").asText());
+    assertEquals("[{\"action\":\"delete\",\"file_path\":\"catalog-info.yaml\"}]", commit.path("actions").toString());
+    assertEquals("d".repeat(40), done.at("/output/commitHash").asText(), done.toString());
+    assertEquals("del-branch", requests.get(2).body().path("source_branch").asText());
+    assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("del-branch"), "nothing was pushed");
   }
 
   @Test
@@ -308,6 +397,7 @@ class ForgePublishHttpTest {
 
     assertEquals(List.of("GET /gl/api/v4/namespaces?search=acme", "POST /gl/api/v4/projects"), calls());
     JsonNode create = requests.get(1).body();
+    assertEquals("[\"web\"]", create.path("topics").toString());
     assertEquals(42, create.path("namespace_id").asInt(), "the namespace whose full path is the owner");
     assertEquals("lab", create.path("name").asText());
     assertEquals("public", create.path("visibility").asText());
@@ -403,12 +493,160 @@ class ForgePublishHttpTest {
     assertFalse(Files.exists(served.resolve("web.git")));
     assertFalse(git("--git-dir", "existing.git", "branch", "--list").contains("b\n"));
 
+    // The repository options and commitAction delete are accepted and still send nothing in a dry run
+    ObjectNode ghInput = (ObjectNode) steps.get(0).get("input");
+    ghInput.putArray("topics").add("web");
+    ghInput.put("requiredApprovingReviewCount", 2).put("protectDefaultBranch", true);
+    ghInput.putArray("collaborators").addObject().put("team", "devs").put("access", "push");
+    ((ObjectNode) steps.get(1).get("input")).put("commitAction", "delete");
+    LoopbackHttp.Response options = http.post("/api/scaffolder/v2/dry-run", body.toString());
+    assertEquals(200, options.status(), options.body());
+    assertEquals(List.of(), calls());
+
     // An option Backstage has and we do not is refused, not dropped, even in a dry run.
-    ((ObjectNode) steps.get(0).get("input")).putArray("topics").add("web");
+    ghInput.putObject("secrets").put("TOKEN", "x");
     LoopbackHttp.Response extra = http.post("/api/scaffolder/v2/dry-run", body.toString());
-    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("topics"),
+    assertEquals(400, extra.status(), extra.body());
+    assertTrue(extra.body().contains("Invalid input passed to action publish:github") && extra.body().contains("secrets"),
         extra.body());
     assertEquals(List.of(), calls());
+  }
+
+  /**
+   * The steps of the nine templates of backstage/software-templates, in their shapes (our own
+   * templates: action ids, input names and expressions as they use them), answered by the dry-run
+   * route, which refuses an unknown action (404) or an input its schema does not take (400) before
+   * any step runs. Seven are accepted; the two whose fetch action is not built in (fetch:cookiecutter,
+   * fetch:rails: Backstage modules of their own that run the tools) are refused. pull-request's
+   * fetch:plain of a remote GitHub tree fails when it runs: template files are read from the
+   * template's own folder only.
+   */
+  @Test
+  void the_shapes_of_backstages_nine_templates_are_accepted_up_front_or_refused_naming_the_action() throws Exception {
+    String register = """
+        - id: register
+          action: catalog:register
+          input: {repoContentsUrl: '${{ steps.publish.output.repoContentsUrl }}', catalogInfoPath: /catalog-info.yaml}
+        """;
+    String github = """
+        - id: publish
+          action: publish:github
+          input:
+            allowedHosts: %s
+            description: This is ${{ parameters.name }}
+            repoUrl: ${{ parameters.repoUrl }}
+        """;
+    String fetch = """
+        - id: fetch
+          action: fetch:template
+          input:
+            url: ./skeleton
+            %s
+            values:
+              name: ${{ parameters.name }}
+              destination: ${{ parameters.repoUrl | parseRepoUrl }}
+              owner: ${{ parameters.owner }}
+              http_port: 8080
+        """;
+    Map<String, String> shapes = new java.util.LinkedHashMap<>();
+    shapes.put("clean-architecture-app", fetch.formatted("") + github.formatted("['github.com', 'dev.azure.com']") + register);
+    shapes.put("create-react-app", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("docs-template", fetch.formatted("") + github.formatted("[github.com]") + register);
+    shapes.put("react-ssr-template", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("springboot-grpc-template", fetch.formatted("copyWithoutRender: ['.github/workflows/*']")
+        + github.formatted("[github.com]") + register);
+    shapes.put("gitlab-merge-request", fetch.formatted("targetPath: ${{ parameters.targetPath }}") + """
+        - id: publish
+          action: publish:gitlab:merge-request
+          input:
+            repoUrl: ${{ parameters.repoUrl }}
+            title: Creating catalog-info.yaml ${{ parameters.name }}
+            branchName: ${{ parameters.branchName }}
+            description: |
+              # New project: ${{ parameters.name }}
+              ${{ parameters.description if parameters.description }}
+            targetPath: ${{ parameters.targetPath if parameters.targetPath else '.' }}
+            token: ${{ secrets.USER_OAUTH_TOKEN }}
+            commitAction: create
+            removeSourceBranch: true
+            assignee: ${{ parameters.assignee }}
+        """);
+    shapes.put("pull-request", fetch.formatted("") + """
+        - id: fetch-docs
+          action: fetch:plain
+          input: {targetPath: ./community, url: 'https://github.com/acme/community/tree/main/sessions'}
+        - id: publish
+          action: publish:github:pull-request
+          input:
+            repoUrl: ${{ parameters.repoUrl }}
+            title: "Create new project: ${{ parameters.name }}"
+            branchName: create-${{ parameters.name }}
+            description: |
+              # New project: ${{ parameters.name }}
+              ${{ parameters.description if parameters.description }}
+            targetPath: ${{ parameters.targetPath if parameters.targetPath else parameters.name }}
+        """);
+    shapes.put("docs-template-cookiecutter", """
+        - id: fetch
+          action: fetch:cookiecutter
+          input: {url: ./skeleton, values: {name: '${{ parameters.name }}'}}
+        """ + github.formatted("[github.com]") + register);
+    shapes.put("rails-demo", """
+        - id: fetch-base
+          action: fetch:rails
+          input: {url: ./template, values: {name: '${{ parameters.name }}', railsArguments: {minimal: true}}}
+        - name: Write Catalog information
+          action: catalog:write
+          input:
+            entity:
+              apiVersion: backstage.io/v1alpha1
+              kind: Component
+              metadata:
+                name: ${{ parameters.name }}
+                annotations: {github.com/project-slug: '${{ parameters.repoUrl | projectSlug }}'}
+              spec: {type: service, lifecycle: production, owner: '${{ parameters.owner }}'}
+            filePath: catalog-info.yaml
+        - id: publish
+          if: ${{ parameters.dryRun !== true }}
+          action: publish:github
+          input: {allowedHosts: [github.com], description: 'This is ${{ parameters.name }}', repoUrl: '${{ parameters.repoUrl }}'}
+        - name: Results
+          if: ${{ parameters.dryRun }}
+          action: debug:log
+          input: {listWorkspace: true}
+        """);
+    Map<String, Integer> answered = new java.util.LinkedHashMap<>();
+    for (Map.Entry<String, String> shape : shapes.entrySet()) {
+      String yaml = "apiVersion: scaffolder.backstage.io/v1beta3\nkind: Template\nmetadata: {name: " + shape.getKey()
+          + "}\nspec:\n  type: service\n  steps:\n" + shape.getValue().indent(4)
+          + "  output:\n    links: [{title: Repository, url: '${{ steps.publish.output.remoteUrl }}'}]\n";
+      ObjectNode body = LoopbackHttp.JSON.createObjectNode();
+      body.set("template", org.meshportal.model.YamlDocuments.parse(yaml.getBytes(StandardCharsets.UTF_8),
+          org.meshportal.model.YamlDocuments.Limits.ofMaxBytes(1 << 20)).documents().get(0).entity());
+      body.putObject("values").put("name", "web").put("owner", "group:default/team")
+          .put("repoUrl", "github.com?owner=acme&repo=web").put("branchName", "b").put("targetPath", "web")
+          .put("assignee", "jdoe").put("dryRun", true);
+      body.putObject("secrets").put("USER_OAUTH_TOKEN", "user-token-9c2e");
+      body.putArray("directoryContents").addObject().put("path", "skeleton/catalog-info.yaml")
+          .put("base64Content", Base64.getEncoder().encodeToString("name: ${{ values.name }}\n".getBytes(StandardCharsets.UTF_8)));
+      LoopbackHttp.Response r = http.post("/api/scaffolder/v2/dry-run", body.toString());
+      answered.put(shape.getKey(), r.status());
+      if (r.status() == 200 && shape.getKey().equals("pull-request")) {
+        // fetch:plain of a remote tree: this server reads template files only from the template's own folder
+        assertTrue(r.body().contains("\"stepId\":\"fetch-docs\",\"status\":\"failed\""), r.body());
+      } else if (r.status() == 200) {
+        assertFalse(r.body().contains("\"status\":\"failed\""), shape.getKey() + ": " + r.body());
+      } else {
+        assertEquals("NotFoundError", r.json().at("/error/name").asText(), r.body());
+        assertTrue(r.json().at("/error/message").asText().startsWith("Template action with ID 'fetch:"), r.body());
+      }
+    }
+    Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+    shapes.keySet().forEach(k -> expected.put(k, k.equals("docs-template-cookiecutter") || k.equals("rails-demo") ? 404 : 200));
+    assertEquals(expected, answered);
+    assertEquals(List.of(), calls(), "dry runs call no forge");
   }
 
   // ------------------------------------------------------------------ helpers
@@ -468,6 +706,7 @@ class ForgePublishHttpTest {
             URI.create("http://127.0.0.1:" + app.port() + "/api/scaffolder/v2/tasks/" + id + "/eventstream"))
         .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofString());
     assertFalse(r.body().contains(TOKEN), "the token never reaches the task's events");
+    taskLog = r.body();
     String[] lines = r.body().split("\n");
     for (int i = 0; i < lines.length - 1; i++) {
       if (lines[i].equals("event: completion") && lines[i + 1].startsWith("data: ")) {
