@@ -22,19 +22,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.app.Application;
-import org.meshportal.catalog.auth.UriComponent;
 import org.meshportal.catalog.testing.Browser;
 import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.OidcPopup;
 
 /**
  * The RBAC policy over HTTP for users signed in through the real OIDC flow (mock-oauth2-server on
@@ -246,26 +243,13 @@ class OidcPermissionsHttpTest {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  /** The popup flow a browser goes through; the identity the popup page posts to the app. */
   private JsonNode signIn(Browser browser, String env, String subject, String email) {
-    idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", subject, "JWT", List.of(CLIENT_ID),
-        Map.of("email", email, "email_verified", true), 3600));
-    HttpResponse<String> start = browser.get(base + "/api/auth/oidc/start?scope=" + UriComponent.encode("openid email")
-        + "&origin=" + UriComponent.encode(APP) + "&flow=popup&env=" + env);
-    assertEquals(302, start.statusCode(), start.body());
-    HttpResponse<String> login = browser.get(start.headers().firstValue("Location").orElseThrow());
-    assertEquals(302, login.statusCode(), login.body());
-    HttpResponse<String> page = browser.get(login.headers().firstValue("Location").orElseThrow());
-    assertEquals(200, page.statusCode(), page.body());
-    Matcher payload = Pattern.compile("decodeURIComponent\\('([^']*)'\\)").matcher(page.body());
-    assertTrue(payload.find(), page.body());
-    JsonNode message = parse(UriComponent.decode(payload.group(1)));
-    assertTrue(message.path("error").isMissingNode(), message.toString());
-    return message.at("/response/backstageIdentity");
+    return OidcPopup.signIn(browser, idp, CLIENT_ID, base, APP, env, subject,
+        Map.of("email", email, "email_verified", true));
   }
 
   private static String bearer(JsonNode backstageIdentity) {
-    return "Bearer " + backstageIdentity.path("token").asText();
+    return OidcPopup.bearer(backstageIdentity);
   }
 
   private LoopbackHttp.Response get(String path, String token) {
