@@ -24,8 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
-  private static final Pattern SECRET_PARAM =
-      Pattern.compile("(?i)([?&][^=&]*(token|secret|password|passwd|authorization|apikey|api_key|credential)[^=&]*=)[^&]*");
+  /**
+   * Query values never written: names that suggest a secret, and the OAuth callback's
+   * authorization code and state (the state carries the sign-in's nonce).
+   */
+  private static final Pattern SECRET_PARAM = Pattern.compile("(?i)([?&](?:[^=&]*(?:token|secret|password|passwd"
+      + "|authorization|apikey|api_key|credential)[^=&]*|code|state|session_state|nonce)=)[^&]*");
 
   private final OutputStream out;
   private final Clock clock;

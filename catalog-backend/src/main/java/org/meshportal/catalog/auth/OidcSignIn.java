@@ -98,20 +98,52 @@ public final class OidcSignIn {
   /** The start of a sign-in: where to send the browser, and the nonce cookie. */
   public record Redirect(String location, List<SetCookie> cookies) {}
 
+  /**
+   * What a sign-in came to, for the audit trail: the environment, and either the signed-in user
+   * (null when no resolver is configured, so nobody was signed in to the portal) or the error
+   * the user was shown. Never holds a token, code or cookie value.
+   */
+  public record Outcome(String environment, String userEntityRef, List<String> ownershipEntityRefs,
+      String errorName, String errorMessage) {
+    static Outcome signedIn(String environment, SignedIn user) {
+      return user == null ? new Outcome(environment, null, List.of(), null, null)
+          : new Outcome(environment, user.userEntityRef(), user.ownershipEntityRefs(), null, null);
+    }
+
+    static Outcome failed(String environment, String errorName, String errorMessage) {
+      return new Outcome(environment, null, List.of(), errorName, errorMessage);
+    }
+
+    public boolean succeeded() {
+      return errorName == null;
+    }
+  }
+
   /** How {@code /handler/frame} answers. */
   public sealed interface FrameResult {
     List<SetCookie> cookies();
+
+    Outcome outcome();
   }
 
   /** The popup page: post {@code payload} to {@code targetOrigin}. */
-  public record PopupMessage(String targetOrigin, Map<String, Object> payload, List<SetCookie> cookies)
-      implements FrameResult {}
+  public record PopupMessage(String targetOrigin, Map<String, Object> payload, List<SetCookie> cookies,
+      Outcome outcome) implements FrameResult {}
 
   /** The redirect flow: send the browser to {@code location}. */
-  public record RedirectBack(String location, List<SetCookie> cookies) implements FrameResult {}
+  public record RedirectBack(String location, List<SetCookie> cookies, Outcome outcome) implements FrameResult {}
 
-  /** A refreshed session: Backstage's body {@code {profile, providerInfo, backstageIdentity?}}. */
-  public record Session(Map<String, Object> body, List<SetCookie> cookies) {}
+  /**
+   * A refreshed session: Backstage's body {@code {profile, providerInfo, backstageIdentity?}}, and
+   * who it is (null without a resolver).
+   */
+  public record Session(Map<String, Object> body, List<SetCookie> cookies, Outcome outcome) {}
+
+  /** A user a resolver signed in. */
+  private record SignedIn(String userEntityRef, List<String> ownershipEntityRefs) {}
+
+  /** A session body and the user it signed in (null without a resolver). */
+  private record Built(Map<String, Object> body, SignedIn user) {}
 
   // ---------------------------------------------------------------- /start
 
@@ -238,7 +270,8 @@ public final class OidcSignIn {
       String verifier = entry.path("codeVerifier").asText(null);
       OidcClient.Tokens t = env.client().exchange(code,
           verifier == null ? null : new CodeVerifier(verifier), new Nonce(entry.path("idTokenNonce").asText()));
-      Map<String, Object> response = session(env, t, state.get("scope"));
+      Built built = session(env, t, state.get("scope"));
+      Outcome outcome = Outcome.signedIn(env.settings().environment(), built.user());
       if (t.refreshToken() != null) {
         cookiesOut.addAll(refreshCookies(env, targetOrigin, t.refreshToken(), cookies));
       }
@@ -247,17 +280,19 @@ public final class OidcSignIn {
             env.settings().sessionDuration()));
       }
       if ("redirect".equals(state.get("flow"))) {
-        return new RedirectBack(state.get("redirectUrl"), cookiesOut);
+        return new RedirectBack(state.get("redirectUrl"), cookiesOut, outcome);
       }
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("type", "authorization_response");
-      payload.put("response", response);
-      return new PopupMessage(targetOrigin, payload, cookiesOut);
+      payload.put("response", built.body());
+      return new PopupMessage(targetOrigin, payload, cookiesOut, outcome);
     } catch (RuntimeException e) {
       Failure f = failure(e);
+      Outcome outcome = Outcome.failed(env.settings().environment(), f.name(), f.message());
       if ("redirect".equals(state.get("flow")) && state.get("redirectUrl") != null) {
         String sep = settings.appBaseUrl().toString().contains("?") ? "&" : "?";
-        return new RedirectBack(settings.appBaseUrl() + sep + "error=" + UriComponent.encode(f.message()), List.of());
+        return new RedirectBack(settings.appBaseUrl() + sep + "error=" + UriComponent.encode(f.message()), List.of(),
+            outcome);
       }
       Map<String, Object> error = new LinkedHashMap<>();
       error.put("name", f.name());
@@ -265,7 +300,7 @@ public final class OidcSignIn {
       Map<String, Object> payload = new LinkedHashMap<>();
       payload.put("type", "authorization_response");
       payload.put("error", error);
-      return new PopupMessage(targetOrigin, payload, List.of());
+      return new PopupMessage(targetOrigin, payload, List.of(), outcome);
     }
   }
 
@@ -285,12 +320,12 @@ public final class OidcSignIn {
       }
       OidcClient.Tokens t = env.client().refresh(refreshToken);
       String granted = cookie(cookies, SCOPE_COOKIE);
-      Map<String, Object> body = session(env, t, granted);
+      Built built = session(env, t, granted);
       List<SetCookie> out = new ArrayList<>();
       if (t.refreshToken() != null && !t.refreshToken().equals(refreshToken)) {
         out.addAll(refreshCookies(env, appOrigin, t.refreshToken(), cookies));
       }
-      return new Session(body, out);
+      return new Session(built.body(), out, Outcome.signedIn(env.settings().environment(), built.user()));
     } catch (RuntimeException e) {
       Failure f = failure(e);
       throw new AuthenticationException("Refresh failed; caused by " + f.name() + ": " + f.message());
@@ -305,7 +340,7 @@ public final class OidcSignIn {
    * @throws AuthenticationException without {@code X-Requested-With: XMLHttpRequest}
    * @throws NotAllowedException when an {@code Origin} header names an origin not allowed
    */
-  public List<SetCookie> logout(Map<String, String> query, String requestedWith, String originHeader,
+  public SignOut logout(Map<String, String> query, String requestedWith, String originHeader,
       Map<String, String> cookies) {
     requireXhr(requestedWith);
     if (originHeader != null) {
@@ -329,13 +364,19 @@ public final class OidcSignIn {
       out.add(cookieFor(env, appOrigin, REFRESH_COOKIE + "-" + i, "", env.cookiePath(), Duration.ZERO));
     }
     out.add(cookieFor(env, appOrigin, SCOPE_COOKIE, "", env.cookiePath(), Duration.ZERO));
-    return out;
+    return new SignOut(out, env.settings().environment(), refreshToken != null && !refreshToken.isEmpty());
   }
+
+  /**
+   * A sign-out: the cookies that clear the session, the environment, and whether there was a
+   * session to end.
+   */
+  public record SignOut(List<SetCookie> cookies, String environment, boolean hadSession) {}
 
   // ---------------------------------------------------------------- shared
 
   /** {@code {profile, providerInfo, backstageIdentity?}} for fresh provider tokens. */
-  private Map<String, Object> session(Environment env, OidcClient.Tokens t, String grantedScope) {
+  private Built session(Environment env, OidcClient.Tokens t, String grantedScope) {
     String subject = t.idClaims() == null ? null : t.idClaims().getSubject().getValue();
     Map<String, Object> userinfo = env.client().userInfo(t.accessToken(), subject);
     Map<String, Object> profile = new LinkedHashMap<>();
@@ -358,6 +399,7 @@ public final class OidcSignIn {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("profile", profile);
     body.put("providerInfo", providerInfo);
+    SignedIn user = null;
     if (env.resolver().configured()) {
       String preferred = userinfo.get("preferred_username") instanceof String s ? s
           : t.idClaims() == null ? null : t.idClaims().getStringClaim("preferred_username");
@@ -374,8 +416,9 @@ public final class OidcSignIn {
       backstage.put("identity", id);
       body.put("backstageIdentity", backstage);
       LOG.info("Signed in {} through OIDC (environment {})", identity.userEntityRef(), env.settings().environment());
+      user = new SignedIn(identity.userEntityRef(), identity.ownershipEntityRefs());
     }
-    return body;
+    return new Built(body, user);
   }
 
   /** The refresh-token cookie, split into chunks when long, clearing the other form. */

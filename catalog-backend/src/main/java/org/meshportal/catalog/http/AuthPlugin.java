@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import org.meshportal.catalog.audit.AuditEvent;
 import org.meshportal.catalog.auth.AuthSettings;
-import org.meshportal.catalog.auth.Principal;
 import org.meshportal.catalog.auth.GuestSignIn;
 import org.meshportal.catalog.auth.OidcSignIn;
 import org.meshportal.catalog.auth.SetCookie;
@@ -64,8 +63,7 @@ final class AuthPlugin implements Plugin {
     Audits.mark(ctx, AuditEvent.of("auth", "sign-in", "medium").with("provider", "guest"));
     GuestSignIn.Session session = guestSignIn.signIn();
     AuthSettings.GuestSettings guest = session.guest();
-    // the audit line names who signed in (the route itself is open)
-    ctx.attribute(HttpServer.PRINCIPAL, new Principal.User(guest.userEntityRef(), guest.ownershipEntityRefs()));
+    Audits.actor(ctx, session.userEntityRef());
     UserTokens.IssuedToken token = session.token();
     Map<String, Object> identity = new LinkedHashMap<>();
     identity.put("type", "user");
@@ -97,12 +95,15 @@ final class AuthPlugin implements Plugin {
   }
 
   private void oidcFrame(Context ctx) {
+    AuditEvent event = AuditEvent.of("auth", "sign-in", "medium").with("provider", "oidc");
+    Audits.mark(ctx, event);
     Map<String, String> params = firstValues(ctx.queryParamMap());
     if (ctx.isFormUrlencoded()) {
       // response_mode=form_post: the provider posts code and state in the body
       params.putAll(firstValues(ctx.formParamMap()));
     }
     OidcSignIn.FrameResult result = oidc().frame(params, ctx.queryParam("env"), ctx.cookieMap());
+    audit(ctx, event, result.outcome());
     setCookies(ctx, result.cookies());
     ctx.header("Cache-Control", "no-store");
     switch (result) {
@@ -112,18 +113,35 @@ final class AuthPlugin implements Plugin {
   }
 
   private void oidcRefresh(Context ctx) {
+    AuditEvent event = AuditEvent.of("auth", "refresh", "medium").with("provider", "oidc");
+    Audits.mark(ctx, event);
     OidcSignIn.Session session = oidc().refresh(firstValues(ctx.queryParamMap()), ctx.header("X-Requested-With"),
         ctx.cookieMap());
+    audit(ctx, event, session.outcome());
     setCookies(ctx, session.cookies());
     ctx.header("Cache-Control", "no-store");
     json.write(ctx, 200, session.body());
   }
 
   private void oidcLogout(Context ctx) {
-    List<SetCookie> cookies = oidc().logout(firstValues(ctx.queryParamMap()), ctx.header("X-Requested-With"),
+    AuditEvent event = AuditEvent.of("auth", "logout", "medium").with("provider", "oidc");
+    Audits.mark(ctx, event);
+    OidcSignIn.SignOut signOut = oidc().logout(firstValues(ctx.queryParamMap()), ctx.header("X-Requested-With"),
         ctx.header("Origin"), ctx.cookieMap());
-    setCookies(ctx, cookies);
+    event.with("environment", signOut.environment()).with("hadSession", signOut.hadSession());
+    setCookies(ctx, signOut.cookies());
     ctx.status(200).result("");
+  }
+
+  /** Who signed in, or the error the user was shown (the popup answers 200 either way). */
+  private static void audit(Context ctx, AuditEvent event, OidcSignIn.Outcome outcome) {
+    event.with("environment", outcome.environment());
+    if (!outcome.succeeded()) {
+      Audits.failed(ctx, outcome.errorName(), outcome.errorMessage());
+    } else if (outcome.userEntityRef() != null) {
+      Audits.actor(ctx, outcome.userEntityRef());
+      event.with("ownershipEntityRefs", outcome.ownershipEntityRefs());
+    }
   }
 
   /**

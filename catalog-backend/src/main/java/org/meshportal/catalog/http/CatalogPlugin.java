@@ -108,12 +108,14 @@ final class CatalogPlugin implements Plugin {
           CatalogBodies.LocationInput in = CatalogBodies.parseLocationInput(json.body(ctx));
           Audits.mark(ctx, AuditEvent.of("catalog", "location-mutate", "medium").with("actionType", "update")
               .with("id", ctx.pathParam("id")).with("location", Map.of("type", in.type(), "target", in.target())));
+          locations.checkWritable();
           permissions.require(principal(ctx), Permission.CATALOG_LOCATION_CREATE);
           json.write(ctx, 200, locations.update(ctx.pathParam("id"), in.type(), in.target()));
         })
         .delete("/locations/{id}", ctx -> {
           Audits.mark(ctx, AuditEvent.of("catalog", "location-mutate", "medium").with("actionType", "delete")
               .with("id", ctx.pathParam("id")));
+          locations.checkWritable();
           permissions.require(principal(ctx), Permission.CATALOG_LOCATION_DELETE);
           locations.delete(ctx.pathParam("id"));
           ctx.status(204);
@@ -303,11 +305,13 @@ final class CatalogPlugin implements Plugin {
     CatalogBodies.LocationInput in = CatalogBodies.parseLocationInput(json.body(ctx));
     Audits.mark(ctx, AuditEvent.of("catalog", "location-mutate", dryRun ? "low" : "medium").with("actionType", "create")
         .with("location", Map.of("type", in.type(), "target", in.target())).with("isDryRun", dryRun));
-    permissions.require(principal(ctx), Permission.CATALOG_LOCATION_CREATE);
     if (!dryRun) {
-      // registering a location creates its entities
-      permissions.require(principal(ctx), Permission.CATALOG_ENTITY_CREATE);
+      // a dry run only reads, so Backstage allows it in readonly mode
+      locations.checkWritable();
     }
+    // Backstage checks catalog.location.create only; catalog.entity.create gates the frontend's
+    // "Create" and "Register existing component" buttons, no route.
+    permissions.require(principal(ctx), Permission.CATALOG_LOCATION_CREATE);
     AddLocationResult result = locations.add(in.type(), in.target(), dryRun, refresh);
     Map<String, Object> body = new LinkedHashMap<>();
     if (dryRun) {

@@ -157,7 +157,8 @@ public final class CatalogLocationService implements LocationService {
   }
 
   /** Backstage's {@code catalog.readonly}: checked before anything else on the location writes. */
-  private void checkWritable() {
+  @Override
+  public void checkWritable() {
     if (readonly) {
       throw new NotAllowedException("This operation not allowed in readonly mode");
     }

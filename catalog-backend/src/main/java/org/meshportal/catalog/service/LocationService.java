@@ -26,6 +26,14 @@ public interface LocationService {
   /** Unregisters and deletes every entity that came only from it. */
   void delete(String id);
 
+  /**
+   * Refuses location writes when the catalog is read-only; the routes call it before their
+   * permission check, as Backstage's router does.
+   *
+   * @throws org.meshportal.model.errors.NotAllowedException "This operation not allowed in readonly mode"
+   */
+  default void checkWritable() {}
+
   /** The registered location an entity came from (its managed-by-origin-location). */
   Location byEntity(String kind, String namespace, String name);
 

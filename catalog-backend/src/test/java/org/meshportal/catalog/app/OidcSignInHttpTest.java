@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.auth.UriComponent;
 import org.meshportal.catalog.config.ConfigException;
+import org.meshportal.catalog.testing.Browser;
 import org.meshportal.catalog.testing.LoopbackHttp;
 import org.meshportal.catalog.testing.TestPostgres;
 
@@ -168,72 +169,6 @@ class OidcSignInHttpTest {
         "preferred_username", "jane"));
   }
 
-  /** A minimal browser: follows nothing by itself, keeps cookies per name and path, shows every response. */
-  static final class Browser {
-    final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    /** name → [value, path] */
-    final Map<String, String[]> cookies = new LinkedHashMap<>();
-    final List<String> setCookieHeaders = new ArrayList<>();
-
-    HttpResponse<String> send(String method, String url, String... headers) {
-      URI uri = URI.create(url);
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
-      for (int i = 0; i < headers.length; i += 2) {
-        b.header(headers[i], headers[i + 1]);
-      }
-      StringBuilder cookie = new StringBuilder();
-      cookies.forEach((name, vp) -> {
-        if (uri.getPath().startsWith(vp[1])) {
-          cookie.append(cookie.isEmpty() ? "" : "; ").append(name).append('=').append(vp[0]);
-        }
-      });
-      if (!cookie.isEmpty()) {
-        b.header("Cookie", cookie.toString());
-      }
-      try {
-        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        for (String h : r.headers().allValues("Set-Cookie")) {
-          setCookieHeaders.add(h);
-          String[] parts = h.split(";\\s*");
-          String name = parts[0].substring(0, parts[0].indexOf('='));
-          String value = parts[0].substring(parts[0].indexOf('=') + 1);
-          String path = "/";
-          boolean expired = false;
-          for (String p : parts) {
-            if (p.startsWith("Path=")) {
-              path = p.substring(5);
-            }
-            if (p.equals("Max-Age=0")) {
-              expired = true;
-            }
-          }
-          if (expired) {
-            cookies.remove(name);
-          } else {
-            cookies.put(name, new String[] {value, path});
-          }
-        }
-        return r;
-      } catch (IOException | InterruptedException e) {
-        throw new AssertionError(method + " " + url + " failed", e);
-      }
-    }
-
-    HttpResponse<String> get(String url, String... headers) {
-      return send("GET", url, headers);
-    }
-
-    String cookie(String name) {
-      String[] vp = cookies.get(name);
-      return vp == null ? null : vp[0];
-    }
-
-    String setCookie(String name) {
-      return setCookieHeaders.stream().filter(h -> h.startsWith(name + "=")).reduce((a, b) -> b).orElse(null);
-    }
-  }
-
   /** {@code /start} as the frontend's popup calls it: the provider's authorization URL. */
   private static String authorizeUrl(Browser browser, String base, String env) {
     HttpResponse<String> start = browser.get(base + "/api/auth/oidc/start?scope=" + UriComponent.encode("openid email")
@@ -360,7 +295,7 @@ class OidcSignInHttpTest {
     assertTrue(refreshCookie.contains("; Max-Age=86400000; Path=/api/auth/oidc;"), refreshCookie);
     assertTrue(refreshCookie.contains("; HttpOnly") && refreshCookie.endsWith("; SameSite=Lax"), refreshCookie);
     assertTrue(browser.setCookie("oidc-granted-scope").startsWith("oidc-granted-scope=openid%20email%20profile;"));
-    assertFalse(String.join("\n", browser.setCookieHeaders).contains(response.at("/providerInfo/accessToken").asText()));
+    assertFalse(String.join("\n", browser.setCookieHeaders()).contains(response.at("/providerInfo/accessToken").asText()));
   }
 
   @Test
@@ -403,6 +338,105 @@ class OidcSignInHttpTest {
     assertNull(browser.cookie("oidc-refresh-token"));
     assertError(browser.get(refreshUrl, XHR, "XMLHttpRequest"), 401, "AuthenticationError",
         "Refresh failed; caused by InputError: Missing session cookie");
+  }
+
+  @Test
+  void sign_ins_refreshes_logouts_and_failed_sign_ins_write_audit_lines_without_secrets() throws Exception {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    Path auditFile = tmp.resolve("audit").resolve("audit.log");
+    Path config = config("server", port, base, "data", "");
+    Files.writeString(config, Files.readString(config).replace("backend:\n",
+        "backend:\n  auditor: {file: '" + auditFile + "'}\n"));
+    start(config);
+
+    // a sign-in: start writes nothing, the callback one line naming the user
+    Browser browser = new Browser();
+    nextJane();
+    String callback = startAndLogIn(browser, base, "development");
+    String code = query(URI.create(callback)).get("code");
+    String nonce = browser.cookie("oidc-nonce");
+    JsonNode signedIn = popupMessage(browser.get(callback, "User-Agent", "audit-test")).path("response");
+    List<JsonNode> lines = auditLines(auditFile);
+    assertEquals(1, lines.size(), lines.toString());
+    JsonNode line = lines.get(0);
+    assertEquals(true, line.path("isAuditEvent").asBoolean());
+    assertEquals("auth", line.path("plugin").asText());
+    assertEquals("sign-in", line.path("eventId").asText());
+    assertEquals("medium", line.path("severityLevel").asText());
+    assertEquals("succeeded", line.path("status").asText());
+    assertEquals("user:default/jane", line.at("/actor/actorId").asText());
+    assertEquals("127.0.0.1", line.at("/actor/ip").asText());
+    assertEquals("audit-test", line.at("/actor/userAgent").asText());
+    assertEquals("GET", line.at("/request/method").asText());
+    String url = line.at("/request/url").asText();
+    assertTrue(url.startsWith("/api/auth/oidc/handler/frame?") && url.contains("code=[REDACTED]")
+        && url.contains("state=[REDACTED]"), url);
+    assertEquals("oidc", line.at("/meta/provider").asText());
+    assertEquals("development", line.at("/meta/environment").asText());
+    assertEquals("[\"user:default/jane\",\"group:default/team-a\",\"group:default/account-x\",\"group:default/org-root\"]",
+        line.at("/meta/ownershipEntityRefs").toString());
+    String refreshToken = browser.cookie("oidc-refresh-token");
+    assertNotNull(refreshToken);
+
+    // a provider user the catalog does not know: the popup shows the error, the line says failed
+    Browser stranger = new Browser();
+    nextUser("nobody-sub", Map.of("email", "nobody@example.com", "email_verified", true));
+    JsonNode refused = popupMessage(stranger.get(startAndLogIn(stranger, base, "development")));
+    assertEquals("Error", refused.at("/error/name").asText());
+    line = auditLines(auditFile).get(1);
+    assertEquals("sign-in", line.path("eventId").asText());
+    assertEquals("failed", line.path("status").asText());
+    assertEquals("Error: " + refused.at("/error/message").asText(), line.path("error").asText());
+    assertTrue(line.path("error").asText().startsWith("Error: Failed to sign-in, unable to resolve user identity"));
+    assertTrue(line.at("/actor/actorId").isMissingNode(), line.toString());
+    assertEquals("development", line.at("/meta/environment").asText());
+
+    // refresh: a fresh token for jane; without a session cookie: failed
+    HttpResponse<String> refreshed = browser.get(base + "/api/auth/oidc/refresh?optional&env=development",
+        XHR, "XMLHttpRequest");
+    assertEquals(200, refreshed.statusCode(), refreshed.body());
+    String freshToken = json(refreshed).at("/backstageIdentity/token").asText();
+    line = auditLines(auditFile).get(2);
+    assertEquals("refresh", line.path("eventId").asText());
+    assertEquals("succeeded", line.path("status").asText());
+    assertEquals("user:default/jane", line.at("/actor/actorId").asText());
+    assertEquals("GET", line.at("/request/method").asText());
+    assertEquals("/api/auth/oidc/refresh?optional&env=development", line.at("/request/url").asText());
+    assertEquals(401, new Browser().get(base + "/api/auth/oidc/refresh?env=development", XHR, "XMLHttpRequest")
+        .statusCode());
+    line = auditLines(auditFile).get(3);
+    assertEquals("refresh", line.path("eventId").asText());
+    assertEquals("failed", line.path("status").asText());
+    assertEquals("AuthenticationError: Refresh failed; caused by InputError: Missing session cookie",
+        line.path("error").asText());
+
+    // logout
+    assertEquals(200, browser.send("POST", base + "/api/auth/oidc/logout?env=development", XHR, "XMLHttpRequest")
+        .statusCode());
+    line = auditLines(auditFile).get(4);
+    assertEquals("logout", line.path("eventId").asText());
+    assertEquals("succeeded", line.path("status").asText());
+    assertEquals("POST", line.at("/request/method").asText());
+    assertTrue(line.at("/meta/hadSession").asBoolean(), line.toString());
+    assertEquals(5, auditLines(auditFile).size());
+
+    String trail = Files.readString(auditFile);
+    for (String secret : List.of(code, nonce, UriComponent.decode(nonce), refreshToken, UriComponent.decode(refreshToken),
+        signedIn.at("/backstageIdentity/token").asText(), freshToken, signedIn.at("/providerInfo/accessToken").asText(),
+        signedIn.at("/providerInfo/idToken").asText(), CLIENT_SECRET)) {
+      assertFalse(trail.contains(secret), "the audit trail holds a secret: " + secret);
+    }
+  }
+
+  private static List<JsonNode> auditLines(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    if (Files.exists(file)) {
+      for (String l : Files.readAllLines(file)) {
+        out.add(LoopbackHttp.JSON.readTree(l));
+      }
+    }
+    return out;
   }
 
   @Test

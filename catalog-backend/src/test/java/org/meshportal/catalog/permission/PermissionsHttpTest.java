@@ -489,6 +489,41 @@ class PermissionsHttpTest {
     assertNotAllowed(http.send("DELETE", "/api/catalog/locations/" + id, null, "Authorization", alice));
   }
 
+  @Test
+  void in_readonly_mode_location_writes_say_so_before_the_permission_is_checked() throws IOException {
+    Path conditions = tmp.resolve("rbac-conditional-policies.yaml");
+    try (Application readonly = Application.start(config("readonly", """
+        auth:
+          providers:
+            guest:
+              userEntityRef: user:default/alice
+              ownershipEntityRefs: [user:default/alice, group:default/team-a]
+        catalog:
+          readonly: true
+        permission:
+          enabled: true
+          rbac:
+            policies-csv-file: %s
+            conditionalPoliciesFile: %s
+        """.formatted(policyCsv, conditions)), false, n -> null)) {
+      LoopbackHttp h = new LoopbackHttp("http://127.0.0.1:" + readonly.port());
+      String token = "Bearer " + h.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+      String location = "{\"type\":\"url\",\"target\":\"https://example.com/c.yaml\"}";
+      String id = "7b4f3f6e-0000-4000-8000-000000000000";
+      // alice's role denies catalog.location.create and has no catalog.location.delete line
+      for (LoopbackHttp.Response r : List.of(h.post("/api/catalog/locations", location, "Authorization", token),
+          h.send("PUT", "/api/catalog/locations/" + id, location, "Authorization", token),
+          h.send("DELETE", "/api/catalog/locations/" + id, null, "Authorization", token))) {
+        assertNotAllowed(r);
+        assertEquals("This operation not allowed in readonly mode", r.json().at("/error/message").asText());
+      }
+      // a dry run is allowed in readonly mode, so the permission answers
+      LoopbackHttp.Response dryRun = h.post("/api/catalog/locations?dryRun=true", location, "Authorization", token);
+      assertNotAllowed(dryRun);
+      assertEquals("", dryRun.json().at("/error/message").asText());
+    }
+  }
+
   // ---- scaffolder ---------------------------------------------------------------------------------
 
   @Test
