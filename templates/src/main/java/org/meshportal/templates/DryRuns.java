@@ -84,7 +84,8 @@ final class DryRuns {
       EntityRef ref = new EntityRef("template", "default", "dry-run");
       ObjectNode spec = specs.taskSpec(template, ref, valuesObj, who);
       ((ObjectNode) spec.get("templateInfo")).put("baseUrl", contents.root().resolve("template.yaml").toUri().toString());
-      DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), new Redactor(secretsObj).redact(spec), workspace);
+      // The runner gets the spec as written: masking is for what the run shows (its log and output).
+      DryRun run = new DryRun("dry-run-" + UUID.randomUUID(), spec, workspace);
       runner.run(run, secretsObj);
       refuseLikeBackstage(run.completion);
       ObjectNode out = json.createObjectNode();

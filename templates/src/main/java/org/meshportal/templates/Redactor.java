@@ -18,10 +18,20 @@ import java.util.TreeSet;
  * Replaces every secret value by {@code ***} in text and JSON trees, together with the forms a
  * secret takes when an action passes it on: base64 (standard and URL-safe, with and without
  * padding, also inside a longer base64 text such as a Basic auth header) and URL-encoded.
- * Immutable.
+ *
+ * <p>Only for what a run shows (log events, outputs, errors, the stored copy of the user's
+ * values): never applied to the spec, inputs or values the engine runs with, where a mask would
+ * change what the task does. Immutable.
  */
 final class Redactor {
   static final String MASK = "***";
+  /**
+   * Secrets shorter than this, after trimming, are not masked, as in Backstage (the redactions of
+   * its task logger skip empty and one-character values). Masking every occurrence of one
+   * character would make a log unreadable and still give the secret away: it is whatever the
+   * gaps held.
+   */
+  static final int MIN_SECRET_LENGTH = 2;
   /**
    * Shortest base64 run masked when it stands inside a longer base64 text; shorter runs would
    * also match unrelated text.
@@ -34,7 +44,11 @@ final class Redactor {
     collect(secretValues, plain);
     Set<String> values = new TreeSet<>();
     for (String secret : plain) {
-      values.add(secret);
+      // Trimmed, as Backstage does: whitespace around a secret (a YAML block's newline) does not
+      // stop the secret itself from being masked. Encoded forms are of the value as given too.
+      String trimmed = secret.strip();
+      values.add(trimmed);
+      values.addAll(encodedForms(trimmed));
       values.addAll(encodedForms(secret));
     }
     // Longest first, so a secret that contains another is masked whole.
@@ -49,7 +63,7 @@ final class Redactor {
       n.forEach(child -> collect(child, out));
     } else {
       String s = n.asText();
-      if (!s.isBlank()) {
+      if (s.strip().length() >= MIN_SECRET_LENGTH) {
         out.add(s);
       }
     }

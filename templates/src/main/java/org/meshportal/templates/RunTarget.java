@@ -8,7 +8,10 @@ import org.meshportal.templates.action.Workspace;
 interface RunTarget {
   String taskId();
 
-  /** The task spec (without secrets). */
+  /**
+   * The task spec the engine runs: never masked (masking applies to what a run shows, see
+   * {@link Redactor}). Secrets are not part of it.
+   */
   ObjectNode spec();
 
   Workspace workspace();

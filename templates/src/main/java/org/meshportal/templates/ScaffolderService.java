@@ -300,7 +300,7 @@ public final class ScaffolderService implements AutoCloseable {
     Redactor redactor = new Redactor(secretsObj);
     ObjectNode doc = json.createObjectNode();
     doc.put("id", id);
-    doc.set("spec", redactor.redact(spec));
+    doc.set("spec", storedSpec(spec, redactor));
     doc.put("status", "open");
     doc.put("createdAt", store.now());
     if (who.userEntityRef() != null) {
@@ -313,8 +313,22 @@ public final class ScaffolderService implements AutoCloseable {
     doc.putObject("stepOutputs");
     doc.putArray("finishedSteps");
     store.create(doc, execution.owner());
-    execution.submit(id, secretsObj);
+    execution.submit(id, secretsObj, spec);
     return json.createObjectNode().put("id", id);
+  }
+
+  /**
+   * The spec as stored and shown by {@code GET /v2/tasks/{id}}: the user's parameter values are
+   * masked where they hold a secret; the template's own parts (steps, output, template info) stay
+   * as written, because the engine runs them again on retry and resume and they come from the
+   * catalog, not from the request.
+   */
+  private static ObjectNode storedSpec(ObjectNode spec, Redactor redactor) {
+    ObjectNode stored = spec.deepCopy();
+    if (stored.get("parameters") instanceof ObjectNode parameters) {
+      stored.set("parameters", redactor.redact(parameters));
+    }
+    return stored;
   }
 
   // ------------------------------------------------------------------ GET /v2/tasks/{id}, GET /v2/tasks

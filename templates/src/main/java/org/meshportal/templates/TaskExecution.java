@@ -179,6 +179,14 @@ final class TaskExecution implements AutoCloseable {
 
   /** Runs a task this process has claimed, with the secrets of the request that created it. */
   void submit(String taskId, ObjectNode secrets) {
+    submit(taskId, secrets, null);
+  }
+
+  /**
+   * @param spec the task's spec as created, before its stored copy was masked; null to run the
+   *     stored spec (retry, resume)
+   */
+  void submit(String taskId, ObjectNode secrets, ObjectNode spec) {
     if (closed.get()) {
       return; // picked up by the next start, or by another replica
     }
@@ -191,7 +199,7 @@ final class TaskExecution implements AutoCloseable {
           signal.cancel();
         }
         store.updateClaimed(taskId, owner, d -> d.put("status", "processing").put("lastHeartbeatAt", store.now()));
-        runner.run(new Durable(taskId, signal), secrets);
+        runner.run(new Durable(taskId, signal, spec), secrets);
       } catch (TaskRunner.ShutdownException e) {
         LOG.info("Task {} left for resumption: engine closed", taskId);
       } catch (ClaimLostException e) {
@@ -272,12 +280,14 @@ final class TaskExecution implements AutoCloseable {
     private final String id;
     private final TaskSignal signal;
     private final ObjectNode doc;
+    private final ObjectNode spec;
     private final Workspace workspace;
 
-    Durable(String id, TaskSignal signal) {
+    Durable(String id, TaskSignal signal, ObjectNode spec) {
       this.id = id;
       this.signal = signal;
       this.doc = store.doc(id);
+      this.spec = spec != null ? spec : (ObjectNode) doc.get("spec");
       this.workspace = new Workspace(store.workspaceDir(id), maxWorkspaceFiles, maxWorkspaceBytes);
     }
 
@@ -286,7 +296,7 @@ final class TaskExecution implements AutoCloseable {
     }
 
     @Override public ObjectNode spec() {
-      return (ObjectNode) doc.get("spec");
+      return spec;
     }
 
     @Override public Workspace workspace() {

@@ -406,6 +406,55 @@ class ScaffolderServiceTest {
     assertTrue(log.contains("[]"), log.toString());
   }
 
+  @Test
+  void inline_if_expressions_render_in_step_inputs_file_contents_and_names() throws Exception {
+    // Step inputs in the shape of backstage/software-templates' gitlab-merge-request publish step.
+    JsonNode template = TestFixtures.template("x", tmp.resolve("inline-if"), """
+        {"type":"x","steps":[
+          {"id":"fetch","action":"fetch:template","input":{"url":"./skeleton",
+            "targetPath":"${{ parameters.targetPath if parameters.targetPath else '.' }}",
+            "values":{"name":"${{ parameters.name }}","description":"${{ parameters.description }}",
+                      "port":"${{ parameters.port if parameters.port else 8080 }}"}}},
+          {"id":"cc","action":"fetch:template","input":{"url":"./cc","targetPath":"cc","cookiecutterCompat":true,
+            "values":{"name":"${{ parameters.name }}"}}},
+          {"id":"mr","action":"test:record","input":{"value":{
+            "description":"# New project: ${{ parameters.name }}\\n${{ parameters.description if parameters.description }}\\n",
+            "targetPath":"${{ parameters.targetPath if parameters.targetPath else '.' }}",
+            "port":"${{ parameters.port if parameters.port else 8080 }}",
+            "labels":"${{ parameters.labels if parameters.labels }}"}}}]}""");
+    ObjectNode contents = (ObjectNode) json("{\"c\":[]}");
+    contents.withArray("c").addObject().put("path", "skeleton/${{ values.name if values.name else 'unnamed' }}.md")
+        .put("base64Content", b64("${{ values.description if values.description else 'No description.' }}|"
+            + "${{ (values.name if values.port == 8080 else 'custom') | upper }}|{% if values.port %}p${{ values.port }}{% else %}none{% endif %}"));
+    contents.withArray("c").addObject().put("path", "cc/{{ cookiecutter.name if cookiecutter.name }}.txt")
+        .put("base64Content", b64("{{ 'named' if cookiecutter.name else 'anonymous' }}"));
+
+    ObjectNode bare = service.dryRun(template, json("{\"name\":\"svc\",\"description\":\"\"}"), null, contents.get("c"), null);
+    assertEquals(java.util.Map.of("svc.md", "No description.|SVC|p8080", "cc/svc.txt", "named"), files(bare), bare.toString());
+    JsonNode recorded = record.inputs.get(record.inputs.size() - 1).get("value");
+    assertEquals("# New project: svc\n\n", recorded.get("description").textValue());
+    assertEquals(".", recorded.get("targetPath").textValue());
+    assertTrue(recorded.get("port").isInt(), "a single expression keeps its type: " + recorded);
+    assertFalse(recorded.has("labels"), "undefined without else: the key is dropped, as in Backstage");
+
+    ObjectNode full = service.dryRun(template, json("""
+        {"name":"svc","description":"Does things.","targetPath":"apps","port":9000,"labels":["a"]}"""),
+        null, contents.get("c"), null);
+    assertEquals(java.util.Map.of("apps/svc.md", "Does things.|CUSTOM|p9000", "cc/svc.txt", "named"), files(full), full.toString());
+    recorded = record.inputs.get(record.inputs.size() - 1).get("value");
+    assertEquals("# New project: svc\nDoes things.\n", recorded.get("description").textValue());
+    assertEquals("apps", recorded.get("targetPath").textValue());
+    assertEquals(9000, recorded.get("port").intValue());
+    assertEquals("[\"a\"]", recorded.get("labels").toString());
+  }
+
+  private static java.util.Map<String, String> files(ObjectNode dryRun) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    dryRun.get("directoryContents").forEach(f -> out.put(f.get("path").asText(),
+        new String(Base64.getDecoder().decode(f.get("base64Content").asText()), StandardCharsets.UTF_8)));
+    return out;
+  }
+
   private static String b64(String s) {
     return Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }

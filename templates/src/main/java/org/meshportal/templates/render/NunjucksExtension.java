@@ -120,7 +120,9 @@ final class NunjucksExtension extends AbstractExtension {
 
   @Override
   public List<io.pebbletemplates.pebble.operator.BinaryOperator> getBinaryOperators() {
-    return JsConcatenation.operators();
+    List<io.pebbletemplates.pebble.operator.BinaryOperator> operators = new java.util.ArrayList<>(JsConcatenation.operators());
+    operators.addAll(InlineIf.operators());
+    return operators;
   }
 
   ObjectNode describe() {

@@ -63,7 +63,8 @@ public final class TemplateRenderer {
     PebbleEngine engine = engines.computeIfAbsent(options, this::newEngine);
     try {
       StringWriter out = new StringWriter();
-      engine.getLiteralTemplate(template).evaluate(out, new java.util.HashMap<>(context));
+      String marked = InlineIf.mark(template, options.cookiecutter() ? "{{" : "${{");
+      engine.getLiteralTemplate(marked).evaluate(out, new java.util.HashMap<>(context));
       return out.toString();
     } catch (PebbleException e) {
       throw new RenderException(describe(e), e);
@@ -173,7 +174,7 @@ public final class TemplateRenderer {
   }
 
   private static String describe(PebbleException e) {
-    String msg = e.getPebbleMessage() == null ? e.getMessage() : e.getPebbleMessage();
+    String msg = InlineIf.unmark(e.getPebbleMessage() == null ? e.getMessage() : e.getPebbleMessage());
     Integer line = e.getLineNumber();
     return line == null ? msg : msg + " (line " + line + ")";
   }

@@ -125,4 +125,133 @@ class TemplateRendererTest {
     assertEquals(1, problems.size());
     assertTrue(problems.get(0).startsWith("input.a: "), problems.get(0));
   }
+
+  // ------------------------------------------------------------------ inline if
+
+  private Map<String, Object> values(String jsonText) throws Exception {
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = (Map<String, Object>) renderer.toContext(json.readTree(jsonText));
+    return m;
+  }
+
+  @Test
+  void inline_if_with_and_without_else_renders_as_nunjucks() throws Exception {
+    assertEquals("My-Service", text("${{ parameters.name if parameters.flag else 'other' }}"));
+    assertEquals("other", text("${{ parameters.name if parameters.missing else 'other' }}"));
+    assertEquals("My-Service", text("${{ parameters.name if parameters.flag }}"));
+    // Without else, a false condition is undefined: nothing in a text, a dropped key in an input.
+    assertEquals("[]", text("[${{ parameters.name if parameters.missing }}]"));
+    assertTrue(renderer.renderString("${{ parameters.name if parameters.missing }}", context()).isNull());
+    // Only the branch taken is evaluated: the other one may fail.
+    assertEquals("ok", text("${{ 'ok' if parameters.flag else parameters.name | parseRepoUrl }}"));
+    // if and else inside string literals, and attributes of those names, are not the operator.
+    assertEquals("a if b else c", text("${{ 'a if b else c' }}"));
+    assertEquals("x \"if\" y", text("${{ \"x \\\"if\\\" y\" }}"));
+    Map<String, Object> named = values("{\"o\": {\"if\": \"I\", \"else\": \"E\"}}");
+    assertEquals("I/E", renderer.renderText("${{ o.if }}/${{ o.else }}", named, RenderOptions.DEFAULT));
+    assertEquals("E", renderer.renderText("${{ o.else if o.if else o.if }}", named, RenderOptions.DEFAULT));
+  }
+
+  @Test
+  void inline_if_uses_javascript_truthiness() throws Exception {
+    Map<String, Object> ctx = values("""
+        {"emptyString": "", "zero": 0, "zeroFloat": 0.0, "nothing": null, "no": false,
+         "text": "x", "zeroText": "0", "falseText": "false", "one": 1, "minus": -1, "half": 0.5, "yes": true,
+         "emptyList": [], "emptyObject": {}, "list": [0], "object": {"a": null}}""");
+    for (String falsy : List.of("emptyString", "zero", "zeroFloat", "nothing", "no", "missing", "missing.deeper")) {
+      assertEquals("F", renderer.renderText("${{ 'T' if " + falsy + " else 'F' }}", ctx, RenderOptions.DEFAULT), falsy);
+    }
+    for (String truthy : List.of("text", "zeroText", "falseText", "one", "minus", "half", "yes",
+        "emptyList", "emptyObject", "list", "object")) {
+      assertEquals("T", renderer.renderText("${{ 'T' if " + truthy + " else 'F' }}", ctx, RenderOptions.DEFAULT), truthy);
+    }
+  }
+
+  @Test
+  void inline_if_nests_with_filters_operators_and_calls_as_nunjucks_parses_it() throws Exception {
+    // Parenthesised, the whole conditional is filtered; unparenthesised, a filter binds to its operand.
+    assertEquals("MY-SERVICE", text("${{ (parameters.name if parameters.flag else 'other') | upper }}"));
+    assertEquals("OTHER", text("${{ (parameters.name if parameters.missing else 'other') | upper }}"));
+    assertEquals("My-Service", text("${{ parameters.name if parameters.flag else 'other' | upper }}"));
+    assertEquals("OTHER", text("${{ parameters.name if parameters.missing else 'other' | upper }}"));
+    assertEquals("my-service", text("${{ parameters.name | lower if parameters.flag }}"));
+    assertEquals("two", text("${{ 'two' if parameters.tags | length == 2 else 'not two' }}"));
+    // The parts are or-expressions: and/or/not/comparisons/concatenation bind tighter.
+    assertEquals("yes", text("${{ 'yes' if parameters.missing or parameters.flag else 'no' }}"));
+    assertEquals("no", text("${{ 'yes' if not parameters.flag else 'no' }}"));
+    assertEquals("a-b", text("${{ 'a' ~ '-' ~ 'b' if parameters.count > 2 else 'c' }}"));
+    assertEquals("pre-other", text("${{ 'pre-' ~ (parameters.name if parameters.missing else 'other') }}"));
+    assertEquals("4", text("${{ parameters.count + 1 if parameters.flag else 0 }}"));
+    // Chained: the else branch is itself an inline if.
+    assertEquals("second", text("${{ 'first' if parameters.missing else 'second' if parameters.flag else 'third' }}"));
+    assertEquals("third", text("${{ 'first' if parameters.missing else 'second' if parameters.nope else 'third' }}"));
+    // In arguments, lists, maps, set and if tags.
+    assertEquals("x", text("${{ parameters.missing | default('x' if parameters.flag else 'y') }}"));
+    assertEquals("a,z", text("${{ ['a', 'b' if parameters.missing else 'z'] | join(',') }}"));
+    assertEquals("v", text("{% set m = {'k': 'v' if parameters.flag else 'w'} %}${{ m.k }}"));
+    assertEquals("MY-SERVICE", text("{% set n = parameters.name if parameters.flag else 'other' %}${{ n | upper }}"));
+    assertEquals("yes", text("{% if 'x' if parameters.flag %}yes{% else %}no{% endif %}"));
+    assertEquals("no", text("{% if ('x' if parameters.missing) %}yes{% else %}no{% endif %}"));
+    assertThrows(RenderException.class, () -> text("${{ parameters.name else 'x' }}"));
+    RenderException dangling = assertThrows(RenderException.class, () -> renderer.renderText(
+        "${{ parameters.name if }}", context(), RenderOptions.DEFAULT));
+    assertFalse(dangling.getMessage().contains("#if"), dangling.getMessage());
+  }
+
+  @Test
+  void inline_if_keeps_native_types_of_a_single_expression() throws Exception {
+    Map<String, Object> ctx = context();
+    assertEquals(3, renderer.renderString("${{ parameters.count if parameters.flag else 'none' }}", ctx).intValue());
+    assertTrue(renderer.renderString("${{ parameters.count if parameters.flag else 'none' }}", ctx).isInt());
+    assertEquals("none", renderer.renderString("${{ parameters.count if parameters.missing else 'none' }}", ctx).textValue());
+    assertEquals("[\"a\",\"b\"]", renderer.renderString("${{ parameters.tags if parameters.flag }}", ctx).toString());
+    assertTrue(renderer.renderString("${{ parameters.flag if parameters.flag }}", ctx).booleanValue());
+    assertEquals("payments", renderer.renderString("${{ parameters.owner if parameters.owner else {} }}", ctx)
+        .at("/team/name").asText());
+    assertEquals("3 or none", renderer.renderString("${{ parameters.count if parameters.flag }} or none", ctx).asText());
+  }
+
+  @Test
+  void block_tags_if_else_elseif_keep_working_next_to_inline_ifs() throws Exception {
+    assertEquals("no", text("{% if parameters.missing %}yes{% else %}no{% endif %}"));
+    assertEquals("two", text("{% if parameters.missing %}one{% elseif parameters.flag %}two{% else %}three{% endif %}"));
+    assertEquals("a:My-Service;b:My-Service;", text(
+        "{%- for t in parameters.tags -%}${{ t }}:${{ parameters.name if parameters.flag else 'x' }};{%- endfor -%}"));
+    assertEquals("empty", text("{% for t in [] %}${{ t }}{% else %}${{ 'empty' if parameters.flag }}{% endfor %}"));
+    // Comments and verbatim blocks are left alone.
+    assertEquals("[]", text("[{# a if b else c #}]"));
+    assertEquals("${{ x if y }}", text("{% verbatim %}${{ x if y }}{% endverbatim %}"));
+    // Without cookiecutterCompat, {{ }} is text; with it, {{ }} holds expressions.
+    assertEquals("{{ a if b }}", text("{{ a if b }}"));
+    Map<String, Object> cc = values("{\"cookiecutter\": {\"name\": \"n\", \"description\": \"\"}}");
+    RenderOptions compat = new RenderOptions(true, false);
+    assertEquals("n: default text", renderer.renderText(
+        "{{ cookiecutter.name }}: {{ cookiecutter.description if cookiecutter.description else 'default text' }}", cc, compat));
+  }
+
+  /**
+   * The two inputs of backstage/software-templates' gitlab-merge-request that use an inline if,
+   * in their shape: a multi-line description and a single-expression targetPath.
+   */
+  @Test
+  void gitlab_merge_request_description_and_target_path_shapes() throws Exception {
+    JsonNode input = json.readTree("""
+        {"description": "# New project: ${{ parameters.name }}\\n${{ parameters.description if parameters.description }}\\n",
+         "targetPath": "${{ parameters.targetPath if parameters.targetPath else '.' }}",
+         "prTargetPath": "${{ parameters.targetPath if parameters.targetPath else parameters.name }}"}""");
+    TemplateRenderer.Problems none = (path, message) -> { throw new AssertionError(path + ": " + message); };
+    JsonNode bare = renderer.renderTree(input, values("{\"parameters\": {\"name\": \"svc\"}}"), "input", none);
+    assertEquals("# New project: svc\n\n", bare.get("description").textValue());
+    assertEquals(".", bare.get("targetPath").textValue());
+    assertEquals("svc", bare.get("prTargetPath").textValue());
+    JsonNode empty = renderer.renderTree(input,
+        values("{\"parameters\": {\"name\": \"svc\", \"description\": \"\", \"targetPath\": \"\"}}"), "input", none);
+    assertEquals(bare, empty);
+    JsonNode full = renderer.renderTree(input, values(
+        "{\"parameters\": {\"name\": \"svc\", \"description\": \"Does things.\", \"targetPath\": \"apps/svc\"}}"),
+        "input", none);
+    assertEquals("# New project: svc\nDoes things.\n", full.get("description").textValue());
+    assertEquals("apps/svc", full.get("targetPath").textValue());
+    assertEquals("apps/svc", full.get("prTargetPath").textValue());
+  }
 }
