@@ -128,6 +128,7 @@ final class TaskExecution implements AutoCloseable {
     String id = doc.get("id").asText();
     String status = doc.path("status").asText();
     String why = takenOver ? "its replica stopped" : "a restart";
+    String interrupted = takenOver ? "Task was interrupted because its replica stopped" : "Task was interrupted by a restart";
     boolean secretsLost = doc.path("hasSecrets").asBoolean(false);
     // After a restart an open task is queued as before; one taken over from another replica
     // would run without the secrets its creator held, so it fails like a processing one.
@@ -136,11 +137,11 @@ final class TaskExecution implements AutoCloseable {
     } else if ("processing".equals(status) || "open".equals(status)) {
       if (secretsLost) {
         store.appendClaimed(id, owner, "recovered", json.createObjectNode().put("recoverStrategy", "none")
-            .put("message", "Task was interrupted by " + why + " and cannot resume because its secrets are not stored"),
+            .put("message", interrupted + " and cannot resume because its secrets are not stored"),
             null);
         ObjectNode body = json.createObjectNode().put("message", "Run completed with status: failed");
         body.putObject("error").put("name", "Error")
-            .put("message", "Task was interrupted by " + why + "; retry it to run it again");
+            .put("message", interrupted + "; retry it to run it again");
         store.updateClaimed(id, owner, d -> d.put("status", "failed").remove("currentStep"));
         TaskRunner.deleteQuietly(store.workspaceDir(id));
         store.deleteWorkspaceArchive(id);

@@ -226,7 +226,7 @@ class ScaffolderReplicasTest {
     assertEquals("failed", get(b, "/api/scaffolder/v2/tasks/" + withSecrets).get("status").asText());
     assertTrue(failed.stream().anyMatch(e -> e.get("type").asText().equals("recovered")
         && e.at("/body/recoverStrategy").asText().equals("none")), failed.toString());
-    assertTrue(last(failed).at("/body/error/message").asText().contains("its replica stopped"), last(failed).toString());
+    assertTrue(last(failed).at("/body/error/message").asText().contains("because its replica stopped"), last(failed).toString());
     assertEquals(1, count(messages(failed), "Beginning step Wait"), "not run again without its secrets");
   }
 

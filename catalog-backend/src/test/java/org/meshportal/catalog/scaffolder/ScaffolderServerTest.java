@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.meshportal.catalog.app.Application;
+import org.meshportal.catalog.testing.TestPostgres;
 
 /**
  * The scaffolder through the whole server as {@code Main} starts it: config file, data dir, catalog
@@ -44,6 +45,8 @@ class ScaffolderServerTest {
   private final List<String> responses = new ArrayList<>();
   private Path config;
   private Application app;
+  /** With {@code MESHPORTAL_TEST_STORE=pg} the server keeps its catalog and tasks in PostgreSQL. */
+  private TestPostgres.Database db;
 
   @BeforeEach
   void writeConfigAndTemplates() throws IOException {
@@ -117,6 +120,11 @@ class ScaffolderServerTest {
         scaffolder:
           maxWaitSeconds: 60
         """.formatted(tmp.resolve("data"), templates.resolve("templates.yaml")));
+    if ("pg".equals(System.getenv("MESHPORTAL_TEST_STORE"))) {
+      db = TestPostgres.newDatabase("scaffolder");
+      Files.writeString(config, Files.readString(config).replace("backend:\n",
+          "backend:\n  database: {client: pg, connection: '" + db.url() + "'}\n"));
+    }
     app = Application.start(List.of(config), false, name -> null);
   }
 
@@ -124,6 +132,9 @@ class ScaffolderServerTest {
   void stop() {
     if (app != null) {
       app.close();
+    }
+    if (db != null) {
+      db.drop();
     }
   }
 
@@ -140,8 +151,10 @@ class ScaffolderServerTest {
 
     List<JsonNode> resumed = awaitCompletion(plain);
     assertEquals("completed", task(plain).get("status").asText());
-    assertTrue(messages(resumed).contains("Resuming task after a restart at its first unfinished step"),
-        messages(resumed).toString());
+    // With tasks in PostgreSQL the restarted server is, to the store, another replica taking the task over.
+    String resuming = db == null ? "Resuming task after a restart at its first unfinished step"
+        : "Resuming task after its replica stopped at its first unfinished step";
+    assertTrue(messages(resumed).contains(resuming), messages(resumed).toString());
     assertEquals("Run completed with status: completed", last(resumed).at("/body/message").asText());
 
     List<JsonNode> recovered = awaitCompletion(secret);
@@ -149,7 +162,8 @@ class ScaffolderServerTest {
     JsonNode recoveredEvent = recovered.stream().filter(e -> e.get("type").asText().equals("recovered")).findFirst()
         .orElseThrow(() -> new AssertionError("no recovered event: " + recovered));
     assertEquals("none", recoveredEvent.at("/body/recoverStrategy").asText());
-    assertTrue(last(recovered).at("/body/error/message").asText().contains("restart"), last(recovered).toString());
+    assertTrue(last(recovered).at("/body/error/message").asText().contains(db == null ? "restart" : "its replica stopped"),
+        last(recovered).toString());
     assertTrue(messages(recovered).contains("key is ***"), messages(recovered).toString());
 
     JsonNode list = get("/api/scaffolder/v2/tasks?status=processing");
