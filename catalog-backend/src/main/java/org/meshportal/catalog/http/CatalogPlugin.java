@@ -342,7 +342,13 @@ final class CatalogPlugin implements Plugin {
 
   private void processingErrors(Context ctx) {
     List<Map<String, Object>> items = new ArrayList<>();
+    // A caller who may read only part of the catalog sees only the errors about entities it can
+    // read: the others name files and entities of the hidden part.
+    EntityIndex visible = permissions.readFilter(principal(ctx)) == null ? null : readable(ctx);
     for (ProcessingError e : entities.processingErrors()) {
+      if (visible != null && !visibleError(visible, e)) {
+        continue;
+      }
       Map<String, Object> item = new LinkedHashMap<>();
       item.put("source", e.source());
       item.put("location", e.location());
@@ -353,6 +359,11 @@ final class CatalogPlugin implements Plugin {
       items.add(item);
     }
     json.write(ctx, 200, Map.of("items", items));
+  }
+
+  private static boolean visibleError(EntityIndex visible, ProcessingError e) {
+    String ref = e.attachedTo() != null ? e.attachedTo() : e.entityRef();
+    return ref != null && visible.byRef(ref.toLowerCase(java.util.Locale.ROOT)).isPresent();
   }
 
   private void analyzeLocation(Context ctx) {

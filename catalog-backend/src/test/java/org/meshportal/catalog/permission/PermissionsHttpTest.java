@@ -202,6 +202,14 @@ class PermissionsHttpTest {
     for (int i = 0; i < 5; i++) {
       y.append(component("b-" + i, "team-b", "service"));
     }
+    // not an entity (a label key Backstage refuses): a processing error naming team-b's component
+    y.append("""
+        apiVersion: backstage.io/v1alpha1
+        kind: Component
+        metadata: { name: b-broken, labels: { "not a key!": x } }
+        spec: { type: service, lifecycle: production, owner: team-b }
+        ---
+        """);
     for (String team : List.of("a", "b")) {
       y.append("""
           apiVersion: backstage.io/v1alpha1
@@ -402,6 +410,15 @@ class PermissionsHttpTest {
     assertEquals("api-b", refs.get(2).at("/metadata/name").asText());
     assertNotAllowed(get("/api/catalog/entities/by-name/component/default/b-1/ancestry", alice));
     assertEquals(200, get("/api/catalog/entities/by-name/component/default/a-1/ancestry", alice).status());
+  }
+
+  @Test
+  void processing_errors_show_a_restricted_caller_only_what_it_may_read() {
+    JsonNode all = get("/api/catalog/processing-errors", bob).json().path("items");
+    assertTrue(all.toString().contains("component:default/b-broken"), all.toString());
+    JsonNode mine = get("/api/catalog/processing-errors", alice).json().path("items");
+    assertFalse(mine.toString().contains("b-broken"), "an error about team-b's entity is not alice's to see: " + mine);
+    assertTrue(mine.size() < all.size());
   }
 
   // ---- authorize ----------------------------------------------------------------------------------
