@@ -251,7 +251,12 @@ public final class Application implements AutoCloseable {
             t.setDaemon(true);
             return t;
           });
-      own(urlSchedule::shutdownNow);
+      own(() -> {
+        // a refresh that is running finishes its generation before the index and store close; no
+        // interrupt: one reaching Lucene's file I/O closes its channels and fails the index write
+        urlSchedule.shutdown();
+        urlSchedule.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+      });
       long every = settings.processingInterval().toMillis();
       urlSchedule.scheduleWithFixedDelay(() -> {
         if (lead != null && !lead.leading()) {

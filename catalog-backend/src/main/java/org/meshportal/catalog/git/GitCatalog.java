@@ -515,7 +515,14 @@ public final class GitCatalog implements AutoCloseable {
 
   @Override
   public void close() {
-    urlRefreshes.shutdownNow();
+    urlRefreshes.shutdown();
+    try {
+      // a refresh that is running finishes its generation before the index and store close (no
+      // interrupt: one reaching Lucene's file I/O closes its channels and fails the index write)
+      urlRefreshes.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     mirrors.close();
   }
 }

@@ -110,15 +110,24 @@ public final class ChangeFollower implements AutoCloseable {
     }
   }
 
+  /**
+   * Stops following and waits for a catch-up in progress to finish. No interrupt: one reaching
+   * Lucene's file I/O would close its channels and fail the index write.
+   */
   @Override
   public void close() {
     closed = true;
+    wake();
     Thread t;
     synchronized (this) {
       t = thread;
     }
     if (t != null) {
-      t.interrupt();
+      try {
+        t.join(30_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 }
