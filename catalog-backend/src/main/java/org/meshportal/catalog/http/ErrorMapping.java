@@ -46,6 +46,8 @@ final class ErrorMapping {
       int status = e.getStatus();
       render(ctx, status, nameOf(status), status == 500 ? internal(e, ctx) : e.getMessage());
     });
+    // The client is gone: nobody reads an answer, and it is no fault of the server's.
+    app.exception(ClientGoneException.class, (e, ctx) -> LOG.debug("{} {}: {}", ctx.method(), ctx.path(), e.getMessage()));
     app.exception(Exception.class, (e, ctx) -> render(ctx, 500, "Error", internal(e, ctx)));
     // Unknown paths: 404 with an empty body (unless a handler rendered a NotFoundError)
     app.error(404, ctx -> {

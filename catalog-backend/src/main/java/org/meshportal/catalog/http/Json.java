@@ -151,7 +151,7 @@ final class Json {
     try {
       res.getOutputStream().write(body);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new ClientGoneException(e);
     }
   }
 
