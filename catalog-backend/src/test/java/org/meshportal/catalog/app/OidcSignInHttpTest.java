@@ -7,23 +7,29 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.AccessChecks.assertFields;
+import static org.meshportal.catalog.testing.AccessChecks.auditEvents;
+import static org.meshportal.catalog.testing.LoopbackHttp.freePort;
+import static org.meshportal.catalog.testing.OidcPopup.APP;
+import static org.meshportal.catalog.testing.OidcPopup.CLIENT_ID;
+import static org.meshportal.catalog.testing.OidcPopup.CLIENT_SECRET;
+import static org.meshportal.catalog.testing.OidcPopup.authorizeUrl;
+import static org.meshportal.catalog.testing.OidcPopup.callbackUrl;
+import static org.meshportal.catalog.testing.OidcPopup.environment;
+import static org.meshportal.catalog.testing.OidcPopup.nextUser;
+import static org.meshportal.catalog.testing.OidcPopup.serverYaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -33,8 +39,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +48,7 @@ import org.meshportal.catalog.auth.UriComponent;
 import org.meshportal.catalog.config.ConfigException;
 import org.meshportal.catalog.testing.Browser;
 import org.meshportal.catalog.testing.LoopbackHttp;
+import org.meshportal.catalog.testing.OidcPopup;
 import org.meshportal.catalog.testing.TestPostgres;
 
 /**
@@ -49,18 +56,13 @@ import org.meshportal.catalog.testing.TestPostgres;
  * flow a browser goes through, refresh, logout, resolvers, tampering, a restart and two replicas.
  */
 class OidcSignInHttpTest {
-  private static final String APP = "http://localhost:3000";
-  private static final String CLIENT_ID = "portal";
-  private static final String CLIENT_SECRET = "portal-secret";
-
   @TempDir Path tmp;
-  private MockOAuth2Server idp;
+  @AutoClose("shutdown") private MockOAuth2Server idp;
   private final List<Application> apps = new ArrayList<>();
 
   @BeforeEach
   void startProvider() throws IOException {
-    idp = new MockOAuth2Server();
-    idp.start(InetAddress.getByName("127.0.0.1"), 0);
+    idp = OidcPopup.startProvider();
     Path catalog = Files.createDirectories(tmp.resolve("catalog"));
     Files.writeString(catalog.resolve("org.yaml"), """
         apiVersion: backstage.io/v1alpha1
@@ -95,61 +97,43 @@ class OidcSignInHttpTest {
   @AfterEach
   void stop() {
     apps.forEach(Application::close);
-    if (idp != null) {
-      idp.shutdown();
-    }
   }
 
   // ------------------------------------------------------------------ helpers
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
+  /** Config for a server listening on {@code port} whose public base URL is {@code baseUrl}. */
+  private Path config(String name, int port, String baseUrl, String dataDir) throws IOException {
+    return Files.writeString(tmp.resolve(name + ".yaml"), serverYaml(baseUrl, port, tmp.resolve(dataDir),
+        tmp.resolve("catalog/org.yaml"),
+        environment(idp, "development", "{resolver: emailMatchingUserEntityProfileEmail}"),
+        environment(idp, "lenient",
+            "{resolver: emailLocalPartMatchingUserEntityName, dangerouslyAllowSignInWithoutUserInCatalog: true}",
+            "prompt: auto"),
+        environment(idp, "by-username", "{resolver: preferredUsernameMatchingUserEntityName}")));
   }
 
-  /** Config for a server listening on {@code port} whose public base URL is {@code baseUrl}. */
-  private Path config(String name, int port, String baseUrl, String dataDir, String extra) throws IOException {
-    return Files.writeString(tmp.resolve(name + ".yaml"), """
-        app: {baseUrl: '%s'}
-        backend:
-          baseUrl: '%s'
-          listen: {port: %d}
-          dataDir: '%s'
-        catalog:
-          locations:
-            - {type: file, target: '%s'}
-        auth:
-          providers:
-            oidc:
-              development:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                signIn:
-                  resolvers:
-                    - resolver: emailMatchingUserEntityProfileEmail
-              lenient:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                prompt: auto
-                signIn:
-                  resolvers:
-                    - resolver: emailLocalPartMatchingUserEntityName
-                      dangerouslyAllowSignInWithoutUserInCatalog: true
-              by-username:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                signIn:
-                  resolvers:
-                    - resolver: preferredUsernameMatchingUserEntityName
-        %s
-        """.formatted(APP, baseUrl, port, tmp.resolve(dataDir), tmp.resolve("catalog/org.yaml"),
-        idp.wellKnownUrl("default"), CLIENT_ID, CLIENT_SECRET,
-        idp.wellKnownUrl("default"), CLIENT_ID, CLIENT_SECRET,
-        idp.wellKnownUrl("default"), CLIENT_ID, CLIENT_SECRET, extra));
+  /** A server's config on a free port, with its own URL as the public one. */
+  private record Server(String base, Path config) {}
+
+  private Server server(String name) throws IOException {
+    int port = freePort();
+    String base = "http://127.0.0.1:" + port;
+    return new Server(base, config(name, port, base, "data"));
+  }
+
+  /** Replaces the first {@code from} in {@code config} with {@code to}. */
+  private static void edit(Path config, String from, String to) throws IOException {
+    String text = Files.readString(config);
+    int at = text.indexOf(from);
+    assertTrue(at >= 0, from + " in " + text);
+    Files.writeString(config, text.substring(0, at) + to + text.substring(at + from.length()));
+  }
+
+  /** Starts a server with the config above: its base URL. */
+  private String startServer() throws IOException {
+    Server server = server("server");
+    start(server.config());
+    return server.base();
   }
 
   private Application start(Path config) {
@@ -159,29 +143,9 @@ class OidcSignInHttpTest {
     return app;
   }
 
-  /** The provider's next sign-in is this user. */
-  private void nextUser(String subject, Map<String, Object> claims) {
-    idp.enqueueCallback(new DefaultOAuth2TokenCallback("default", subject, "JWT", List.of(CLIENT_ID), claims, 3600));
-  }
-
   private void nextJane() {
-    nextUser("jane-sub", Map.of("email", "jane@example.com", "email_verified", true, "name", "Jane Doe",
+    nextUser(idp, "jane-sub", Map.of("email", "jane@example.com", "email_verified", true, "name", "Jane Doe",
         "preferred_username", "jane"));
-  }
-
-  /** {@code /start} as the frontend's popup calls it: the provider's authorization URL. */
-  private static String authorizeUrl(Browser browser, String base, String env) {
-    HttpResponse<String> start = browser.get(base + "/api/auth/oidc/start?scope=" + UriComponent.encode("openid email")
-        + "&origin=" + UriComponent.encode(APP) + "&flow=popup&env=" + env);
-    assertEquals(302, start.statusCode(), start.body());
-    return start.headers().firstValue("Location").orElseThrow();
-  }
-
-  /** {@code /start} through the provider's redirect: the callback URL the provider sends the browser to. */
-  private static String startAndLogIn(Browser browser, String base, String env) {
-    HttpResponse<String> login = browser.get(authorizeUrl(browser, base, env));
-    assertEquals(302, login.statusCode(), login.body());
-    return login.headers().firstValue("Location").orElseThrow();
   }
 
   /** The message the popup page posts, after checking its headers and script hash. */
@@ -225,9 +189,7 @@ class OidcSignInHttpTest {
 
   @Test
   void popup_sign_in_issues_a_backstage_token_with_the_user_and_its_groups_up_the_tree() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    start(config("server", port, base, "data", ""));
+    String base = startServer();
     Browser browser = new Browser();
     nextJane();
 
@@ -300,12 +262,10 @@ class OidcSignInHttpTest {
 
   @Test
   void refresh_uses_the_cookie_for_a_fresh_token_and_logout_clears_it() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    start(config("server", port, base, "data", ""));
+    String base = startServer();
     Browser browser = new Browser();
     nextJane();
-    JsonNode signedIn = popupMessage(browser.get(startAndLogIn(browser, base, "development"))).path("response");
+    JsonNode signedIn = popupMessage(browser.get(callbackUrl(browser, base, "development"))).path("response");
 
     String refreshUrl = base + "/api/auth/oidc/refresh?optional&scope=" + UriComponent.encode("openid email")
         + "&env=development";
@@ -342,38 +302,30 @@ class OidcSignInHttpTest {
 
   @Test
   void sign_ins_refreshes_logouts_and_failed_sign_ins_write_audit_lines_without_secrets() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
+    Server server = server("server");
+    String base = server.base();
     Path auditFile = tmp.resolve("audit").resolve("audit.log");
-    Path config = config("server", port, base, "data", "");
-    Files.writeString(config, Files.readString(config).replace("backend:\n",
-        "backend:\n  auditor: {file: '" + auditFile + "'}\n"));
-    start(config);
+    edit(server.config(), "backend:\n", "backend:\n  auditor: {file: '" + auditFile + "'}\n");
+    start(server.config());
 
     // a sign-in: start writes nothing, the callback one line naming the user
     Browser browser = new Browser();
     nextJane();
-    String callback = startAndLogIn(browser, base, "development");
+    String callback = callbackUrl(browser, base, "development");
     String code = query(URI.create(callback)).get("code");
     String nonce = browser.cookie("oidc-nonce");
     JsonNode signedIn = popupMessage(browser.get(callback, "User-Agent", "audit-test")).path("response");
-    List<JsonNode> lines = auditLines(auditFile);
+    List<JsonNode> lines = auditEvents(auditFile);
     assertEquals(1, lines.size(), lines.toString());
     JsonNode line = lines.get(0);
     assertEquals(true, line.path("isAuditEvent").asBoolean());
-    assertEquals("auth", line.path("plugin").asText());
-    assertEquals("sign-in", line.path("eventId").asText());
-    assertEquals("medium", line.path("severityLevel").asText());
-    assertEquals("succeeded", line.path("status").asText());
-    assertEquals("user:default/jane", line.at("/actor/actorId").asText());
-    assertEquals("127.0.0.1", line.at("/actor/ip").asText());
-    assertEquals("audit-test", line.at("/actor/userAgent").asText());
-    assertEquals("GET", line.at("/request/method").asText());
+    assertFields(line, "/plugin", "auth", "/eventId", "sign-in", "/severityLevel", "medium", "/status", "succeeded",
+        "/actor/actorId", "user:default/jane", "/actor/ip", "127.0.0.1", "/actor/userAgent", "audit-test",
+        "/request/method", "GET");
     String url = line.at("/request/url").asText();
     assertTrue(url.startsWith("/api/auth/oidc/handler/frame?") && url.contains("code=[REDACTED]")
         && url.contains("state=[REDACTED]"), url);
-    assertEquals("oidc", line.at("/meta/provider").asText());
-    assertEquals("development", line.at("/meta/environment").asText());
+    assertFields(line, "/meta/provider", "oidc", "/meta/environment", "development");
     assertEquals("[\"user:default/jane\",\"group:default/team-a\",\"group:default/account-x\",\"group:default/org-root\"]",
         line.at("/meta/ownershipEntityRefs").toString());
     String refreshToken = browser.cookie("oidc-refresh-token");
@@ -381,13 +333,12 @@ class OidcSignInHttpTest {
 
     // a provider user the catalog does not know: the popup shows the error, the line says failed
     Browser stranger = new Browser();
-    nextUser("nobody-sub", Map.of("email", "nobody@example.com", "email_verified", true));
-    JsonNode refused = popupMessage(stranger.get(startAndLogIn(stranger, base, "development")));
+    nextUser(idp, "nobody-sub", Map.of("email", "nobody@example.com", "email_verified", true));
+    JsonNode refused = popupMessage(stranger.get(callbackUrl(stranger, base, "development")));
     assertEquals("Error", refused.at("/error/name").asText());
-    line = auditLines(auditFile).get(1);
-    assertEquals("sign-in", line.path("eventId").asText());
-    assertEquals("failed", line.path("status").asText());
-    assertEquals("Error: " + refused.at("/error/message").asText(), line.path("error").asText());
+    line = auditEvents(auditFile).get(1);
+    assertFields(line, "/eventId", "sign-in", "/status", "failed",
+        "/error", "Error: " + refused.at("/error/message").asText());
     assertTrue(line.path("error").asText().startsWith("Error: Failed to sign-in, unable to resolve user identity"));
     assertTrue(line.at("/actor/actorId").isMissingNode(), line.toString());
     assertEquals("development", line.at("/meta/environment").asText());
@@ -397,29 +348,22 @@ class OidcSignInHttpTest {
         XHR, "XMLHttpRequest");
     assertEquals(200, refreshed.statusCode(), refreshed.body());
     String freshToken = json(refreshed).at("/backstageIdentity/token").asText();
-    line = auditLines(auditFile).get(2);
-    assertEquals("refresh", line.path("eventId").asText());
-    assertEquals("succeeded", line.path("status").asText());
-    assertEquals("user:default/jane", line.at("/actor/actorId").asText());
-    assertEquals("GET", line.at("/request/method").asText());
-    assertEquals("/api/auth/oidc/refresh?optional&env=development", line.at("/request/url").asText());
+    line = auditEvents(auditFile).get(2);
+    assertFields(line, "/eventId", "refresh", "/status", "succeeded", "/actor/actorId", "user:default/jane",
+        "/request/method", "GET", "/request/url", "/api/auth/oidc/refresh?optional&env=development");
     assertEquals(401, new Browser().get(base + "/api/auth/oidc/refresh?env=development", XHR, "XMLHttpRequest")
         .statusCode());
-    line = auditLines(auditFile).get(3);
-    assertEquals("refresh", line.path("eventId").asText());
-    assertEquals("failed", line.path("status").asText());
-    assertEquals("AuthenticationError: Refresh failed; caused by InputError: Missing session cookie",
-        line.path("error").asText());
+    line = auditEvents(auditFile).get(3);
+    assertFields(line, "/eventId", "refresh", "/status", "failed",
+        "/error", "AuthenticationError: Refresh failed; caused by InputError: Missing session cookie");
 
     // logout
     assertEquals(200, browser.send("POST", base + "/api/auth/oidc/logout?env=development", XHR, "XMLHttpRequest")
         .statusCode());
-    line = auditLines(auditFile).get(4);
-    assertEquals("logout", line.path("eventId").asText());
-    assertEquals("succeeded", line.path("status").asText());
-    assertEquals("POST", line.at("/request/method").asText());
+    line = auditEvents(auditFile).get(4);
+    assertFields(line, "/eventId", "logout", "/status", "succeeded", "/request/method", "POST");
     assertTrue(line.at("/meta/hadSession").asBoolean(), line.toString());
-    assertEquals(5, auditLines(auditFile).size());
+    assertEquals(5, auditEvents(auditFile).size());
 
     String trail = Files.readString(auditFile);
     for (String secret : List.of(code, nonce, UriComponent.decode(nonce), refreshToken, UriComponent.decode(refreshToken),
@@ -429,26 +373,14 @@ class OidcSignInHttpTest {
     }
   }
 
-  private static List<JsonNode> auditLines(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    if (Files.exists(file)) {
-      for (String l : Files.readAllLines(file)) {
-        out.add(LoopbackHttp.JSON.readTree(l));
-      }
-    }
-    return out;
-  }
-
   @Test
   void resolvers_find_users_by_email_local_part_or_username_and_refuse_unknown_users() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    start(config("server", port, base, "data", ""));
+    String base = startServer();
 
     // Not in the catalog: Backstage's error, posted to the app
     Browser stranger = new Browser();
-    nextUser("sam-sub", Map.of("email", "sam@example.com", "email_verified", true));
-    JsonNode refused = popupMessage(stranger.get(startAndLogIn(stranger, base, "development")));
+    nextUser(idp, "sam-sub", Map.of("email", "sam@example.com", "email_verified", true));
+    JsonNode refused = popupMessage(stranger.get(callbackUrl(stranger, base, "development")));
     assertTrue(refused.path("response").isMissingNode());
     assertEquals("Error", refused.at("/error/name").asText());
     assertEquals("Failed to sign-in, unable to resolve user identity. Please verify that your catalog contains the "
@@ -456,41 +388,39 @@ class OidcSignInHttpTest {
 
     // An email the provider did not verify does not count
     Browser unverified = new Browser();
-    nextUser("jane-sub", Map.of("email", "jane@example.com", "email_verified", false));
+    nextUser(idp, "jane-sub", Map.of("email", "jane@example.com", "email_verified", false));
     assertEquals("Login failed, user profile does not contain an email",
-        popupMessage(unverified.get(startAndLogIn(unverified, base, "development"))).at("/error/message").asText());
+        popupMessage(unverified.get(callbackUrl(unverified, base, "development"))).at("/error/message").asText());
 
     // emailLocalPartMatchingUserEntityName, with sign-in allowed outside the catalog
     Browser lenient = new Browser();
-    nextUser("jane-sub", Map.of("email", "jane@other.example", "email_verified", true));
+    nextUser(idp, "jane-sub", Map.of("email", "jane@other.example", "email_verified", true));
     String authorize = authorizeUrl(lenient, base, "lenient");
     assertNull(query(URI.create(authorize)).get("prompt"), "prompt: auto sends none");
     String callback = lenient.get(authorize).headers().firstValue("Location").orElseThrow();
     JsonNode jane = popupMessage(lenient.get(callback)).path("response");
     assertEquals(4, jane.at("/backstageIdentity/identity/ownershipEntityRefs").size());
     Browser newcomer = new Browser();
-    nextUser("sam-sub", Map.of("email", "Sam@example.com", "email_verified", true));
-    JsonNode sam = popupMessage(newcomer.get(startAndLogIn(newcomer, base, "lenient"))).path("response");
+    nextUser(idp, "sam-sub", Map.of("email", "Sam@example.com", "email_verified", true));
+    JsonNode sam = popupMessage(newcomer.get(callbackUrl(newcomer, base, "lenient"))).path("response");
     assertEquals("user:default/sam", sam.at("/backstageIdentity/identity/userEntityRef").asText());
     assertEquals("[\"user:default/sam\"]", sam.at("/backstageIdentity/identity/ownershipEntityRefs").toString());
 
     // preferredUsernameMatchingUserEntityName
     Browser byName = new Browser();
-    nextUser("jane-sub", Map.of("preferred_username", "jane"));
-    JsonNode found = popupMessage(byName.get(startAndLogIn(byName, base, "by-username"))).path("response");
+    nextUser(idp, "jane-sub", Map.of("preferred_username", "jane"));
+    JsonNode found = popupMessage(byName.get(callbackUrl(byName, base, "by-username"))).path("response");
     assertEquals("user:default/jane", found.at("/backstageIdentity/identity/userEntityRef").asText());
   }
 
   @Test
   void tampered_state_missing_or_wrong_nonce_and_replays_are_refused() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    start(config("server", port, base, "data", ""));
+    String base = startServer();
 
     // No nonce cookie (a callback delivered to another browser)
     Browser browser = new Browser();
     nextJane();
-    String callback = startAndLogIn(browser, base, "development");
+    String callback = callbackUrl(browser, base, "development");
     Browser other = new Browser();
     assertEquals("Auth response is missing cookie nonce", popupMessage(other.get(callback)).at("/error/message").asText());
     assertEquals("NotAllowedError", popupMessage(other.get(callback)).at("/error/name").asText());
@@ -498,7 +428,7 @@ class OidcSignInHttpTest {
     // A nonce cookie from another sign-in
     Browser mixed = new Browser();
     nextJane();
-    startAndLogIn(mixed, base, "development");
+    callbackUrl(mixed, base, "development");
     assertEquals("Invalid nonce", popupMessage(mixed.get(callback)).at("/error/message").asText());
 
     // The state changed on the way (scope edited), nonce kept: the stored state does not match
@@ -516,7 +446,7 @@ class OidcSignInHttpTest {
     // A state naming an origin that is not allowed
     Browser evil = new Browser();
     nextJane();
-    String good = startAndLogIn(evil, base, "development");
+    String good = callbackUrl(evil, base, "development");
     Map<String, String> gq = query(URI.create(good));
     String evilState = HexFormat.of().formatHex(new String(HexFormat.of().parseHex(gq.get("state")), StandardCharsets.UTF_8)
         .replace("localhost%3A3000", "evil.example.com").getBytes(StandardCharsets.UTF_8));
@@ -532,7 +462,7 @@ class OidcSignInHttpTest {
     // The provider's own error (prompt=none without a session, say) comes back as the popup's error
     Browser denied = new Browser();
     nextJane();
-    String deniedCallback = startAndLogIn(denied, base, "development").replaceFirst("code=[^&]*",
+    String deniedCallback = callbackUrl(denied, base, "development").replaceFirst("code=[^&]*",
         "error=login_required&error_description=" + UriComponent.encode("no session"));
     assertEquals("Authentication failed, login_required (no session)",
         popupMessage(denied.get(deniedCallback)).at("/error/message").asText());
@@ -544,12 +474,11 @@ class OidcSignInHttpTest {
 
   @Test
   void start_checks_environment_origin_and_redirect_url() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    Path config = config("server", port, base, "data", "");
-    Files.writeString(config, Files.readString(config).replace("auth:\n  providers:",
-        "auth:\n  experimentalExtraAllowedOrigins: ['https://*.preview.example.com']\n  providers:"));
-    start(config);
+    Server server = server("server");
+    String base = server.base();
+    edit(server.config(), "auth:\n  providers:",
+        "auth:\n  experimentalExtraAllowedOrigins: ['https://*.preview.example.com']\n  providers:");
+    start(server.config());
     Browser b = new Browser();
     assertError(b.get(base + "/api/auth/oidc/start"), 400, "InputError", "Must specify 'env' query to select environment");
     assertError(b.get(base + "/api/auth/oidc/start?env=production"), 404, "NotFoundError",
@@ -568,9 +497,7 @@ class OidcSignInHttpTest {
 
   @Test
   void the_redirect_flow_returns_to_the_app_with_the_cookies_set() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    start(config("server", port, base, "data", ""));
+    String base = startServer();
     Browser b = new Browser();
     nextJane();
     HttpResponse<String> start = b.get(base + "/api/auth/oidc/start?env=development&flow=redirect&redirectUrl="
@@ -585,15 +512,15 @@ class OidcSignInHttpTest {
 
   @Test
   void a_session_and_a_sign_in_in_progress_survive_a_restart() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    Path config = config("server", port, base, "data", "");
+    Server server = server("server");
+    String base = server.base();
+    Path config = server.config();
     Application first = start(config);
     Browser browser = new Browser();
     nextJane();
-    popupMessage(browser.get(startAndLogIn(browser, base, "development")));
+    popupMessage(browser.get(callbackUrl(browser, base, "development")));
     Browser halfway = new Browser();
-    String pendingCallback = startAndLogIn(halfway, base, "development");
+    String pendingCallback = callbackUrl(halfway, base, "development");
     first.close();
     apps.remove(first);
 
@@ -620,17 +547,17 @@ class OidcSignInHttpTest {
       int portB = freePort();
       String publicBase = "http://127.0.0.1:" + portA;
       String pg = "  database: {client: pg, connection: '" + db.url() + "'}";
-      Path a = config("a", portA, publicBase, "data-a", "");
-      Files.writeString(a, Files.readString(a).replace("backend:\n", "backend:\n" + pg + "\n"));
-      Path bConfig = config("b", portB, publicBase, "data-b", "");
-      Files.writeString(bConfig, Files.readString(bConfig).replace("backend:\n", "backend:\n" + pg + "\n"));
+      Path a = config("a", portA, publicBase, "data-a");
+      edit(a, "backend:\n", "backend:\n" + pg + "\n");
+      Path bConfig = config("b", portB, publicBase, "data-b");
+      edit(bConfig, "backend:\n", "backend:\n" + pg + "\n");
       start(a);
       start(bConfig);
       String replicaB = "http://127.0.0.1:" + portB;
 
       Browser browser = new Browser();
       nextJane();
-      String callback = startAndLogIn(browser, publicBase, "development"); // /start answered by A
+      String callback = callbackUrl(browser, publicBase, "development"); // /start answered by A
       JsonNode signedIn = popupMessage(browser.get(callback.replace(publicBase, replicaB))); // callback lands on B
       assertEquals("user:default/jane", signedIn.at("/response/backstageIdentity/identity/userEntityRef").asText());
       String tokenFromB = signedIn.at("/response/backstageIdentity/token").asText();
@@ -656,18 +583,14 @@ class OidcSignInHttpTest {
 
   @Test
   void configuration_mistakes_stop_start_up_with_the_key_named() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    Path scope = config("scope", port, base, "data", "");
-    Files.writeString(scope, Files.readString(scope).replaceFirst("clientSecret: portal-secret\n",
-        "clientSecret: portal-secret\n        scope: openid\n"));
+    Path scope = server("scope").config();
+    edit(scope, "clientSecret: portal-secret\n", "clientSecret: portal-secret\n        scope: openid\n");
     ConfigException e = assertThrows(ConfigException.class, () -> start(scope));
     assertTrue(e.getMessage().contains("auth.providers.oidc.development.scope: The oidc provider no longer supports the "
         + "\"scope\" configuration option. Please use the \"additionalScopes\" option instead."), e.getMessage());
 
-    Path resolver = config("resolver", port, base, "data", "");
-    Files.writeString(resolver, Files.readString(resolver).replaceFirst("emailMatchingUserEntityProfileEmail",
-        "emailMatchingUserEntityProfileEmal"));
+    Path resolver = server("resolver").config();
+    edit(resolver, "emailMatchingUserEntityProfileEmail", "emailMatchingUserEntityProfileEmal");
     e = assertThrows(ConfigException.class, () -> start(resolver));
     assertTrue(e.getMessage().contains("auth.providers.oidc.development.signIn.resolvers[0].resolver: Sign-in resolver "
         + "'emailMatchingUserEntityProfileEmal' is not available"), e.getMessage());
@@ -676,18 +599,18 @@ class OidcSignInHttpTest {
 
   @Test
   void a_guest_whose_user_is_in_the_catalog_owns_what_that_user_owns() throws Exception {
-    int port = freePort();
-    String base = "http://127.0.0.1:" + port;
-    Path config = config("server", port, base, "data", "");
-    Files.writeString(config, Files.readString(config).replace("auth:\n  providers:\n",
-        "auth:\n  providers:\n    guest: {userEntityRef: 'user:default/Jane', ownershipEntityRefs: ['group:default/team-b']}\n"));
+    Server server = server("server");
+    String base = server.base();
+    Path config = server.config();
+    edit(config, "auth:\n  providers:\n",
+        "auth:\n  providers:\n    guest: {userEntityRef: 'user:default/Jane', ownershipEntityRefs: ['group:default/team-b']}\n");
     start(config);
     JsonNode identity = json(new Browser().get(base + "/api/auth/guest/refresh")).at("/backstageIdentity/identity");
     assertEquals("user:default/jane", identity.path("userEntityRef").asText());
     assertEquals("[\"user:default/jane\",\"group:default/team-a\",\"group:default/account-x\",\"group:default/org-root\"]",
         identity.path("ownershipEntityRefs").toString());
     // A guest the catalog does not know keeps the configured refs
-    Files.writeString(config, Files.readString(config).replace("user:default/Jane", "user:default/nobody"));
+    edit(config, "user:default/Jane", "user:default/nobody");
     apps.forEach(Application::close);
     apps.clear();
     start(config);

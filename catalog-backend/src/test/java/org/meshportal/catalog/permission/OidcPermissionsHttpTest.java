@@ -4,26 +4,31 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.AccessChecks.assertFields;
+import static org.meshportal.catalog.testing.AccessChecks.assertNotAllowed;
+import static org.meshportal.catalog.testing.AccessChecks.auditLines;
+import static org.meshportal.catalog.testing.AccessChecks.basic;
+import static org.meshportal.catalog.testing.AccessChecks.decisions;
+import static org.meshportal.catalog.testing.AccessChecks.resource;
+import static org.meshportal.catalog.testing.LoopbackHttp.ref;
+import static org.meshportal.catalog.testing.OidcPopup.bearer;
+import static org.meshportal.catalog.testing.OidcPopup.environment;
+import static org.meshportal.catalog.testing.OidcPopup.serverYaml;
+import static org.meshportal.catalog.testing.OidcPopup.signIn;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -43,9 +48,6 @@ import org.meshportal.catalog.testing.OidcPopup;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OidcPermissionsHttpTest {
-  private static final String APP = "http://localhost:3000";
-  private static final String CLIENT_ID = "portal";
-  private static final String CLIENT_SECRET = "portal-secret";
   private static final String TEAM = "group:platform-mesh/acme.team-payments";
   private static final String ACCOUNT = "group:platform-mesh/acme";
   private static final String OTHER_TEAM = "group:platform-mesh/acme.team-orders";
@@ -84,8 +86,8 @@ class OidcPermissionsHttpTest {
       """;
 
   @TempDir static Path tmp;
-  private MockOAuth2Server idp;
-  private Application app;
+  @AutoClose("shutdown") private MockOAuth2Server idp;
+  @AutoClose private Application app;
   private String base;
   private LoopbackHttp http;
   private Path auditFile;
@@ -97,8 +99,7 @@ class OidcPermissionsHttpTest {
 
   @BeforeAll
   void start() throws IOException {
-    idp = new MockOAuth2Server();
-    idp.start(InetAddress.getByName("127.0.0.1"), 0);
+    idp = OidcPopup.startProvider();
     Path catalog = Files.writeString(tmp.resolve("catalog-info.yaml"), catalogYaml());
     Path csv = Files.writeString(tmp.resolve("rbac-policy.csv"), CSV);
     Path conditions = Files.writeString(tmp.resolve("rbac-conditional-policies.yaml"), CONDITIONS);
@@ -110,72 +111,33 @@ class OidcPermissionsHttpTest {
         spec: { type: website, lifecycle: experimental, owner: group:default/operators }
         """);
     auditFile = tmp.resolve("audit").resolve("audit.log");
-    int port = freePort();
+    int port = LoopbackHttp.freePort();
     base = "http://127.0.0.1:" + port;
-    Path config = Files.writeString(tmp.resolve("app-config.yaml"), """
-        app: { baseUrl: '%s' }
+    Path server = Files.writeString(tmp.resolve("app-config.yaml"), serverYaml(base, port, tmp.resolve("data"), catalog,
+        environment(idp, "development", "{resolver: emailMatchingUserEntityProfileEmail}"),
+        environment(idp, "lenient",
+            "{resolver: emailLocalPartMatchingUserEntityName, dangerouslyAllowSignInWithoutUserInCatalog: true}")));
+    Path permission = Files.writeString(tmp.resolve("permission.yaml"), """
         backend:
-          baseUrl: '%s'
-          listen: { port: %d }
-          dataDir: '%s'
           reading: { directories: ['%s'] }
           auditor: { file: '%s' }
-        catalog:
-          locations:
-            - { type: file, target: '%s' }
-        auth:
-          providers:
-            oidc:
-              development:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                signIn:
-                  resolvers:
-                    - resolver: emailMatchingUserEntityProfileEmail
-              lenient:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                signIn:
-                  resolvers:
-                    - resolver: emailLocalPartMatchingUserEntityName
-                      dangerouslyAllowSignInWithoutUserInCatalog: true
         permission:
           enabled: true
           decisionCacheTtl: { milliseconds: 50 }
           rbac:
             policies-csv-file: '%s'
             conditionalPoliciesFile: '%s'
-        """.formatted(APP, base, port, tmp.resolve("data"), tmp.resolve("extra"), auditFile, catalog,
-        idp.wellKnownUrl("default"), CLIENT_ID, CLIENT_SECRET, idp.wellKnownUrl("default"), CLIENT_ID, CLIENT_SECRET,
-        csv, conditions));
-    app = Application.start(List.of(config), false, name -> null);
+        """.formatted(tmp.resolve("extra"), auditFile, csv, conditions));
+    app = Application.start(List.of(server, permission), false, name -> null);
     http = new LoopbackHttp(base);
 
     janeBrowser = new Browser();
-    janeIdentity = signIn(janeBrowser, "development", "jane-sub", "jane@example.com");
+    janeIdentity = signIn(janeBrowser, idp, base, "development", "jane-sub", "jane@example.com");
     jane = bearer(janeIdentity);
-    omar = bearer(signIn(new Browser(), "development", "omar-sub", "omar@example.com"));
-    sam = bearer(signIn(new Browser(), "lenient", "sam-sub", "sam@example.com"));
+    omar = bearer(signIn(new Browser(), idp, base, "development", "omar-sub", "omar@example.com"));
+    sam = bearer(signIn(new Browser(), idp, base, "lenient", "sam-sub", "sam@example.com"));
     LoopbackHttp.awaitTrue(() -> get("/api/catalog/entities/by-name/component/default/ord-4", omar).status() == 200,
         "the catalog file is ingested");
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (idp != null) {
-      idp.shutdown();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
   }
 
   private static String catalogYaml() {
@@ -243,15 +205,6 @@ class OidcPermissionsHttpTest {
 
   // ---- helpers ------------------------------------------------------------------------------------
 
-  private JsonNode signIn(Browser browser, String env, String subject, String email) {
-    return OidcPopup.signIn(browser, idp, CLIENT_ID, base, APP, env, subject,
-        Map.of("email", email, "email_verified", true));
-  }
-
-  private static String bearer(JsonNode backstageIdentity) {
-    return OidcPopup.bearer(backstageIdentity);
-  }
-
   private LoopbackHttp.Response get(String path, String token) {
     return http.get(path, "Authorization", token);
   }
@@ -260,40 +213,11 @@ class OidcPermissionsHttpTest {
     return http.post(path, body, "Authorization", token);
   }
 
-  private static JsonNode parse(String text) {
-    try {
-      return LoopbackHttp.JSON.readTree(text);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static String ref(JsonNode e) {
-    return (e.path("kind").asText() + ":" + e.at("/metadata/namespace").asText("default") + "/"
-        + e.at("/metadata/name").asText()).toLowerCase(Locale.ROOT);
-  }
-
   /** Every entity ref the caller sees, paging through by-query three at a time. */
   private List<String> pagedRefs(String token, String query) {
-    List<String> refs = new ArrayList<>();
-    LoopbackHttp.Response page = get("/api/catalog/entities/by-query?limit=3&orderField=metadata.name,asc" + query, token);
-    assertEquals(200, page.status(), page.body());
-    int total = page.json().path("totalItems").asInt();
-    int pages = 0;
-    while (true) {
-      assertEquals(200, page.status(), page.body());
-      pages++;
-      assertEquals(total, page.json().path("totalItems").asInt(), "totalItems is the same on every page");
-      page.json().path("items").forEach(e -> refs.add(ref(e)));
-      String next = page.json().at("/pageInfo/nextCursor").asText(null);
-      if (next == null) {
-        break;
-      }
-      page = get("/api/catalog/entities/by-query?limit=3&cursor=" + next, token);
-    }
-    assertEquals(total, refs.size(), "the pages hold exactly totalItems entities");
-    assertEquals((total + 2) / 3, pages, "full pages of three, then the rest");
-    return refs;
+    LoopbackHttp.Pages pages = http.byQueryPages(token, 3, query);
+    assertEquals((pages.items().size() + 2) / 3, pages.pages(), "full pages of three, then the rest");
+    return pages.refs();
   }
 
   /** What jane's owner-only read allows, computed from omar's unrestricted view of the catalog. */
@@ -309,39 +233,6 @@ class OidcPermissionsHttpTest {
         out.add(ref(e));
       }
     }
-    return out;
-  }
-
-  private List<String> auditLines() {
-    try {
-      return Files.exists(auditFile) ? Files.readAllLines(auditFile) : List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void assertNotAllowed(LoopbackHttp.Response r) {
-    assertEquals(403, r.status(), r.body());
-    assertEquals("NotAllowedError", r.json().at("/error/name").asText());
-    assertEquals(403, r.json().at("/response/statusCode").asInt());
-  }
-
-  private static String resource(String id, String name, String action, String resourceRef) {
-    return "{\"id\":\"" + id + "\",\"permission\":{\"type\":\"resource\",\"name\":\"" + name
-        + "\",\"attributes\":{\"action\":\"" + action + "\"},\"resourceType\":\"catalog-entity\"},\"resourceRef\":\""
-        + resourceRef + "\"}";
-  }
-
-  private static String basic(String id, String name, String action) {
-    return "{\"id\":\"" + id + "\",\"permission\":{\"type\":\"basic\",\"name\":\"" + name
-        + "\",\"attributes\":{\"action\":\"" + action + "\"}}}";
-  }
-
-  private Map<String, String> decisions(String token, String... items) {
-    LoopbackHttp.Response r = post("/api/permission/authorize", "{\"items\":[" + String.join(",", items) + "]}", token);
-    assertEquals(200, r.status(), r.body());
-    Map<String, String> out = new HashMap<>();
-    r.json().path("items").forEach(i -> out.put(i.path("id").asText(), i.path("result").asText()));
     return out;
   }
 
@@ -404,7 +295,7 @@ class OidcPermissionsHttpTest {
     assertEquals(0, page.path("totalItems").asInt());
     assertEquals(0, page.path("items").size());
     assertEquals(404, get("/api/catalog/entities/by-name/api/default/api-orders", sam).status());
-    assertEquals(Map.of("read", "DENY", "create", "DENY"), decisions(sam,
+    assertEquals(Map.of("read", "DENY", "create", "DENY"), decisions(http, sam,
         resource("read", "catalog.entity.read", "read", "api:default/api-orders"),
         basic("create", "catalog.location.create", "create")));
   }
@@ -414,7 +305,7 @@ class OidcPermissionsHttpTest {
     HttpResponse<String> refreshed = janeBrowser.get(base + "/api/auth/oidc/refresh?optional&env=development",
         "X-Requested-With", "XMLHttpRequest");
     assertEquals(200, refreshed.statusCode(), refreshed.body());
-    String fresh = bearer(parse(refreshed.body()).path("backstageIdentity"));
+    String fresh = bearer(LoopbackHttp.json(refreshed.body()).path("backstageIdentity"));
     assertNotEquals(jane, fresh);
     assertEquals(10, get("/api/catalog/entities/by-query?limit=1", fresh).json().path("totalItems").asInt());
   }
@@ -424,21 +315,17 @@ class OidcPermissionsHttpTest {
   @Test
   void a_denied_delete_answers_403_and_writes_exactly_one_audit_line_naming_the_oidc_user() {
     String uid = get("/api/catalog/entities/by-name/component/default/ord-2", omar).json().at("/metadata/uid").asText();
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     LoopbackHttp.Response r = http.send("DELETE", "/api/catalog/entities/by-uid/" + uid, null,
         "Authorization", jane, "User-Agent", "oidc-permission-test");
     assertNotAllowed(r);
     assertEquals("", r.json().at("/error/message").asText());
-    List<String> lines = auditLines();
+    List<String> lines = auditLines(auditFile);
     assertEquals(before + 1, lines.size(), lines.toString());
-    JsonNode line = parse(lines.get(before));
-    assertEquals("catalog", line.path("plugin").asText());
-    assertEquals("entity-mutate", line.path("eventId").asText());
-    assertEquals("failed", line.path("status").asText());
-    assertEquals("NotAllowedError", line.path("error").asText());
-    assertEquals("user:default/jane", line.at("/actor/actorId").asText());
-    assertEquals("oidc-permission-test", line.at("/actor/userAgent").asText());
-    assertEquals("/api/catalog/entities/by-uid/" + uid, line.at("/request/url").asText());
+    JsonNode line = LoopbackHttp.json(lines.get(before));
+    assertFields(line, "/plugin", "catalog", "/eventId", "entity-mutate", "/status", "failed",
+        "/error", "NotAllowedError", "/actor/actorId", "user:default/jane",
+        "/actor/userAgent", "oidc-permission-test", "/request/url", "/api/catalog/entities/by-uid/" + uid);
     assertFalse(String.join("\n", lines).contains(jane.substring(7)), "no token in the audit trail");
     assertEquals(200, get("/api/catalog/entities/by-uid/" + uid, omar).status(), "nothing was deleted");
     // omar reads it but his role denies deletes
@@ -449,27 +336,28 @@ class OidcPermissionsHttpTest {
   void refresh_is_allowed_on_what_the_user_owns_through_its_groups_and_refused_elsewhere() {
     assertEquals(200, post("/api/catalog/refresh", "{\"entityRef\":\"component:default/pay-3\"}", jane).status());
     assertEquals(200, post("/api/catalog/refresh", "{\"entityRef\":\"component:default/acme-shared\"}", jane).status());
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     assertNotAllowed(post("/api/catalog/refresh", "{\"entityRef\":\"component:default/ord-3\"}", jane));
-    assertEquals(before + 1, auditLines().size());
-    assertEquals("failed", parse(auditLines().get(before)).path("status").asText());
+    assertEquals(before + 1, auditLines(auditFile).size());
+    assertEquals("failed", LoopbackHttp.json(auditLines(auditFile).get(before)).path("status").asText());
   }
 
   @Test
   void registering_a_location_needs_catalog_location_create_only() {
     String location = "{\"type\":\"file\",\"target\":\"" + tmp.resolve("extra").resolve("extra.yaml") + "\"}";
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     LoopbackHttp.Response denied = post("/api/catalog/locations", location, jane);
     assertNotAllowed(denied);
-    assertEquals(before + 1, auditLines().size());
-    assertEquals("location-mutate", parse(auditLines().get(before)).path("eventId").asText());
+    assertEquals(before + 1, auditLines(auditFile).size());
+    assertEquals("location-mutate", LoopbackHttp.json(auditLines(auditFile).get(before)).path("eventId").asText());
     // omar has catalog.location.create and no catalog.entity.create line: Backstage's routes never check the latter
-    assertEquals("DENY", decisions(omar, basic("c", "catalog.entity.create", "create")).get("c"));
+    assertEquals("DENY", decisions(http, omar, basic("c", "catalog.entity.create", "create")).get("c"));
     LoopbackHttp.Response created = post("/api/catalog/locations", location, omar);
     assertEquals(201, created.status(), created.body());
     assertEquals(200, get("/api/catalog/entities/by-name/component/default/ops-console", omar).status());
     assertEquals(404, get("/api/catalog/entities/by-name/component/default/ops-console", jane).status());
-    assertEquals("succeeded", parse(auditLines().get(auditLines().size() - 1)).path("status").asText());
+    List<String> after = auditLines(auditFile);
+    assertEquals("succeeded", LoopbackHttp.json(after.get(after.size() - 1)).path("status").asText());
     // locations are hidden from jane (no catalog.location.read), listed for omar
     assertEquals(0, get("/api/catalog/locations", jane).json().size());
     assertTrue(get("/api/catalog/locations", omar).json().size() >= 1);
@@ -480,7 +368,7 @@ class OidcPermissionsHttpTest {
   @Test
   void authorize_answers_for_oidc_users_from_their_catalog_groups() {
     assertEquals(Map.of("del-own", "ALLOW", "del-account", "ALLOW", "del-other", "DENY", "read-api", "ALLOW",
-        "read-other", "DENY", "refresh-own", "ALLOW", "location", "DENY", "create", "DENY"), decisions(jane,
+        "read-other", "DENY", "refresh-own", "ALLOW", "location", "DENY", "create", "DENY"), decisions(http, jane,
         resource("del-own", "catalog.entity.delete", "delete", "component:default/pay-1"),
         resource("del-account", "catalog.entity.delete", "delete", "component:default/acme-shared"),
         resource("del-other", "catalog.entity.delete", "delete", "component:default/ord-1"),
@@ -489,7 +377,7 @@ class OidcPermissionsHttpTest {
         resource("refresh-own", "catalog.entity.refresh", "update", "component:default/pay-1"),
         basic("location", "catalog.location.create", "create"),
         basic("create", "catalog.entity.create", "create")));
-    assertEquals(Map.of("del", "DENY", "read", "ALLOW", "refresh", "DENY", "location", "ALLOW"), decisions(omar,
+    assertEquals(Map.of("del", "DENY", "read", "ALLOW", "refresh", "DENY", "location", "ALLOW"), decisions(http, omar,
         resource("del", "catalog.entity.delete", "delete", "component:default/pay-1"),
         resource("read", "catalog.entity.read", "read", "component:default/ord-1"),
         resource("refresh", "catalog.entity.refresh", "update", "component:default/ord-1"),

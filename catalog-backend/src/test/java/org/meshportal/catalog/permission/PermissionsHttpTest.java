@@ -3,20 +3,26 @@ package org.meshportal.catalog.permission;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.AccessChecks.assertFields;
+import static org.meshportal.catalog.testing.AccessChecks.assertNotAllowed;
+import static org.meshportal.catalog.testing.AccessChecks.auditLines;
+import static org.meshportal.catalog.testing.AccessChecks.basic;
+import static org.meshportal.catalog.testing.AccessChecks.decisions;
+import static org.meshportal.catalog.testing.AccessChecks.resource;
+import static org.meshportal.catalog.testing.LoopbackHttp.ref;
+import static org.meshportal.catalog.testing.TemplateYaml.template;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -88,7 +94,7 @@ class PermissionsHttpTest {
       """;
 
   @TempDir static Path tmp;
-  private Application app;
+  @AutoClose private Application app;
   private LoopbackHttp http;
   private Path policyCsv;
   private Path auditFile;
@@ -124,18 +130,11 @@ class PermissionsHttpTest {
               users: [{ name: user:default/admin }]
         """.formatted(auditFile, catalog, policyCsv, conditions)), false, name -> null);
     http = new LoopbackHttp("http://127.0.0.1:" + app.port());
-    alice = "Bearer " + http.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+    alice = guestToken(http);
     bob = mint("user:default/bob", "[user:default/bob, group:default/team-b]");
     admin = mint("user:default/admin", "[user:default/admin]");
     LoopbackHttp.awaitTrue(() -> http.get("/api/catalog/entities/by-name/component/default/b-4", "Authorization", bob)
         .status() == 200, "the catalog file is ingested");
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
   }
 
   /** A base config (free port, own data folder) and {@code yaml} layered over it. */
@@ -169,10 +168,15 @@ class PermissionsHttpTest {
               userEntityRef: %s
               ownershipEntityRefs: %s
         """.formatted(userRef, ownership)), false, n -> null)) {
-      LoopbackHttp.Response r = new LoopbackHttp("http://127.0.0.1:" + minter.port()).get("/api/auth/guest/refresh");
-      assertEquals(200, r.status(), r.body());
-      return "Bearer " + r.json().at("/backstageIdentity/token").asText();
+      return guestToken(new LoopbackHttp("http://127.0.0.1:" + minter.port()));
     }
+  }
+
+  /** The configured guest's token on the server {@code h}. */
+  private static String guestToken(LoopbackHttp h) {
+    LoopbackHttp.Response r = h.get("/api/auth/guest/refresh");
+    assertEquals(200, r.status(), r.body());
+    return "Bearer " + r.json().at("/backstageIdentity/token").asText();
   }
 
   private static String catalogYaml() {
@@ -235,24 +239,11 @@ class PermissionsHttpTest {
           steps:
             - { id: log, name: Log, action: debug:log, input: { message: hello } }
         ---
-        apiVersion: scaffolder.backstage.io/v1beta3
-        kind: Template
-        metadata: { name: tpl-wait }
-        spec:
-          owner: group:default/team-a
-          type: service
-          steps:
-            - { id: wait, name: Wait, action: debug:wait, input: { milliseconds: 1 } }
-        ---
-        apiVersion: scaffolder.backstage.io/v1beta3
-        kind: Template
-        metadata: { name: tpl-b }
-        spec:
-          owner: group:default/team-b
-          type: service
-          steps:
-            - { id: log, name: Log, action: debug:log, input: { message: hello } }
         """);
+    y.append(template("tpl-wait", "- { id: wait, name: Wait, action: debug:wait, input: { milliseconds: 1 } }"));
+    y.append("---\n");
+    y.append(template("tpl-b", "group:default/team-b",
+        "- { id: log, name: Log, action: debug:log, input: { message: hello } }"));
     return y.toString();
   }
 
@@ -276,28 +267,9 @@ class PermissionsHttpTest {
     return http.post(path, body, "Authorization", token);
   }
 
-  /** Every entity ref the caller sees, by paging through by-query with small pages. */
+  /** Every entity ref the caller sees, by paging through by-query three at a time. */
   private List<String> pagedRefs(String token, String query) {
-    List<String> refs = new ArrayList<>();
-    LoopbackHttp.Response page = get("/api/catalog/entities/by-query?limit=3&orderField=metadata.name,asc" + query, token);
-    int total = page.json().path("totalItems").asInt();
-    while (true) {
-      assertEquals(200, page.status(), page.body());
-      assertEquals(total, page.json().path("totalItems").asInt(), "totalItems is the same on every page");
-      page.json().path("items").forEach(e -> refs.add(ref(e)));
-      String next = page.json().at("/pageInfo/nextCursor").asText(null);
-      if (next == null) {
-        break;
-      }
-      page = get("/api/catalog/entities/by-query?limit=3&cursor=" + next, token);
-    }
-    assertEquals(total, refs.size(), "the pages hold exactly totalItems entities");
-    return refs;
-  }
-
-  private static String ref(JsonNode e) {
-    return (e.path("kind").asText() + ":" + e.at("/metadata/namespace").asText("default") + "/"
-        + e.at("/metadata/name").asText()).toLowerCase(java.util.Locale.ROOT);
+    return http.byQueryPages(token, 3, query).refs();
   }
 
   /** What alice's read conditions allow, computed from bob's unrestricted view. */
@@ -314,38 +286,6 @@ class PermissionsHttpTest {
         out.add(ref(e));
       }
     }
-    return out;
-  }
-
-  private List<String> auditLines() {
-    try {
-      return Files.exists(auditFile) ? Files.readAllLines(auditFile) : List.of();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void assertNotAllowed(LoopbackHttp.Response r) {
-    assertEquals(403, r.status(), r.body());
-    assertEquals("NotAllowedError", r.json().at("/error/name").asText());
-    assertEquals(403, r.json().at("/response/statusCode").asInt());
-  }
-
-  private static String authorize(String id, String name, String type, String action, String resourceRef) {
-    String permission = "{\"type\":\"" + type + "\",\"name\":\"" + name + "\",\"attributes\":"
-        + (action == null ? "{}" : "{\"action\":\"" + action + "\"}")
-        + (type.equals("resource") ? ",\"resourceType\":\"" + name.substring(0, name.lastIndexOf('.'))
-            .replace("catalog.entity", "catalog-entity").replace("scaffolder.task", "scaffolder-task") + "\"" : "")
-        + "}";
-    return "{\"id\":\"" + id + "\",\"permission\":" + permission
-        + (resourceRef == null ? "" : ",\"resourceRef\":\"" + resourceRef + "\"") + "}";
-  }
-
-  private Map<String, String> decisions(String token, String... items) {
-    LoopbackHttp.Response r = post("/api/permission/authorize", "{\"items\":[" + String.join(",", items) + "]}", token);
-    assertEquals(200, r.status(), r.body());
-    Map<String, String> out = new HashMap<>();
-    r.json().path("items").forEach(i -> out.put(i.path("id").asText(), i.path("result").asText()));
     return out;
   }
 
@@ -425,31 +365,31 @@ class PermissionsHttpTest {
 
   @Test
   void authorize_answers_the_policy_and_resolves_conditions_against_the_entity() {
-    Map<String, String> a = decisions(alice,
-        authorize("del-own", "catalog.entity.delete", "resource", "delete", "component:default/a-1"),
-        authorize("del-other", "catalog.entity.delete", "resource", "delete", "component:default/b-1"),
-        authorize("read-api", "catalog.entity.read", "resource", "read", "api:default/api-b"),
-        authorize("refresh-own", "catalog.entity.refresh", "resource", "update", "component:default/a-1"),
-        authorize("create", "catalog.entity.create", "basic", "create", null),
-        authorize("task", "scaffolder.task.create", "basic", "create", null));
+    Map<String, String> a = decisions(http, alice,
+        resource("del-own", "catalog.entity.delete", "delete", "component:default/a-1"),
+        resource("del-other", "catalog.entity.delete", "delete", "component:default/b-1"),
+        resource("read-api", "catalog.entity.read", "read", "api:default/api-b"),
+        resource("refresh-own", "catalog.entity.refresh", "update", "component:default/a-1"),
+        basic("create", "catalog.entity.create", "create"),
+        basic("task", "scaffolder.task.create", "create"));
     assertEquals(Map.of("del-own", "ALLOW", "del-other", "DENY", "read-api", "ALLOW", "refresh-own", "ALLOW",
         "create", "DENY", "task", "ALLOW"), a);
-    Map<String, String> b = decisions(bob,
-        authorize("del", "catalog.entity.delete", "resource", "delete", "component:default/b-1"),
-        authorize("read", "catalog.entity.read", "resource", "read", "component:default/a-1"),
-        authorize("task", "scaffolder.task.create", "basic", "create", null));
+    Map<String, String> b = decisions(http, bob,
+        resource("del", "catalog.entity.delete", "delete", "component:default/b-1"),
+        resource("read", "catalog.entity.read", "read", "component:default/a-1"),
+        basic("task", "scaffolder.task.create", "create"));
     assertEquals(Map.of("del", "DENY", "read", "ALLOW", "task", "DENY"), b);
     LoopbackHttp.Response noRef = post("/api/permission/authorize",
-        "{\"items\":[" + authorize("x", "catalog.entity.read", "resource", "read", null) + "]}", alice);
+        "{\"items\":[" + resource("x", "catalog.entity.read", "read", null) + "]}", alice);
     assertEquals(400, noRef.status(), noRef.body());
     assertEquals("InputError", noRef.json().at("/error/name").asText());
   }
 
   @Test
   void admin_users_read_the_whole_catalog_and_nothing_more() {
-    Map<String, String> d = decisions(admin,
-        authorize("read", "catalog.entity.read", "resource", "read", "component:default/b-1"),
-        authorize("delete", "catalog.entity.delete", "resource", "delete", "component:default/b-1"));
+    Map<String, String> d = decisions(http, admin,
+        resource("read", "catalog.entity.read", "read", "component:default/b-1"),
+        resource("delete", "catalog.entity.delete", "delete", "component:default/b-1"));
     assertEquals(Map.of("read", "ALLOW", "delete", "DENY"), d);
     assertEquals(get("/api/catalog/entities", bob).json().size(), get("/api/catalog/entities", admin).json().size());
   }
@@ -459,30 +399,25 @@ class PermissionsHttpTest {
   @Test
   void a_denied_delete_answers_403_and_writes_exactly_one_audit_line() {
     String uid = get("/api/catalog/entities/by-name/component/default/b-2", bob).json().at("/metadata/uid").asText();
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     LoopbackHttp.Response r = http.send("DELETE", "/api/catalog/entities/by-uid/" + uid, null,
         "Authorization", alice, "User-Agent", "permission-test");
     assertNotAllowed(r);
     assertEquals("", r.json().at("/error/message").asText());
-    List<String> lines = auditLines();
+    List<String> lines = auditLines(auditFile);
     assertEquals(before + 1, lines.size(), lines.toString());
-    JsonNode line = parse(lines.get(lines.size() - 1));
-    assertEquals("entity-mutate", line.path("eventId").asText());
-    assertEquals("catalog", line.path("plugin").asText());
-    assertEquals("medium", line.path("severityLevel").asText());
-    assertEquals("failed", line.path("status").asText());
-    assertEquals("user:default/alice", line.at("/actor/actorId").asText());
-    assertEquals("127.0.0.1", line.at("/actor/ip").asText());
-    assertEquals("DELETE", line.at("/request/method").asText());
-    assertEquals("/api/catalog/entities/by-uid/" + uid, line.at("/request/url").asText());
-    assertEquals(uid, line.at("/meta/uid").asText());
+    JsonNode line = LoopbackHttp.json(lines.get(lines.size() - 1));
+    assertFields(line, "/eventId", "entity-mutate", "/plugin", "catalog", "/severityLevel", "medium",
+        "/status", "failed", "/actor/actorId", "user:default/alice", "/actor/ip", "127.0.0.1",
+        "/request/method", "DELETE", "/request/url", "/api/catalog/entities/by-uid/" + uid, "/meta/uid", uid);
     assertFalse(String.join("\n", lines).contains(alice.substring(7)), "no token in the audit trail");
     // bob's delete is denied by a deny line
     assertNotAllowed(http.send("DELETE", "/api/catalog/entities/by-uid/" + uid, null, "Authorization", bob));
     // the owner may refresh its own entity, not another team's
     assertEquals(200, post("/api/catalog/refresh", "{\"entityRef\":\"component:default/a-3\"}", alice).status());
     assertNotAllowed(post("/api/catalog/refresh", "{\"entityRef\":\"component:default/b-3\"}", alice));
-    assertEquals("succeeded", parse(auditLines().get(auditLines().size() - 2)).path("status").asText());
+    List<String> after = auditLines(auditFile);
+    assertEquals("succeeded", LoopbackHttp.json(after.get(after.size() - 2)).path("status").asText());
   }
 
   @Test
@@ -496,13 +431,12 @@ class PermissionsHttpTest {
     assertEquals(404, hidden.status());
     assertEquals("Found no location with ID " + id, hidden.json().at("/error/message").asText());
     assertEquals(200, post("/api/catalog/locations/by-query", "{}", bob).status());
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     assertNotAllowed(post("/api/catalog/locations", "{\"type\":\"url\",\"target\":\"https://example.com/c.yaml\"}",
         alice));
-    assertEquals(before + 1, auditLines().size());
-    JsonNode line = parse(auditLines().get(before));
-    assertEquals("location-mutate", line.path("eventId").asText());
-    assertEquals("failed", line.path("status").asText());
+    assertEquals(before + 1, auditLines(auditFile).size());
+    JsonNode line = LoopbackHttp.json(auditLines(auditFile).get(before));
+    assertFields(line, "/eventId", "location-mutate", "/status", "failed");
     assertNotAllowed(http.send("DELETE", "/api/catalog/locations/" + id, null, "Authorization", alice));
   }
 
@@ -524,7 +458,7 @@ class PermissionsHttpTest {
             conditionalPoliciesFile: %s
         """.formatted(policyCsv, conditions)), false, n -> null)) {
       LoopbackHttp h = new LoopbackHttp("http://127.0.0.1:" + readonly.port());
-      String token = "Bearer " + h.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+      String token = guestToken(h);
       String location = "{\"type\":\"url\",\"target\":\"https://example.com/c.yaml\"}";
       String id = "7b4f3f6e-0000-4000-8000-000000000000";
       // alice's role denies catalog.location.create and has no catalog.location.delete line
@@ -563,7 +497,7 @@ class PermissionsHttpTest {
 
   @Test
   void a_task_is_read_and_cancelled_by_its_creator_and_actions_are_checked_per_step() {
-    int before = auditLines().size();
+    int before = auditLines(auditFile).size();
     LoopbackHttp.Response created = post("/api/scaffolder/v2/tasks",
         "{\"templateRef\":\"template:default/tpl-a\",\"values\":{\"name\":\"x\"},\"secrets\":{\"pat\":\"s3cr3t-value\"}}",
         alice);
@@ -593,8 +527,8 @@ class PermissionsHttpTest {
     String events = get("/api/scaffolder/v2/tasks/" + waitId + "/events", alice).body();
     assertTrue(events.contains("Unauthorized action: debug:wait"), events);
     // task actions are audited, and no secret reaches the trail
-    List<String> lines = auditLines().subList(before, auditLines().size());
-    assertTrue(lines.stream().map(PermissionsHttpTest::parse).anyMatch(l -> l.path("eventId").asText().equals("task")
+    List<String> lines = auditLines(auditFile).subList(before, auditLines(auditFile).size());
+    assertTrue(lines.stream().map(LoopbackHttp::json).anyMatch(l -> l.path("eventId").asText().equals("task")
         && l.at("/meta/actionType").asText().equals("create") && l.at("/meta/taskId").asText().equals(id)), lines.toString());
     assertFalse(String.join("\n", lines).contains("s3cr3t-value"));
   }
@@ -603,23 +537,16 @@ class PermissionsHttpTest {
 
   @Test
   void a_changed_policy_file_is_in_effect_without_a_restart() throws IOException {
-    String create = authorize("create", "catalog.entity.create", "basic", "create", null);
-    assertEquals("DENY", decisions(alice, create).get("create"));
+    String create = basic("create", "catalog.entity.create", "create");
+    assertEquals("DENY", decisions(http, alice, create).get("create"));
     Files.writeString(policyCsv, CSV + "p, role:default/developer, catalog.entity.create, create, allow\n");
     try {
-      LoopbackHttp.awaitTrue(() -> "ALLOW".equals(decisions(alice, create).get("create")), "the new line applies");
+      LoopbackHttp.awaitTrue(() -> "ALLOW".equals(decisions(http, alice, create).get("create")),
+          "the new line applies");
     } finally {
       Files.writeString(policyCsv, CSV);
     }
-    LoopbackHttp.awaitTrue(() -> "DENY".equals(decisions(alice, create).get("create")), "the old policy is back");
-  }
-
-  private static JsonNode parse(String line) {
-    try {
-      return LoopbackHttp.JSON.readTree(line);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    LoopbackHttp.awaitTrue(() -> "DENY".equals(decisions(http, alice, create).get("create")), "the old policy is back");
   }
 
   // ---- permissions off ----------------------------------------------------------------------------
@@ -640,15 +567,13 @@ class PermissionsHttpTest {
             policies-csv-file: %s
         """.formatted(catalog, policyCsv)), false, n -> null)) {
       LoopbackHttp h = new LoopbackHttp("http://127.0.0.1:" + off.port());
-      String token = "Bearer " + h.get("/api/auth/guest/refresh").json().at("/backstageIdentity/token").asText();
+      String token = guestToken(h);
       LoopbackHttp.awaitTrue(() -> h.get("/api/catalog/entities/by-name/component/default/b-4", "Authorization", token)
           .status() == 200, "ingested");
       assertEquals(get("/api/catalog/entities", bob).json().size(),
           h.get("/api/catalog/entities", "Authorization", token).json().size());
-      JsonNode d = h.post("/api/permission/authorize", "{\"items\":["
-          + authorize("x", "catalog.entity.delete", "resource", "delete", "component:default/b-1") + "]}",
-          "Authorization", token).json();
-      assertEquals("ALLOW", d.at("/items/0/result").asText());
+      assertEquals("ALLOW",
+          decisions(h, token, resource("x", "catalog.entity.delete", "delete", "component:default/b-1")).get("x"));
       String uid = h.get("/api/catalog/entities/by-name/component/default/b-1", "Authorization", token).json()
           .at("/metadata/uid").asText();
       assertEquals(204, h.send("DELETE", "/api/catalog/entities/by-uid/" + uid, null, "Authorization", token).status());

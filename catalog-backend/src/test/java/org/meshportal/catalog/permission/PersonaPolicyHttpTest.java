@@ -2,21 +2,24 @@ package org.meshportal.catalog.permission;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.meshportal.catalog.testing.AccessChecks.assertNotAllowed;
+import static org.meshportal.catalog.testing.AccessChecks.basic;
+import static org.meshportal.catalog.testing.AccessChecks.decisions;
+import static org.meshportal.catalog.testing.AccessChecks.resource;
+import static org.meshportal.catalog.testing.LoopbackHttp.ref;
+import static org.meshportal.catalog.testing.OidcPopup.environment;
+import static org.meshportal.catalog.testing.OidcPopup.serverYaml;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -37,13 +40,9 @@ import org.meshportal.testfixtures.GitCli;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PersonaPolicyHttpTest {
-  private static final String APP = "http://localhost:3000";
-  private static final String CLIENT_ID = "portal";
-  private static final String CLIENT_SECRET = "portal-secret";
-
   @TempDir static Path tmp;
-  private MockOAuth2Server idp;
-  private Application app;
+  @AutoClose("shutdown") private MockOAuth2Server idp;
+  @AutoClose private Application app;
   private LoopbackHttp http;
   private Path upstream;
   private String owner;
@@ -62,52 +61,24 @@ class PersonaPolicyHttpTest {
     assertTrue(permissionConfig.contains("superUsers"), permissionConfig);
 
     upstream = meshRepository();
-    idp = new MockOAuth2Server();
-    idp.start(InetAddress.getByName("127.0.0.1"), 0);
+    idp = OidcPopup.startProvider();
     Path catalog = Files.writeString(tmp.resolve("catalog-info.yaml"), catalogYaml());
-    int port = freePort();
+    int port = LoopbackHttp.freePort();
     String base = "http://127.0.0.1:" + port;
-    Path server = Files.writeString(tmp.resolve("server.yaml"), """
-        app: { baseUrl: '%s' }
-        backend:
-          baseUrl: '%s'
-          listen: { port: %d }
-          dataDir: '%s'
-        catalog:
-          locations:
-            - { type: file, target: '%s' }
+    Path server = Files.writeString(tmp.resolve("server.yaml"), serverYaml(base, port, tmp.resolve("data"), catalog,
+        environment(idp, "development", "{resolver: emailLocalPartMatchingUserEntityName}")));
+    Path scaffolder = Files.writeString(tmp.resolve("scaffolder.yaml"), """
         scaffolder:
           mesh: { repoUrl: '%s', kcpRoot: kcp, baseBranch: main }
-        auth:
-          providers:
-            oidc:
-              development:
-                metadataUrl: '%s'
-                clientId: %s
-                clientSecret: %s
-                signIn:
-                  resolvers:
-                    - resolver: emailLocalPartMatchingUserEntityName
-        """.formatted(APP, base, port, tmp.resolve("data"), catalog, fileUrl(upstream), idp.wellKnownUrl("default"),
-        CLIENT_ID, CLIENT_SECRET));
+        """.formatted(fileUrl(upstream)));
     Path permission = Files.writeString(tmp.resolve("permission.yaml"), permissionConfig);
-    app = Application.start(List.of(server, permission), false, name -> null);
+    app = Application.start(List.of(server, scaffolder, permission), false, name -> null);
     http = new LoopbackHttp(base);
     owner = signIn(base, "olivia");
     provider = signIn(base, "pat");
     consumer = signIn(base, "cara");
     LoopbackHttp.awaitTrue(() -> http.get("/api/catalog/entities/by-name/template/default/create-api-binding",
         "Authorization", owner).status() == 200, "the catalog file is ingested");
-  }
-
-  @AfterAll
-  void stop() {
-    if (app != null) {
-      app.close();
-    }
-    if (idp != null) {
-      idp.shutdown();
-    }
   }
 
   /** The README of the repository, found from the module's folder upwards. */
@@ -129,12 +100,6 @@ class PersonaPolicyHttpTest {
     return readme.substring(start + opening.indexOf('\n') + 1, end + 1);
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
-    }
-  }
-
   private static String fileUrl(Path p) {
     return p.toUri().toString().replaceFirst("^file:/+", "file:///").replaceAll("/+$", "");
   }
@@ -152,8 +117,8 @@ class PersonaPolicyHttpTest {
   }
 
   private String signIn(String base, String user) {
-    return OidcPopup.bearer(OidcPopup.signIn(new Browser(), idp, CLIENT_ID, base, APP, "development", user + "-sub",
-        Map.of("email", user + "@example.com", "email_verified", true)));
+    return OidcPopup.bearer(OidcPopup.signIn(new Browser(), idp, base, "development", user + "-sub",
+        user + "@example.com"));
   }
 
   private static String catalogYaml() {
@@ -262,58 +227,15 @@ class PersonaPolicyHttpTest {
     return http.post(path, body, "Authorization", token);
   }
 
-  private static String ref(JsonNode e) {
-    return (e.path("kind").asText() + ":" + e.at("/metadata/namespace").asText("default") + "/"
-        + e.at("/metadata/name").asText()).toLowerCase(Locale.ROOT);
-  }
-
   /** Everything the caller reads except Location entities, paging two at a time. */
   private Set<String> readable(String token) {
     Set<String> refs = new TreeSet<>();
-    LoopbackHttp.Response page = get("/api/catalog/entities/by-query?limit=2&orderField=metadata.name,asc", token);
-    int total = page.json().path("totalItems").asInt();
-    int seen = 0;
-    while (true) {
-      assertEquals(200, page.status(), page.body());
-      assertEquals(total, page.json().path("totalItems").asInt());
-      for (JsonNode e : page.json().path("items")) {
-        seen++;
-        if (!e.path("kind").asText().equals("Location")) {
-          refs.add(ref(e));
-        }
+    for (JsonNode e : http.byQueryPages(token, 2, "").items()) {
+      if (!e.path("kind").asText().equals("Location")) {
+        refs.add(ref(e));
       }
-      String next = page.json().at("/pageInfo/nextCursor").asText(null);
-      if (next == null) {
-        break;
-      }
-      page = get("/api/catalog/entities/by-query?limit=2&cursor=" + next, token);
     }
-    assertEquals(total, seen, "the pages hold exactly totalItems entities");
     return refs;
-  }
-
-  private static String resource(String id, String name, String action, String resourceRef) {
-    return "{\"id\":\"" + id + "\",\"permission\":{\"type\":\"resource\",\"name\":\"" + name
-        + "\",\"attributes\":{\"action\":\"" + action + "\"},\"resourceType\":\"catalog-entity\"},\"resourceRef\":\""
-        + resourceRef + "\"}";
-  }
-
-  private static String basic(String id, String name, String action) {
-    return "{\"id\":\"" + id + "\",\"permission\":{\"type\":\"basic\",\"name\":\"" + name
-        + "\",\"attributes\":{\"action\":\"" + action + "\"}}}";
-  }
-
-  private Map<String, String> decisions(String token, String... items) {
-    LoopbackHttp.Response r = post("/api/permission/authorize", "{\"items\":[" + String.join(",", items) + "]}", token);
-    assertEquals(200, r.status(), r.body());
-    Map<String, String> out = new HashMap<>();
-    r.json().path("items").forEach(i -> out.put(i.path("id").asText(), i.path("result").asText()));
-    return out;
-  }
-
-  private static void assertNotAllowed(LoopbackHttp.Response r) {
-    assertEquals(403, r.status(), r.body());
-    assertEquals("NotAllowedError", r.json().at("/error/name").asText());
   }
 
   /** Runs the binding template as {@code token} into {@code workspacePath}; the finished task. */
@@ -347,7 +269,7 @@ class PersonaPolicyHttpTest {
   void the_platform_owner_may_do_everything() {
     assertEquals(new TreeSet<>(EVERYTHING), readable(owner));
     assertEquals(Map.of("delete", "ALLOW", "refresh", "ALLOW", "create", "ALLOW", "location", "ALLOW", "task", "ALLOW"),
-        decisions(owner,
+        decisions(http, owner,
             resource("delete", "catalog.entity.delete", "delete", "api:platform-mesh/redis_caches"),
             resource("refresh", "catalog.entity.refresh", "update", "resource:platform-mesh/acme.team-orders-workspace"),
             basic("create", "catalog.entity.create", "create"),
@@ -373,7 +295,7 @@ class PersonaPolicyHttpTest {
         .at("/metadata/uid").asText();
     assertNotAllowed(http.send("DELETE", "/api/catalog/entities/by-uid/" + redisUid, null, "Authorization", provider));
     assertEquals(Map.of("del-own", "ALLOW", "del-system", "ALLOW", "del-other", "DENY", "read-other", "DENY",
-        "task", "DENY"), decisions(provider,
+        "task", "DENY"), decisions(http, provider,
         resource("del-own", "catalog.entity.delete", "delete", "api:platform-mesh/postgres_databases"),
         resource("del-system", "catalog.entity.delete", "delete", "system:platform-mesh/postgres"),
         resource("del-other", "catalog.entity.delete", "delete", "api:platform-mesh/redis_caches"),
@@ -396,11 +318,12 @@ class PersonaPolicyHttpTest {
     String apiUid = get("/api/catalog/entities/by-name/api/platform-mesh/postgres_databases", consumer).json()
         .at("/metadata/uid").asText();
     assertNotAllowed(http.send("DELETE", "/api/catalog/entities/by-uid/" + apiUid, null, "Authorization", consumer));
-    assertEquals(Map.of("delete", "DENY", "read", "ALLOW", "task", "ALLOW", "location", "DENY"), decisions(consumer,
-        resource("delete", "catalog.entity.delete", "delete", "api:platform-mesh/redis_caches"),
-        resource("read", "catalog.entity.read", "read", "api:platform-mesh/redis_caches"),
-        basic("task", "scaffolder.task.create", "create"),
-        basic("location", "catalog.location.create", "create")));
+    assertEquals(Map.of("delete", "DENY", "read", "ALLOW", "task", "ALLOW", "location", "DENY"),
+        decisions(http, consumer,
+            resource("delete", "catalog.entity.delete", "delete", "api:platform-mesh/redis_caches"),
+            resource("read", "catalog.entity.read", "read", "api:platform-mesh/redis_caches"),
+            basic("task", "scaffolder.task.create", "create"),
+            basic("location", "catalog.location.create", "create")));
 
     JsonNode own = bind(consumer, "root:orgs:acme:team-payments");
     assertEquals("completed", own.path("status").asText(), () -> events(consumer, own));

@@ -1,15 +1,22 @@
 package org.meshportal.catalog.testing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
@@ -37,6 +44,24 @@ public class LoopbackHttp {
     }
   }
 
+  /** A free port on 127.0.0.1, for a server whose config must name its own URL before it starts. */
+  public static int freePort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code text} as JSON (an audit line, a response body read elsewhere). */
+  public static JsonNode json(String text) {
+    try {
+      return JSON.readTree(text);
+    } catch (IOException e) {
+      throw new AssertionError("not JSON: " + text, e);
+    }
+  }
+
   /** A GET; {@code headers} are name, value pairs. */
   public Response get(String path, String... headers) {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
@@ -60,6 +85,46 @@ public class LoopbackHttp {
   public JsonNode entity(String kind, String namespace, String name) {
     Response r = get("/api/catalog/entities/by-name/" + kind + "/" + namespace + "/" + name);
     return r.status() == 200 ? r.json() : null;
+  }
+
+  /** An entity's ref as the catalog writes it: {@code kind:namespace/name}, lower case. */
+  public static String ref(JsonNode entity) {
+    return (entity.path("kind").asText() + ":" + entity.at("/metadata/namespace").asText("default") + "/"
+        + entity.at("/metadata/name").asText()).toLowerCase(Locale.ROOT);
+  }
+
+  /** What a caller read through by-query's cursors: every item, and how many pages held them. */
+  public record Pages(List<JsonNode> items, int pages) {
+    public List<String> refs() {
+      return items.stream().map(LoopbackHttp::ref).toList();
+    }
+  }
+
+  /**
+   * Every entity {@code token}'s caller reads through by-query, {@code limit} at a time in name
+   * order ({@code query}: more parameters, each starting with {@code &}). Checks that every page
+   * answers 200 with the same totalItems and that the pages hold exactly totalItems entities.
+   */
+  public Pages byQueryPages(String token, int limit, String query) {
+    List<JsonNode> items = new ArrayList<>();
+    Response page = get("/api/catalog/entities/by-query?limit=" + limit + "&orderField=metadata.name,asc" + query,
+        "Authorization", token);
+    assertEquals(200, page.status(), page.body());
+    int total = page.json().path("totalItems").asInt();
+    int pages = 0;
+    while (true) {
+      assertEquals(200, page.status(), page.body());
+      pages++;
+      assertEquals(total, page.json().path("totalItems").asInt(), "totalItems is the same on every page");
+      page.json().path("items").forEach(items::add);
+      String next = page.json().at("/pageInfo/nextCursor").asText(null);
+      if (next == null) {
+        break;
+      }
+      page = get("/api/catalog/entities/by-query?limit=" + limit + "&cursor=" + next, "Authorization", token);
+    }
+    assertEquals(total, items.size(), "the pages hold exactly totalItems entities");
+    return new Pages(items, pages);
   }
 
   /** A GitHub push webhook for {@code cloneUrl}'s main branch, signed with {@code secret}. */
