@@ -31,8 +31,9 @@ import java.util.stream.Collectors;
  * with {@code withBad} deliberately broken files. {@code gen-manifest.json} at the root says what
  * was written and which entities a reader should derive (counts, the bad files).
  *
- * <p>Same layout, draws and bytes as the project's earlier Python generator for the same seed, so
- * the judged search queries recorded on seed 42 stay valid.
+ * <p>Same layout, draws and bytes as the project's earlier Python generator for the same seed (the
+ * manifest's {@code generator} field names this class), so the judged search queries recorded on
+ * seed 42 stay valid.
  */
 public final class MeshRepoGenerator {
 
@@ -1297,7 +1298,7 @@ public final class MeshRepoGenerator {
         "consumesApi relations (one per APIBinding)", accounts.stream().mapToInt(a -> a.bindings.size()).sum());
     int backstageTotal = backstage.values().stream().mapToInt(v -> (Integer) v).sum();
     List<Object> badFiles = new ArrayList<>(bad);
-    return map("generator", "gen_mesh_repo.py", "seed", seed, "scale", scale, "withBad", withBad,
+    return map("generator", "MeshRepoGenerator", "seed", seed, "scale", scale, "withBad", withBad,
         "files", files.size() + 1, "bytes", total,
         "backstageDocuments", backstage, "backstageDocumentsTotal", backstageTotal,
         "kcpAndOtherDocuments", kcpSide, "derivedEntitiesExpected", derived,
