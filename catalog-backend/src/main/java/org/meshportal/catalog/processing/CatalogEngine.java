@@ -193,10 +193,6 @@ public final class CatalogEngine {
         EntityState.decodeEdges(r.edges()), r.orphan());
   }
 
-  private void rebuildIndex() {
-    reload(true);
-  }
-
   // ---------------------------------------------------------------- other writers
 
   /**
@@ -785,7 +781,7 @@ public final class CatalogEngine {
         generation = committed[0];
         // the store has the generation; bring the index back in line with it rather than serve stale data
         LOG.error("Index update for generation {} failed, rebuilding the index from the store", committed[0], e);
-        rebuildIndex();
+        reload(true);
       }
       generation = committed[0];
       long t2 = System.nanoTime();

@@ -70,11 +70,6 @@ public final class ChangeFollower implements AutoCloseable {
     }
   }
 
-  /** Newest generation heard of (from notifications or polls); -1 before the first. */
-  public long newestKnown() {
-    return Math.max(heard.get(), engine.appliedGeneration());
-  }
-
   /** Generations this replica has still to apply, as far as it knows. */
   public long lag() {
     return Math.max(0, heard.get() - engine.appliedGeneration());

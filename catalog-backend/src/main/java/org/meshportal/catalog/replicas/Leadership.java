@@ -57,11 +57,6 @@ public final class Leadership implements AutoCloseable {
     return () -> leading() ? new WriteFence(lease.holder(), epoch) : null;
   }
 
-  /** This replica's name in the lease. */
-  public String holder() {
-    return lease.holder();
-  }
-
   private void run() {
     Duration every = lease.duration().dividedBy(3);
     while (!closed) {

@@ -384,7 +384,7 @@ final class JdbcCatalogStore implements CatalogStore {
         List<EntityRecord> upserts = new ArrayList<>();
         java.util.Set<String> found = new HashSet<>();
         forChunks(c, "SELECT ref, uid, source, hash, file, parents, edges, orphan, body FROM entities WHERE ref IN",
-            refs, rs -> {
+            "", refs, rs -> {
               EntityRecord r = entityRow(rs);
               upserts.add(r);
               found.add(r.ref());
@@ -392,11 +392,11 @@ final class JdbcCatalogStore implements CatalogStore {
         List<String> deletes = refs.stream().filter(r -> !found.contains(r)).toList();
         Map<String, List<ErrorRecord>> errors = new java.util.LinkedHashMap<>();
         sources.forEach(src -> errors.put(src, new ArrayList<>()));
-        forChunks(c, ERROR_COLUMNS + " WHERE source IN", sources, rs -> {
+        // every row of one source comes from the one chunk that names it, in insertion order
+        forChunks(c, ERROR_COLUMNS + " WHERE source IN", " ORDER BY source, position", sources, rs -> {
           ErrorRecord e = errorRow(rs);
           errors.get(e.source()).add(e);
         });
-        // rows of one source arrive in chunk order; the engine needs them in insertion order
         errors.replaceAll((src, list) -> List.copyOf(list));
         return Optional.of(new ChangeBatch(generation, upserts, deletes, errors));
       } finally {
@@ -417,14 +417,15 @@ final class JdbcCatalogStore implements CatalogStore {
     void read(ResultSet rs) throws SQLException;
   }
 
-  /** Runs {@code sqlPrefix (?, ?, …)} for the keys, {@link #BATCH_SIZE} at a time. */
-  private static void forChunks(Connection c, String sqlPrefix, java.util.Collection<String> keys, RowReader reader)
+  /** Runs {@code sqlPrefix (?, ?, …) sqlSuffix} for the keys, {@link #BATCH_SIZE} at a time. */
+  private static void forChunks(Connection c, String sqlPrefix, String sqlSuffix, java.util.Collection<String> keys,
+      RowReader reader)
       throws SQLException {
     List<String> all = new ArrayList<>(keys);
     for (int from = 0; from < all.size(); from += BATCH_SIZE) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + BATCH_SIZE));
       String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
-      String sql = sqlPrefix + " (" + marks + ")" + (sqlPrefix.contains("processing_errors") ? " ORDER BY source, position" : "");
+      String sql = sqlPrefix + " (" + marks + ")" + sqlSuffix;
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         for (int i = 0; i < chunk.size(); i++) {
           ps.setString(i + 1, chunk.get(i));
